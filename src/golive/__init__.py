@@ -1,0 +1,3 @@
+"""golive: a terminal wizard for the production go-live of a ONESOURCE integration."""
+
+__version__ = "0.1.0"
