@@ -1,0 +1,1 @@
+"""The ground floor: the session model, its checklist, its file and its evidence log."""

@@ -1,0 +1,200 @@
+"""The evidence log: an append-only, hash-chained JSON Lines file beside the session.
+
+One record per live run (a check, a tax-ID verification, a certificate inspection, a test alert,
+a watch, a rollback...). Each line carries the SHA-256 of the line before, so an edited or
+removed line shows. Appending never rewrites the session file; a missing or damaged log never
+stops a session from loading, it only says what it lost.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from golive.session.checklist import set_item_status
+from golive.session.clock import now
+from golive.session.errors import SaveError
+from golive.session.model import ItemStatus, Moment, Session
+
+GENESIS = "0" * 64
+Outcome = Literal["passed", "failed", "warning", "cancelled", "error", "info"]
+
+
+class EvidenceRecord(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    id: str = Field(default_factory=lambda: uuid.uuid4().hex[:16])
+    kind: str
+    environment: str = ""
+    host: str = ""
+    started: Moment = Field(default_factory=now)
+    ended: Moment = Field(default_factory=now)
+    outcome: Outcome
+    rehearsal: bool = False
+    summary: str = ""
+    figures: dict[str, Any] = Field(default_factory=dict)
+    diagnosis: dict[str, Any] = Field(default_factory=dict)
+    items: list[str] = Field(default_factory=list)
+    by: str = ""
+
+
+@dataclass
+class EvidenceLog:
+    records: list[EvidenceRecord] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    verified_lines: int = 0
+    broken_at: int | None = None
+
+    @property
+    def chain_ok(self) -> bool:
+        return self.broken_at is None
+
+    def by_id(self) -> dict[str, EvidenceRecord]:
+        return {record.id: record for record in self.records}
+
+
+def _line_hash(line: bytes) -> str:
+    return hashlib.sha256(line).hexdigest()
+
+
+def _encode(record: EvidenceRecord, prev: str) -> bytes:
+    payload = {"prev": prev, "record": record.model_dump(mode="json")}
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def append(log_path: Path, record: EvidenceRecord) -> EvidenceRecord:
+    """Append one record, chained to the last whole line. Safe against concurrent appenders."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(log_path, flags, 0o600)
+    except OSError as error:
+        raise SaveError(
+            f"cannot open the evidence log {log_path.name}: {error.strerror}",
+            where=str(log_path),
+            advice="check the folder is writable and the disk not full; the run's result is still shown",
+        ) from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        size = os.fstat(fd).st_size
+        prev = GENESIS
+        prefix = b""
+        if size:
+            tail = os.pread(fd, min(size, 1 << 20), max(0, size - (1 << 20)))
+            if not tail.endswith(b"\n"):
+                # an interrupted write left half a line: end it so ours starts clean
+                prefix = b"\n"
+            lines = [ln for ln in tail.split(b"\n") if ln]
+            whole = lines[:-1] if prefix else lines
+            if whole:
+                prev = _line_hash(whole[-1])
+        line = _encode(record, prev)
+        os.write(fd, prefix + line + b"\n")
+        os.fsync(fd)
+    except OSError as error:
+        raise SaveError(
+            f"writing the evidence log {log_path.name} failed: {error.strerror}",
+            where=str(log_path),
+            advice="free disk space; the run's result is still shown and can be run again",
+        ) from None
+    finally:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+    return record
+
+
+def read(log_path: Path) -> EvidenceLog:
+    """Every record of the log, the chain verified; problems say what was lost and where."""
+    log = EvidenceLog()
+    try:
+        raw = log_path.read_bytes()
+    except FileNotFoundError:
+        return log
+    except OSError as error:
+        log.problems.append(f"{log_path.name}: cannot be read ({error.strerror}); no evidence shown")
+        log.broken_at = 1
+        return log
+    lines = raw.split(b"\n")
+    trailing = lines.pop()  # after the last newline: empty, or half a line
+    prev = GENESIS
+    for number, line in enumerate(lines, start=1):
+        if not line:
+            continue
+        try:
+            payload = json.loads(line)
+            record = EvidenceRecord.model_validate(payload["record"])
+            claimed = payload["prev"]
+        except (ValueError, KeyError, TypeError, ValidationError):
+            log.problems.append(f"{log_path.name}:{number}: damaged line, its record is lost")
+            if log.broken_at is None:
+                log.broken_at = number
+            prev = _line_hash(line)
+            continue
+        if claimed != prev and log.broken_at is None:
+            log.broken_at = number
+            log.problems.append(
+                f"{log_path.name}:{number}: the hash chain breaks here: a line before it was "
+                "changed, removed or inserted"
+            )
+        if log.broken_at is None:
+            log.verified_lines = number
+        log.records.append(record)
+        prev = _line_hash(line)
+    if trailing:
+        log.problems.append(
+            f"{log_path.name}:{len(lines) + 1}: an incomplete last line (an interrupted write) was ignored"
+        )
+    return log
+
+
+def record(
+    session: Session,
+    log_path: Path,
+    evidence: EvidenceRecord,
+    item_updates: Mapping[str, ItemStatus] | None = None,
+    *,
+    note: str | None = None,
+    by: str | None = None,
+) -> list[str]:
+    """Append a run's evidence and set the items it proves (in memory; the caller saves).
+
+    A rehearsal (a run against the sandbox or a UAT host) never satisfies a production item,
+    except in a demo session. Returns the ids of items left unchanged for that reason.
+    """
+    append(log_path, evidence)
+    skipped: list[str] = []
+    for item_id, status in (item_updates or {}).items():
+        if (
+            evidence.rehearsal
+            and not session.meta.demo
+            and item_id.startswith("production.")
+            and status is ItemStatus.DONE
+        ):
+            skipped.append(item_id)
+            continue
+        set_item_status(
+            session,
+            item_id,
+            status,
+            by=by or evidence.by or None,
+            note=note if note is not None else evidence.summary,
+            reason=evidence.summary if status in (ItemStatus.BLOCKED, ItemStatus.NOT_APPLICABLE) else "",
+            evidence=[evidence.id],
+            at=evidence.ended,
+        )
+    return skipped
+
+
+def records_for(log: EvidenceLog, item_ids: Iterable[str]) -> list[EvidenceRecord]:
+    wanted = set(item_ids)
+    return [r for r in log.records if wanted.intersection(r.items)]

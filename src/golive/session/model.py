@@ -1,0 +1,359 @@
+"""The session: one deployment's whole go-live, as pydantic models.
+
+The models are the single source of the rules: the TOML loader, the CLI, the wizard's inline
+validation and `golive schema session` all use them. Nothing secret is ever a field here; secrets
+are named by reference (`SecretReference`) and live in the OS keyring.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+
+from golive.session.clock import now
+from golive.session.sections import (
+    GoLiveRecord,
+    MonitoringSetup,
+    PostDeploymentRecord,
+    ProductionRecord,
+    RollbackPlan,
+    StagingRecord,
+    SupportSetup,
+)
+
+SCHEMA_VERSION = 2
+
+
+class Strict(BaseModel):
+    """Base of every session model: unknown keys are errors (typos must not vanish silently)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_assignment=True)
+
+
+def _as_utc(value: Any) -> Any:
+    """Hand-edited TOML may hold a local date-time without offset: read it as UTC."""
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    if isinstance(value, datetime):
+        return value.astimezone(UTC)
+    return value
+
+
+Moment = Annotated[datetime, BeforeValidator(_as_utc)]
+
+
+@cache
+def iso_countries() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 codes and names, from the tz database's own country table."""
+    table = resources.files("tzdata").joinpath("zoneinfo", "iso3166.tab").read_text("utf-8")
+    codes: dict[str, str] = {}
+    for line in table.splitlines():
+        if line and not line.startswith("#"):
+            code, _, name = line.partition("\t")
+            codes[code.strip()] = name.strip()
+    return codes
+
+
+def _country_code(value: str) -> str:
+    code = value.strip().upper()
+    if code == "EL":  # Greece's VAT prefix, often typed for the country
+        code = "GR"
+    if code not in iso_countries():
+        raise ValueError(
+            f"{value!r} is not an ISO 3166-1 alpha-2 country code (for example DE, MX, IT)"
+        )
+    return code
+
+
+CountryCode = Annotated[str, AfterValidator(_country_code)]
+
+
+def check_url(value: str) -> str:
+    """An endpoint URL: http(s), a host, and never credentials inside it."""
+    if not value:
+        return value
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{value!r} is not an http(s) URL with a host (for example https://api.onesourcetax.com)")
+    if parts.username or parts.password:
+        raise ValueError(
+            "the URL contains credentials; remove them and keep the secret in the keyring "
+            "(`golive secret set SESSION ...`)"
+        )
+    return value.rstrip("/")
+
+
+Url = Annotated[str, AfterValidator(check_url)]
+
+
+class ItemStatus(StrEnum):
+    TODO = "todo"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    FAILED = "failed"
+    NOT_APPLICABLE = "not_applicable"
+    BLOCKED = "blocked"
+
+
+NEEDS_REASON = frozenset({ItemStatus.NOT_APPLICABLE, ItemStatus.BLOCKED})
+
+
+class HistoryEntry(Strict):
+    at: Moment
+    by: str
+    from_: ItemStatus | None = Field(default=None, alias="from")
+    to: ItemStatus
+    reason: str = ""
+    note: str = ""
+
+
+class ItemState(Strict):
+    """What the user (or a check) recorded for one checklist item."""
+
+    status: ItemStatus = ItemStatus.TODO
+    reason: str = ""
+    note: str = ""
+    changed_by: str = ""
+    changed_at: Moment | None = None
+    evidence: list[str] = Field(default_factory=list, description="ids of evidence records")
+    history: list[HistoryEntry] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _reason_when_needed(self) -> ItemState:
+        if self.status in NEEDS_REASON and not self.reason.strip():
+            raise ValueError(f"status {self.status.value} needs a reason")
+        return self
+
+
+class Meta(Strict):
+    title: str = ""
+    partner: str = ""
+    customer: str = ""
+    engineer: str = ""
+    session_id: str = Field(default_factory=lambda: uuid.uuid4().hex)
+    created: Moment = Field(default_factory=now)
+    updated: Moment = Field(default_factory=now)
+    current_step: str = "credentials"
+    demo: bool = Field(default=False, description="a demo session: its report says so on its first line")
+
+    @model_validator(mode="after")
+    def _id_shape(self) -> Meta:
+        if not re.fullmatch(r"[0-9a-f]{8,64}", self.session_id):
+            raise ValueError("session_id must be 8 to 64 lowercase hex digits (golive makes one)")
+        return self
+
+
+class Person(Strict):
+    name: str
+    email: str = ""
+    phone: str = ""
+    role: str = ""
+
+
+class SecretReference(Strict):
+    """Where one of golive's own secrets lives. Never the value."""
+
+    store: Literal["keyring", "environment", "prompt"] = "keyring"
+    description: str = ""
+
+
+class IntegrationVault(Strict):
+    """The vault the integration itself uses in production (not golive's own keyring)."""
+
+    product: str = Field(default="", description="e.g. HashiCorp Vault, AWS Secrets Manager, Azure Key Vault")
+    path: str = Field(default="", description="the path or entry name of the credentials")
+    access: list[str] = Field(default_factory=list, description="who can read it")
+    rotation_due: date | None = None
+
+
+class CredentialsSetup(Strict):
+    obtained_on: date | None = None
+    expires_on: date | None = None
+    vault: IntegrationVault = Field(default_factory=IntegrationVault)
+    authorized_people: list[Person] = Field(default_factory=list)
+    secrets: dict[str, SecretReference] = Field(default_factory=dict)
+
+
+class Timeouts(Strict):
+    connect: float = Field(default=5.0, gt=0, le=300)
+    read: float = Field(default=10.0, gt=0, le=300)
+    write: float = Field(default=10.0, gt=0, le=300)
+    pool: float = Field(default=5.0, gt=0, le=300)
+
+
+class RetryPolicy(Strict):
+    enabled: bool = True
+    max_attempts: int = Field(default=4, ge=1, le=10, description="attempts in all, the first included")
+    base_delay: float = Field(default=0.5, ge=0, le=60, description="seconds; exponential backoff, full jitter")
+    max_delay: float = Field(default=8.0, ge=0, le=300)
+    retry_after_cap: float = Field(default=30.0, ge=0, le=600, description="longest Retry-After honoured")
+
+
+DEFAULT_CALCULATE_PATH = "/indirect-tax-determination/taxes/v1/calculate"
+DEFAULT_TOKEN_PATH = "/oauth2/v1/token"
+DEFAULT_EINVOICE_SUBMIT_PATH = "/einvoicing/document/v1/documents"
+DEFAULT_EINVOICE_STATUS_PATH = "/einvoicing/document/v1/documents/{document_id}/status"
+DEFAULT_SCOPE = "urn:tr:onesource:auth:api:IndirectTaxDetermination"
+
+
+class EnvironmentSettings(Strict):
+    """One API environment (staging or production) as the integration and golive's checks use it."""
+
+    preset: str = Field(default="", description="onesource-us, onesource-emea, onesource-uat, sandbox or custom")
+    base_url: Url = ""
+    token_url: Url = Field(default="", description="empty: {base_url}/oauth2/v1/token")
+    client_id: str = ""
+    external_company_id: str = ""
+    company_id: int | None = Field(default=None, description="the optional internal Determination id")
+    company_role: Literal["S", "B", "M"] = "S"
+    scope: str = DEFAULT_SCOPE
+    calculate_path: str = DEFAULT_CALCULATE_PATH
+    einvoice_submit_path: str = DEFAULT_EINVOICE_SUBMIT_PATH
+    einvoice_status_path: str = DEFAULT_EINVOICE_STATUS_PATH
+    ca_bundle: str = Field(default="", description="a CA bundle for a TLS-intercepting proxy")
+    timeouts: Timeouts = Field(default_factory=Timeouts)
+    retry: RetryPolicy = Field(default_factory=RetryPolicy)
+
+    def resolved_token_url(self) -> str:
+        return self.token_url or (f"{self.base_url}{DEFAULT_TOKEN_PATH}" if self.base_url else "")
+
+    def host(self) -> str:
+        return urlsplit(self.base_url).hostname or ""
+
+
+class Environments(Strict):
+    staging: EnvironmentSettings = Field(default_factory=EnvironmentSettings)
+    production: EnvironmentSettings = Field(default_factory=EnvironmentSettings)
+
+    @model_validator(mode="after")
+    def _production_is_https(self) -> Environments:
+        for key in ("base_url", "token_url"):
+            value = getattr(self.production, key)
+            if value and not value.startswith("https://"):
+                raise ValueError(
+                    f"production.{key} must use https:// (production endpoints are https only)"
+                )
+        return self
+
+
+class CountryRequirements(Strict):
+    """A snapshot of the country catalog's row, taken when the country was added."""
+
+    name: str = ""
+    model: str = ""
+    platform: str = ""
+    certificate_required: bool | None = None
+    certificate_kind: str = ""
+    certificate_reason: str = ""
+    platform_required: bool | None = None
+    platform_registration: str = ""
+    platform_reason: str = ""
+    tax_id_name: str = ""
+    source: str = ""
+    reviewed: date | None = None
+
+
+class TaxIdVerification(Strict):
+    number: str
+    method: str
+    outcome: Literal["valid", "invalid", "format_only", "unverifiable"]
+    message: str = ""
+    checked_at: Moment
+    vies: str = ""
+
+
+class CertificateRecord(Strict):
+    file: str
+    subject: str
+    issuer: str
+    serial: str
+    not_before: Moment
+    not_after: Moment
+    fingerprint_sha256: str
+    kind: str = ""
+    verdict: Literal["usable", "warning", "not_usable"]
+    messages: list[str] = Field(default_factory=list)
+    inspected_at: Moment
+
+
+class CountrySetup(Strict):
+    tax_id: str = ""
+    external_company_id: str = Field(default="", description="overrides the environment's company for this country")
+    requirements: CountryRequirements = Field(default_factory=CountryRequirements)
+    tax_id_verification: TaxIdVerification | None = None
+    certificate: CertificateRecord | None = None
+    platform_account: str = Field(default="", description="e.g. the PAC, the SdI channel, the Peppol access point")
+    removed: bool = Field(default=False, description="removed from the deployment; its history is kept")
+
+
+class Targets(Strict):
+    error_rate_pct: float = Field(default=1.0, ge=0, le=100)
+    response_time_p95_s: float = Field(default=2.0, gt=0, le=120)
+    pilot_min: int = Field(default=1, ge=1)
+    pilot_max: int = Field(default=3, ge=1)
+    monitoring_window_hours: int = Field(default=48, ge=1, le=24 * 30)
+
+    @model_validator(mode="after")
+    def _pilot_range(self) -> Targets:
+        if self.pilot_max < self.pilot_min:
+            raise ValueError("pilot_max must be at least pilot_min")
+        return self
+
+
+class GateOverride(Strict):
+    gate: Literal["production", "golive"]
+    reason: str = Field(min_length=1)
+    by: str
+    at: Moment
+
+
+class Session(Strict):
+    """One deployment's go-live. Serialised as the session TOML file."""
+
+    schema_version: int = SCHEMA_VERSION
+    meta: Meta = Field(default_factory=Meta)
+    credentials: CredentialsSetup = Field(default_factory=CredentialsSetup)
+    environments: Environments = Field(default_factory=Environments)
+    countries: dict[CountryCode, CountrySetup] = Field(default_factory=dict)
+    targets: Targets = Field(default_factory=Targets)
+    monitoring: MonitoringSetup = Field(default_factory=MonitoringSetup)
+    staging: StagingRecord = Field(default_factory=StagingRecord)
+    production: ProductionRecord = Field(default_factory=ProductionRecord)
+    golive: GoLiveRecord = Field(default_factory=GoLiveRecord)
+    post_deployment: PostDeploymentRecord = Field(default_factory=PostDeploymentRecord)
+    rollback: RollbackPlan = Field(default_factory=RollbackPlan)
+    support: SupportSetup = Field(default_factory=SupportSetup)
+    gate_overrides: list[GateOverride] = Field(default_factory=list)
+    drafts: dict[str, str] = Field(
+        default_factory=dict,
+        description="what the user typed into a field that does not validate yet, by field path",
+    )
+    items: dict[str, ItemState] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _version(self) -> Session:
+        if self.schema_version != SCHEMA_VERSION:
+            raise ValueError(f"schema_version {self.schema_version} is not {SCHEMA_VERSION}")
+        return self
+
+    def active_countries(self) -> list[str]:
+        """The countries of the deployment, in a stable order (removed ones left out)."""
+        return sorted(code for code, setup in self.countries.items() if not setup.removed)
+
+    def is_demo(self) -> bool:
+        return self.meta.demo

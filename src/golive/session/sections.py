@@ -1,0 +1,196 @@
+"""The go-live's operational sections of the session: monitoring, deploys, pilot and rollout,
+post-deployment watch, rollback and support. Kept apart from the configuration models in
+`model.py` because `golive.ops` grows them as it records what was done."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_assignment=True)
+
+
+def _as_utc(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return value
+
+
+Moment = Annotated[datetime, BeforeValidator(_as_utc)]
+
+
+class Contact(_Strict):
+    name: str
+    email: str = ""
+    phone: str = ""
+    role: str = ""
+
+
+# --- monitoring ---------------------------------------------------------------------------------
+
+
+class LoggingSetup(_Strict):
+    location: str = Field(default="", description="file or folder the integration logs to")
+    format: Literal["", "json", "text"] = ""
+    level: str = ""
+
+
+class AlertingSetup(_Strict):
+    channel: Literal["", "slack", "teams", "pagerduty", "webhook", "email"] = ""
+    webhook_secret: str = Field(
+        default="", description="name of the keyring secret holding the webhook URL (it carries a token)"
+    )
+    email_recipients: list[str] = Field(default_factory=list)
+
+
+class MetricsSetup(_Strict):
+    tool: Literal["", "prometheus", "datadog", "cloudwatch", "other"] = ""
+    prometheus_url: str = ""
+    dashboard: str = Field(default="", description="where the dashboard is (URL or name)")
+    notes: str = ""
+
+
+class MonitoringSetup(_Strict):
+    logging: LoggingSetup = Field(default_factory=LoggingSetup)
+    alerting: AlertingSetup = Field(default_factory=AlertingSetup)
+    api_usage: MetricsSetup = Field(default_factory=MetricsSetup)
+    performance: MetricsSetup = Field(default_factory=MetricsSetup)
+
+
+# --- deploys ------------------------------------------------------------------------------------
+
+
+class Deployment(_Strict):
+    version: str = Field(default="", description="the deployed version or commit")
+    deployed_at: Moment | None = None
+    by: str = ""
+
+
+class StagingRecord(_Strict):
+    deploy: Deployment = Field(default_factory=Deployment)
+
+
+class DeploymentWindow(_Strict):
+    start: Moment
+    end: Moment
+    note: str = ""
+    warnings: list[str] = Field(default_factory=list)
+
+
+class ProductionRecord(_Strict):
+    window: DeploymentWindow | None = None
+    deploy: Deployment = Field(default_factory=Deployment)
+
+
+# --- pilot, watch, rollout ----------------------------------------------------------------------
+
+
+class PilotCustomer(_Strict):
+    name: str
+    contact: str = ""
+    countries: list[str] = Field(default_factory=list)
+
+
+class WatchCheckpoint(_Strict):
+    label: str = Field(description="e.g. +1 h")
+    offset_hours: float
+    recorded_at: Moment | None = None
+    figures: dict[str, float] = Field(default_factory=dict)
+    meets_targets: bool | None = None
+    note: str = ""
+    evidence: str = ""
+
+
+class RolloutStage(_Strict):
+    name: str = Field(description="e.g. 10% or a named customer batch")
+    share_pct: float | None = None
+    customers: list[str] = Field(default_factory=list)
+    opened_at: Moment | None = None
+    override_reason: str = ""
+
+
+class GoLiveRecord(_Strict):
+    pilot_customers: list[PilotCustomer] = Field(default_factory=list)
+    pilot_enabled_at: Moment | None = None
+    checkpoints: list[WatchCheckpoint] = Field(default_factory=list)
+    rollout: list[RolloutStage] = Field(default_factory=list)
+
+
+# --- post-deployment ----------------------------------------------------------------------------
+
+
+class LogSource(_Strict):
+    path: str = ""
+    field_map: dict[str, str] = Field(default_factory=dict, description="our name -> the log's field name")
+    pattern: str = Field(default="", description="a regular expression with named groups, for text logs")
+
+
+class ReviewOccurrence(_Strict):
+    item: str = Field(description="the checklist item this review belongs to")
+    due: date
+    done_at: Moment | None = None
+    by: str = ""
+    note: str = ""
+
+
+class PostDeploymentRecord(_Strict):
+    log: LogSource = Field(default_factory=LogSource)
+    prometheus_url: str = ""
+    prometheus_queries: dict[str, str] = Field(default_factory=dict)
+    reviews: list[ReviewOccurrence] = Field(default_factory=list)
+
+
+# --- rollback -----------------------------------------------------------------------------------
+
+
+class FlagCall(_Strict):
+    method: Literal["POST", "PUT", "PATCH", "DELETE"] = "POST"
+    url: str = ""
+    body: str = ""
+    token_secret: str = Field(default="", description="name of the keyring secret sent as a bearer token")
+
+
+class RollbackPlan(_Strict):
+    disable_method: Literal["", "command", "http", "manual"] = ""
+    disable_command: list[str] = Field(default_factory=list, description="argument list, run without a shell")
+    disable_http: FlagCall = Field(default_factory=FlagCall)
+    manual_steps: str = ""
+    notify: list[Contact] = Field(default_factory=list)
+    notification_template: str = ""
+    log_locations: list[str] = Field(default_factory=list)
+    started_at: Moment | None = None
+    reason: str = ""
+
+
+# --- support ------------------------------------------------------------------------------------
+
+FIRST_LINE_TEXT = {
+    "partner": "Partner provides first-line support, escalates to Thomson Reuters as needed",
+    "thomson-reuters": "Thomson Reuters provides direct support to end customers",
+}
+
+ESCALATION_LEVELS = (
+    "Partner support team",
+    "Partner technical team",
+    "Thomson Reuters support",
+    "Thomson Reuters engineering",
+)
+
+
+class EscalationLevel(_Strict):
+    level: int = Field(ge=1, le=4)
+    team: str = ""
+    contact: Contact | None = None
+    confirmed: bool = Field(default=False, description="the contact was confirmed, not just suggested")
+
+
+class SupportSetup(_Strict):
+    first_line: Literal["partner", "thomson-reuters"] | None = None
+    escalation: list[EscalationLevel] = Field(default_factory=list)
+
+    def first_line_text(self) -> str:
+        return FIRST_LINE_TEXT.get(self.first_line or "", "not chosen yet")

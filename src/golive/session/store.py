@@ -1,0 +1,468 @@
+"""Reading and writing session files so that a session is never lost or corrupted.
+
+- Saving writes a temp file in the same folder (created exclusively, mode 0600, no symlink
+  followed), flushes and fsyncs it, then `os.replace`s it over the session: a crash leaves the
+  old file or the new one, never half of each.
+- `NAME.toml.bak` is the file as it was when this run opened it.
+- Saving an unchanged session writes nothing; the same content always gives the same bytes.
+- A save never overwrites content it did not load (another process's newer save).
+- Loading collects every problem (file, line, key, what is wrong) and never changes the file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import tomllib
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+from pydantic import ValidationError
+
+from golive.session.checklist import definition, known_item_ids
+from golive.session.clock import now
+from golive.session.errors import (
+    BadInputError,
+    Problem,
+    SaveError,
+    SessionConflictError,
+    SessionLoadError,
+)
+from golive.session.model import SCHEMA_VERSION, Session
+
+END_MARKER = "# end of golive session"
+SESSION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+# --- where sessions live ----------------------------------------------------------------------
+
+
+def data_dir() -> Path:
+    """golive's data folder: $GOLIVE_HOME, else the user data folder of this OS (platformdirs)."""
+    override = os.environ.get("GOLIVE_HOME")
+    if override:
+        return Path(override)
+    from platformdirs import user_data_path
+
+    return user_data_path("golive", appauthor=False)
+
+
+def sessions_dir() -> Path:
+    return data_dir() / "sessions"
+
+
+def resolve(reference: str) -> Path:
+    """SESSION as the user gives it: a name in the sessions folder, or a path to a .toml file."""
+    if not reference or any(ord(c) < 32 or ord(c) == 127 for c in reference):
+        raise BadInputError(
+            "the session name is empty or holds control characters",
+            where="SESSION",
+            advice="use a name of letters, digits, '.', '_' or '-' (for example acme-eu), or a path to a .toml file",
+        )
+    if reference.endswith(".toml") or os.sep in reference or "/" in reference:
+        if not reference.endswith(".toml"):
+            raise BadInputError(
+                f"{reference!r} is neither a session name nor a path to a .toml file",
+                where="SESSION",
+                advice="give a name such as acme-eu, or a path ending in .toml",
+            )
+        return Path(reference).expanduser().absolute()
+    if not SESSION_NAME.fullmatch(reference) or ".." in reference:
+        raise BadInputError(
+            f"{reference[:80]!r} is not a usable session name",
+            where="SESSION",
+            advice="use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit",
+        )
+    return sessions_dir() / f"{reference}.toml"
+
+
+def evidence_path(session_path: Path) -> Path:
+    return session_path.with_name(session_path.name.removesuffix(".toml") + ".evidence.jsonl")
+
+
+def backup_path(session_path: Path) -> Path:
+    return session_path.with_name(session_path.name + ".bak")
+
+
+# --- serialising ------------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    """Turn a model dump into what TOML can hold: enums to values, None dropped."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value if v is not None]
+    return value
+
+
+def _item_order(session: Session) -> Callable[[str], tuple[int, str]]:
+    order: dict[str, int] = {}
+    for index, item_def in enumerate(definition().items):
+        order[item_def.id] = index
+        for country in session.countries:
+            order.setdefault(item_def.id.format(cc=country), index)
+    return lambda item_id: (order.get(item_id, len(order)), item_id)
+
+
+def dumps(session: Session) -> bytes:
+    """The session as TOML bytes: deterministic, so sessions diff cleanly in git."""
+    data = _plain(session.model_dump(mode="python", by_alias=True, exclude_none=True))
+    data["countries"] = dict(sorted(data["countries"].items()))
+    data["drafts"] = dict(sorted(data["drafts"].items()))
+    data["items"] = {k: data["items"][k] for k in sorted(data["items"], key=_item_order(session))}
+    header = (
+        "# golive session file. Hand edits are fine, but comments are not kept:\n"
+        "# golive rewrites this file when it saves. Nothing secret belongs here.\n"
+    )
+    body = tomli_w.dumps(data, multiline_strings=True)
+    return (header + body.rstrip("\n") + "\n\n" + END_MARKER + "\n").encode("utf-8")
+
+
+# --- loading ----------------------------------------------------------------------------------
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*(.+?)\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(r'^\s*("(?:[^"\\]|\\.)*"|[A-Za-z0-9_.\-" ]+?)\s*=')
+
+
+def _split_dotted(text: str) -> list[str]:
+    parts, current, quoted = [], "", False
+    for char in text:
+        if char == '"':
+            quoted = not quoted
+        elif char == "." and not quoted:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += char
+    parts.append(current.strip())
+    return parts
+
+
+def _line_index(text: str) -> dict[tuple[str, ...], int]:
+    """Key path -> line number, to point at the line a problem is on (best effort)."""
+    index: dict[tuple[str, ...], int] = {}
+    table: tuple[str, ...] = ()
+    array_counts: dict[tuple[str, ...], int] = {}
+    in_multiline = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if in_multiline:
+            in_multiline = line.count('"""') % 2 == 0
+            continue
+        header = _HEADER.match(line)
+        if header and not line.lstrip().startswith(("#",)) and "=" not in line.split("]")[0]:
+            path = tuple(_split_dotted(header.group(2)))
+            if header.group(1) == "[[":
+                count = array_counts.get(path, -1) + 1
+                array_counts[path] = count
+                table = (*path, str(count))
+            else:
+                table = path
+            index.setdefault(table, number)
+            continue
+        key = _KEY.match(line)
+        if key:
+            index.setdefault((*table, *_split_dotted(key.group(1))), number)
+            if line.count('"""') % 2 == 1:
+                in_multiline = True
+    return index
+
+
+def _locate(index: dict[tuple[str, ...], int], loc: tuple[str, ...]) -> int | None:
+    for end in range(len(loc), 0, -1):
+        if loc[:end] in index:
+            return index[loc[:end]]
+    return None
+
+
+def _migrate(data: dict[str, Any]) -> dict[str, Any]:
+    """Bring an older session file up to SCHEMA_VERSION."""
+    version = data.get("schema_version")
+    if version == 1:
+        # version 1 kept item states as a flat `[checklist]` table of id = "status"
+        flat = data.pop("checklist", {})
+        items = data.setdefault("items", {})
+        if isinstance(flat, dict):
+            for item_id, status in flat.items():
+                items.setdefault(item_id, {"status": status})
+        data["schema_version"] = 2
+    return data
+
+
+def parse(raw: bytes, path: Path) -> Session:
+    """A session from the bytes of a file, or SessionLoadError listing every problem."""
+    name = str(path)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise SessionLoadError(
+            name, [Problem("not UTF-8 text (is this a session file?)", name, line)]
+        ) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        match = re.search(r"\(at line (\d+), column \d+\)", str(error))
+        line = int(match.group(1)) if match else None
+        message = re.sub(r"\s*\(at line.*\)$", "", str(error)) or "not valid TOML"
+        raise SessionLoadError(
+            name, [Problem(f"not valid TOML: {message}", name, line)]
+        ) from None
+    problems: list[Problem] = []
+    version = data.get("schema_version")
+    if "schema_version" not in data or "meta" not in data:
+        problems.append(
+            Problem(
+                "no schema_version or [meta]: this is not a golive session file, or it is cut short",
+                name,
+            )
+        )
+        raise SessionLoadError(name, problems)
+    if not isinstance(version, int) or isinstance(version, bool):
+        problems.append(Problem("schema_version must be a whole number", name, key="schema_version"))
+        raise SessionLoadError(name, problems)
+    if version > SCHEMA_VERSION:
+        problems.append(
+            Problem(
+                f"written by a newer golive (schema {version}; this golive reads up to {SCHEMA_VERSION}): "
+                "update golive to open it",
+                name,
+                key="schema_version",
+            )
+        )
+        raise SessionLoadError(name, problems)
+    if version < 1:
+        problems.append(Problem(f"schema_version {version} is not one golive ever wrote", name))
+        raise SessionLoadError(name, problems)
+    if version == SCHEMA_VERSION and text.rstrip().splitlines()[-1:] != [END_MARKER]:
+        problems.append(
+            Problem(
+                f"the file does not end with the line {END_MARKER!r}: it may be cut short. "
+                "If you removed that line by hand, add it back",
+                name,
+                len(text.splitlines()),
+            )
+        )
+    data = _migrate(data)
+    index = _line_index(text)
+    session: Session | None = None
+    try:
+        session = Session.model_validate(data)
+    except ValidationError as error:
+        for detail in error.errors():
+            loc = tuple(str(part) for part in detail["loc"] if part != "[key]")
+            message = detail["msg"].removeprefix("Value error, ")
+            if detail["type"] == "extra_forbidden":
+                message = "unknown key (a typo? `golive schema session` lists the keys)"
+            elif detail["type"] == "missing":
+                message = "missing"
+            problems.append(Problem(message, name, _locate(index, loc), ".".join(loc)))
+    if session is not None:
+        known = known_item_ids(session)
+        for item_id in session.items:
+            if item_id not in known:
+                problems.append(
+                    Problem(
+                        "not a checklist item of this session (unknown id, or a country not in [countries])",
+                        name,
+                        _locate(index, ("items", item_id)),
+                        f"items.{item_id}",
+                    )
+                )
+    if problems or session is None:
+        raise SessionLoadError(name, problems)
+    return session
+
+
+# --- the file handle --------------------------------------------------------------------------
+
+
+def _digest(raw: bytes | None) -> str | None:
+    return hashlib.sha256(raw).hexdigest() if raw is not None else None
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise SaveError(
+            f"cannot read {path}: {error.strerror}",
+            where=str(path),
+            advice="check the file's permissions and that the disk is mounted",
+        ) from None
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clean_orphaned_temp_files(path: Path) -> list[Path]:
+    """Remove temp files left by a save that was killed (their process is gone)."""
+    removed = []
+    for candidate in path.parent.glob(f".{path.name}.*.tmp"):
+        parts = candidate.name.split(".")
+        try:
+            pid = int(parts[-3])
+        except (ValueError, IndexError):
+            continue
+        if pid != os.getpid() and not _pid_alive(pid):
+            with contextlib.suppress(OSError):
+                candidate.unlink()
+                removed.append(candidate)
+    return removed
+
+
+def write_atomically(path: Path, content: bytes, mode: int = 0o600) -> None:
+    """Replace `path` with `content` so that a crash leaves the old file or the new one."""
+    import secrets as _random
+
+    folder = path.parent
+    temp = folder / f".{path.name}.{os.getpid()}.{_random.token_hex(4)}.tmp"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(temp, flags, mode)
+    except OSError as error:
+        raise SaveError(
+            f"cannot write in {folder}: {error.strerror}",
+            where=str(path),
+            advice="check that the folder exists, is writable and the disk is not full; "
+            "nothing in memory was lost, save again when fixed",
+        ) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, mode)
+        os.replace(temp, path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise SaveError(
+            f"saving {path.name} failed: {error.strerror or error}",
+            where=str(path),
+            advice="free some disk space or fix the folder's permissions, then save again; "
+            "the session in memory is intact and the file on disk is unchanged",
+        ) from None
+    with contextlib.suppress(OSError):  # make the rename itself durable
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+class SessionFile:
+    """A session and the file it lives in, as this run loaded it."""
+
+    def __init__(self, path: Path, session: Session, loaded: bytes | None) -> None:
+        self.path = path
+        self.session = session
+        self._loaded = loaded
+        self._on_disk = _digest(loaded)
+        self._backed_up = loaded is None
+
+    @property
+    def name(self) -> str:
+        return self.path.name.removesuffix(".toml")
+
+    @property
+    def evidence_path(self) -> Path:
+        return evidence_path(self.path)
+
+    @classmethod
+    def open(cls, reference: str | Path) -> SessionFile:
+        path = reference if isinstance(reference, Path) else resolve(reference)
+        raw = _read(path)
+        if raw is None:
+            raise BadInputError(
+                f"no session file at {path}",
+                where=str(path),
+                advice="check the name (`golive` lists recent sessions) or create it with `golive new`",
+            )
+        session = parse(raw, path)
+        clean_orphaned_temp_files(path)
+        return cls(path, session, raw)
+
+    @classmethod
+    def create(cls, reference: str | Path, session: Session) -> SessionFile:
+        path = reference if isinstance(reference, Path) else resolve(reference)
+        if path.exists():
+            raise BadInputError(
+                f"a session already exists at {path}",
+                where=str(path),
+                advice="open it with `golive resume`, or choose another name",
+            )
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as error:
+            raise SaveError(
+                f"cannot create the folder {path.parent}: {error.strerror}",
+                where=str(path.parent),
+                advice="choose a writable location or set GOLIVE_HOME",
+            ) from None
+        handle = cls(path, session, None)
+        handle.save()
+        return handle
+
+    def has_changes(self) -> bool:
+        return _digest(dumps(self.session)) != self._on_disk
+
+    def save(self, *, force: bool = False) -> bool:
+        """Write the session if it changed. Returns whether anything was written."""
+        content = dumps(self.session)
+        if _digest(content) == self._on_disk:
+            return False
+        current = _read(self.path)
+        if not force and _digest(current) != self._on_disk:
+            raise SessionConflictError(
+                f"{self.path.name} was changed by someone else since this run loaded it",
+                where=str(self.path),
+                advice="your changes are still in memory; reload the file to see the other changes "
+                "(or save under another name) rather than overwrite them",
+            )
+        if not self._backed_up and self._loaded is not None:
+            write_atomically(backup_path(self.path), self._loaded)
+            self._backed_up = True
+        self.session.meta.updated = now()
+        content = dumps(self.session)
+        write_atomically(self.path, content)
+        self._on_disk = _digest(content)
+        return True
+
+    def reload(self) -> None:
+        """Take the file as it is on disk now (another process saved it)."""
+        raw = _read(self.path)
+        if raw is None:
+            raise BadInputError(f"{self.path} no longer exists", where=str(self.path))
+        self.session = parse(raw, self.path)
+        self._on_disk = _digest(raw)
+
+
+def load(reference: str | Path) -> Session:
+    return SessionFile.open(reference).session
+
+
+def recent_sessions(limit: int = 20) -> list[Path]:
+    """Session files in the sessions folder, newest change first."""
+    folder = sessions_dir()
+    if not folder.is_dir():
+        return []
+    files = [p for p in folder.glob("*.toml") if not p.name.startswith(".")]
+    files.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    return files[:limit]
