@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
         country_commands,
         export_commands,
         ops_commands,
+        sandbox_commands,
         secret_commands,
         session_commands,
         wizard_commands,
@@ -54,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
         secret_commands,
         export_commands,
         ops_commands,
+        sandbox_commands,
     ):
         module.register(sub)
     return parser
