@@ -106,7 +106,7 @@ class KeyringStatus:
 def ways_forward(
     env_var: str = "GOLIVE_STAGING_CLIENT_SECRET", *, keyring_usable: bool = False
 ) -> str:
-    """Every way to give golive a secret: the keyring (or how to get one), the variable, a prompt."""
+    """Every way to give golive a secret: the keyring (or how to get one), a variable, a prompt."""
     first = (
         "(1) store it in the OS keyring with `golive secret set SESSION --env staging|production` "
         "(or `golive secret set SESSION NAME`)"
