@@ -23,13 +23,13 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import SecretStr
 
-from golive.secrets.redaction import register_secret
+from golive.secrets.redaction import install_redaction, register_secret
 from golive.session.errors import BadInputError, GoliveError
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
 
-    from golive.session.model import Session
+    from golive.session.model import ItemState, Session
 
 Source = Literal["environment", "keyring", "prompt"]
 ENVIRONMENTS = ("staging", "production")
@@ -101,6 +101,7 @@ class KeyringStatus:
     usable: bool
     backend: str
     explanation: str
+    reason: str = ""  # the explanation's first sentence, without the ways forward
 
 
 def ways_forward(
@@ -167,16 +168,18 @@ def keyring_status() -> KeyringStatus:
     try:
         backend = _keyring_module()
     except keyring.errors.KeyringError as error:  # pragma: no cover - get_keyring rarely raises
-        return KeyringStatus(False, "unknown", f"{_explain(error)} Ways forward: {ways_forward()}")
+        reason = _explain(error)
+        return KeyringStatus(False, "unknown", f"{reason} Ways forward: {ways_forward()}", reason)
     name = _backend_name(backend)
     reason = _unusable_reason(backend)
     if reason:
-        return KeyringStatus(False, name, f"{reason}. Ways forward: {ways_forward()}")
+        return KeyringStatus(False, name, f"{reason}. Ways forward: {ways_forward()}", reason)
     try:
         # A read of an entry that does not exist: proves the backend answers and is unlocked.
         backend.get_password("golive:probe", "probe")
     except keyring.errors.KeyringError as error:
-        return KeyringStatus(False, name, f"{_explain(error)} Ways forward: {ways_forward()}")
+        reason = _explain(error)
+        return KeyringStatus(False, name, f"{reason} Ways forward: {ways_forward()}", reason)
     return KeyringStatus(True, name, f"secrets are kept in the OS keyring ({name})")
 
 
@@ -387,3 +390,29 @@ async def aresolve_client_secret(
 ) -> ResolvedSecret:
     """resolve_client_secret off the event loop."""
     return await asyncio.to_thread(resolve_client_secret, session, environment, prompt=prompt)
+
+
+# --- access to the production credentials --------------------------------------------------------
+
+
+def record_access_review(session: Session, *, by: str | None = None) -> ItemState | None:
+    """`credentials.access` is done when the session names the people authorised to use or read
+    the production credentials; returns the new state, or None when nobody is named yet (the
+    item is left as it is). In memory; the caller saves.
+    """
+    from golive.session.checklist import build_checklist, set_item_status
+    from golive.session.model import ItemStatus
+
+    people = session.credentials.authorized_people
+    if not people:
+        return None
+    names = ", ".join(p.name for p in people)
+    note = f"{len(people)} authorised: {names}"
+    current = build_checklist(session)["credentials.access"]
+    if current.status is ItemStatus.DONE and current.note == note:
+        return current.state
+    return set_item_status(session, "credentials.access", ItemStatus.DONE, by=by, note=note)
+
+
+# Any process that can hold one of golive's secrets redacts its logs (see golive.secrets.redaction).
+install_redaction()
