@@ -207,7 +207,11 @@ def _country_detail(session: Session, country: str, kind: str) -> tuple[bool | N
     else:
         return True, f"{name}: VAT/GST registration"
     if required is None:
-        noun = "a certificate or e-seal" if kind == "certificate" else "a tax authority platform registration"
+        noun = (
+            "a certificate or e-seal"
+            if kind == "certificate"
+            else "a tax authority platform registration"
+        )
         return None, (
             f"{name} is not in golive's country catalog: does it need {noun} for e-invoicing? "
             "Record the answer: done when in place, or not applicable with the reason."
@@ -228,7 +232,11 @@ def _effective(
         required, detail = _country_detail(session, country, kind)
         if required is False and not touched:
             status, reason, derived = ItemStatus.NOT_APPLICABLE, detail, True
-    if definition_.applies == "rollback_started" and session.rollback.started_at is None and not touched:
+    if (
+        definition_.applies == "rollback_started"
+        and session.rollback.started_at is None
+        and not touched
+    ):
         status, reason, derived = ItemStatus.NOT_APPLICABLE, ROLLBACK_NOT_STARTED, True
     return ChecklistItem(
         id=item_id,
@@ -256,7 +264,9 @@ def build_checklist(session: Session) -> Checklist:
         item_def = definitions[index]
         if item_def.per_country:
             # the per-country block: all of a country's items together, country after country
-            block = [d for d in definitions[index:] if d.per_country and d.section == item_def.section]
+            block = [
+                d for d in definitions[index:] if d.per_country and d.section == item_def.section
+            ]
             for country in countries:
                 for d in block:
                     items.append(_effective(session, d, d.id.format(cc=country), country))

@@ -121,7 +121,9 @@ def read(log_path: Path) -> EvidenceLog:
     except FileNotFoundError:
         return log
     except OSError as error:
-        log.problems.append(f"{log_path.name}: cannot be read ({error.strerror}); no evidence shown")
+        log.problems.append(
+            f"{log_path.name}: cannot be read ({error.strerror}); no evidence shown"
+        )
         log.broken_at = 1
         return log
     lines = raw.split(b"\n")
@@ -188,7 +190,9 @@ def record(
             status,
             by=by or evidence.by or None,
             note=note if note is not None else evidence.summary,
-            reason=evidence.summary if status in (ItemStatus.BLOCKED, ItemStatus.NOT_APPLICABLE) else "",
+            reason=evidence.summary
+            if status in (ItemStatus.BLOCKED, ItemStatus.NOT_APPLICABLE)
+            else "",
             evidence=[evidence.id],
             at=evidence.ended,
         )

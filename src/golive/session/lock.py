@@ -91,7 +91,9 @@ class SessionLock:
         for _attempt in range(2):
             try:
                 fd = os.open(
-                    self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600
+                    self.path,
+                    os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
+                    0o600,
                 )
             except FileExistsError:
                 owner = read_owner(self.session_path)

@@ -89,7 +89,9 @@ def check_url(value: str) -> str:
         return value
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"{value!r} is not an http(s) URL with a host (for example https://api.onesourcetax.com)")
+        raise ValueError(
+            f"{value!r} is not an http(s) URL with a host (for example https://api.onesourcetax.com)"
+        )
     if parts.username or parts.password:
         raise ValueError(
             "the URL contains credentials; remove them and keep the secret in the keyring "
@@ -149,7 +151,9 @@ class Meta(Strict):
     created: Moment = Field(default_factory=now)
     updated: Moment = Field(default_factory=now)
     current_step: str = "credentials"
-    demo: bool = Field(default=False, description="a demo session: its report says so on its first line")
+    demo: bool = Field(
+        default=False, description="a demo session: its report says so on its first line"
+    )
 
     @model_validator(mode="after")
     def _id_shape(self) -> Meta:
@@ -175,7 +179,9 @@ class SecretReference(Strict):
 class IntegrationVault(Strict):
     """The vault the integration itself uses in production (not golive's own keyring)."""
 
-    product: str = Field(default="", description="e.g. HashiCorp Vault, AWS Secrets Manager, Azure Key Vault")
+    product: str = Field(
+        default="", description="e.g. HashiCorp Vault, AWS Secrets Manager, Azure Key Vault"
+    )
     path: str = Field(default="", description="the path or entry name of the credentials")
     access: list[str] = Field(default_factory=list, description="who can read it")
     rotation_due: date | None = None
@@ -198,14 +204,20 @@ class Timeouts(Strict):
 
 class RetryPolicy(Strict):
     enabled: bool = True
-    max_attempts: int = Field(default=4, ge=1, le=10, description="attempts in all, the first included")
-    base_delay: float = Field(default=0.5, ge=0, le=60, description="seconds; exponential backoff, full jitter")
+    max_attempts: int = Field(
+        default=4, ge=1, le=10, description="attempts in all, the first included"
+    )
+    base_delay: float = Field(
+        default=0.5, ge=0, le=60, description="seconds; exponential backoff, full jitter"
+    )
     max_delay: float = Field(default=8.0, ge=0, le=300)
-    retry_after_cap: float = Field(default=30.0, ge=0, le=600, description="longest Retry-After honoured")
+    retry_after_cap: float = Field(
+        default=30.0, ge=0, le=600, description="longest Retry-After honoured"
+    )
 
 
 DEFAULT_CALCULATE_PATH = "/indirect-tax-determination/taxes/v1/calculate"
-DEFAULT_TOKEN_PATH = "/oauth2/v1/token"
+DEFAULT_TOKEN_PATH = "/oauth2/v1/token"  # noqa: S105 (a URL path, not a password)
 DEFAULT_EINVOICE_SUBMIT_PATH = "/einvoicing/document/v1/documents"
 DEFAULT_EINVOICE_STATUS_PATH = "/einvoicing/document/v1/documents/{document_id}/status"
 DEFAULT_SCOPE = "urn:tr:onesource:auth:api:IndirectTaxDetermination"
@@ -214,12 +226,16 @@ DEFAULT_SCOPE = "urn:tr:onesource:auth:api:IndirectTaxDetermination"
 class EnvironmentSettings(Strict):
     """One API environment (staging or production) as the integration and golive's checks use it."""
 
-    preset: str = Field(default="", description="onesource-us, onesource-emea, onesource-uat, sandbox or custom")
+    preset: str = Field(
+        default="", description="onesource-us, onesource-emea, onesource-uat, sandbox or custom"
+    )
     base_url: Url = ""
     token_url: Url = Field(default="", description="empty: {base_url}/oauth2/v1/token")
     client_id: str = ""
     external_company_id: str = ""
-    company_id: int | None = Field(default=None, description="the optional internal Determination id")
+    company_id: int | None = Field(
+        default=None, description="the optional internal Determination id"
+    )
     company_role: Literal["S", "B", "M"] = "S"
     scope: str = DEFAULT_SCOPE
     calculate_path: str = DEFAULT_CALCULATE_PATH
@@ -293,12 +309,18 @@ class CertificateRecord(Strict):
 
 class CountrySetup(Strict):
     tax_id: str = ""
-    external_company_id: str = Field(default="", description="overrides the environment's company for this country")
+    external_company_id: str = Field(
+        default="", description="overrides the environment's company for this country"
+    )
     requirements: CountryRequirements = Field(default_factory=CountryRequirements)
     tax_id_verification: TaxIdVerification | None = None
     certificate: CertificateRecord | None = None
-    platform_account: str = Field(default="", description="e.g. the PAC, the SdI channel, the Peppol access point")
-    removed: bool = Field(default=False, description="removed from the deployment; its history is kept")
+    platform_account: str = Field(
+        default="", description="e.g. the PAC, the SdI channel, the Peppol access point"
+    )
+    removed: bool = Field(
+        default=False, description="removed from the deployment; its history is kept"
+    )
 
 
 class Targets(Strict):

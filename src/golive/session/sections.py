@@ -39,10 +39,25 @@ class LoggingSetup(_Strict):
     level: str = ""
 
 
+PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue"
+
+
 class AlertingSetup(_Strict):
     channel: Literal["", "slack", "teams", "pagerduty", "webhook", "email"] = ""
     webhook_secret: str = Field(
-        default="", description="name of the keyring secret holding the webhook URL (it carries a token)"
+        default="",
+        description="name of the keyring secret holding the webhook URL (it carries a token); "
+        "for PagerDuty, the integration's routing key",
+    )
+    pagerduty_url: str = Field(
+        default="",
+        description="PagerDuty Events API v2 endpoint; empty: "
+        + PAGERDUTY_EVENTS_URL
+        + " (EU accounts: https://events.eu.pagerduty.com/v2/enqueue)",
+    )
+    teams_card: Literal["adaptive", "messagecard"] = Field(
+        default="adaptive",
+        description="adaptive: a Teams Workflows webhook; messagecard: a legacy Office 365 connector",
     )
     email_recipients: list[str] = Field(default_factory=list)
 
@@ -101,16 +116,22 @@ class WatchCheckpoint(_Strict):
     recorded_at: Moment | None = None
     figures: dict[str, float] = Field(default_factory=dict)
     meets_targets: bool | None = None
+    by: str = ""
     note: str = ""
     evidence: str = ""
 
 
 class RolloutStage(_Strict):
     name: str = Field(description="e.g. 10% or a named customer batch")
-    share_pct: float | None = None
+    share_pct: float | None = Field(default=None, gt=0, le=100)
     customers: list[str] = Field(default_factory=list)
+    planned_for: Moment | None = None
     opened_at: Moment | None = None
-    override_reason: str = ""
+    opened_by: str = ""
+    gate: str = Field(default="", description="the watch figures against the targets when opened")
+    override_reason: str = Field(
+        default="", description="why it was opened against a failing figure"
+    )
 
 
 class GoLiveRecord(_Strict):
@@ -125,8 +146,12 @@ class GoLiveRecord(_Strict):
 
 class LogSource(_Strict):
     path: str = ""
-    field_map: dict[str, str] = Field(default_factory=dict, description="our name -> the log's field name")
-    pattern: str = Field(default="", description="a regular expression with named groups, for text logs")
+    field_map: dict[str, str] = Field(
+        default_factory=dict, description="our name -> the log's field name"
+    )
+    pattern: str = Field(
+        default="", description="a regular expression with named groups, for text logs"
+    )
 
 
 class ReviewOccurrence(_Strict):
@@ -140,7 +165,13 @@ class ReviewOccurrence(_Strict):
 class PostDeploymentRecord(_Strict):
     log: LogSource = Field(default_factory=LogSource)
     prometheus_url: str = ""
-    prometheus_queries: dict[str, str] = Field(default_factory=dict)
+    prometheus_queries: dict[str, str] = Field(
+        default_factory=dict,
+        description="figure name -> PromQL; {window} stands for the watched range (e.g. 86400s); "
+        "missing names use golive's defaults",
+    )
+    reviews_from: date | None = Field(default=None, description="first day of the review schedule")
+    review_horizon_days: int = Field(default=365, ge=7, le=5 * 366)
     reviews: list[ReviewOccurrence] = Field(default_factory=list)
 
 
@@ -151,19 +182,40 @@ class FlagCall(_Strict):
     method: Literal["POST", "PUT", "PATCH", "DELETE"] = "POST"
     url: str = ""
     body: str = ""
-    token_secret: str = Field(default="", description="name of the keyring secret sent as a bearer token")
+    token_secret: str = Field(
+        default="", description="name of the keyring secret sent as a bearer token"
+    )
+
+
+class AffectedCustomer(_Strict):
+    """A customer to notify when the integration is disabled, and who to write to there."""
+
+    customer: str
+    contact: str = Field(default="", description="the person's name")
+    email: str = ""
+    phone: str = ""
 
 
 class RollbackPlan(_Strict):
     disable_method: Literal["", "command", "http", "manual"] = ""
-    disable_command: list[str] = Field(default_factory=list, description="argument list, run without a shell")
+    disable_command: list[str] = Field(
+        default_factory=list, description="argument list, run without a shell"
+    )
+    disable_timeout_s: float = Field(default=120.0, gt=0, le=3600)
     disable_http: FlagCall = Field(default_factory=FlagCall)
     manual_steps: str = ""
-    notify: list[Contact] = Field(default_factory=list)
-    notification_template: str = ""
+    notify: list[AffectedCustomer] = Field(default_factory=list)
+    notification_template: str = Field(
+        default="",
+        description="string.Template text; empty: golive's default. "
+        "$customer $contact $email $started_at $reason $partner $support",
+    )
     log_locations: list[str] = Field(default_factory=list)
     started_at: Moment | None = None
     reason: str = ""
+    run_folder: str = Field(
+        default="", description="where the last rollback wrote its drafts and archive"
+    )
 
 
 # --- support ------------------------------------------------------------------------------------
@@ -185,7 +237,9 @@ class EscalationLevel(_Strict):
     level: int = Field(ge=1, le=4)
     team: str = ""
     contact: Contact | None = None
-    confirmed: bool = Field(default=False, description="the contact was confirmed, not just suggested")
+    confirmed: bool = Field(
+        default=False, description="the contact was confirmed, not just suggested"
+    )
 
 
 class SupportSetup(_Strict):

@@ -210,11 +210,9 @@ def parse(raw: bytes, path: Path) -> Session:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         match = re.search(r"\(at line (\d+), column \d+\)", str(error))
-        line = int(match.group(1)) if match else None
+        toml_line = int(match.group(1)) if match else None
         message = re.sub(r"\s*\(at line.*\)$", "", str(error)) or "not valid TOML"
-        raise SessionLoadError(
-            name, [Problem(f"not valid TOML: {message}", name, line)]
-        ) from None
+        raise SessionLoadError(name, [Problem(f"not valid TOML: {message}", name, toml_line)]) from None
     problems: list[Problem] = []
     version = data.get("schema_version")
     if "schema_version" not in data or "meta" not in data:
@@ -226,7 +224,9 @@ def parse(raw: bytes, path: Path) -> Session:
         )
         raise SessionLoadError(name, problems)
     if not isinstance(version, int) or isinstance(version, bool):
-        problems.append(Problem("schema_version must be a whole number", name, key="schema_version"))
+        problems.append(
+            Problem("schema_version must be a whole number", name, key="schema_version")
+        )
         raise SessionLoadError(name, problems)
     if version > SCHEMA_VERSION:
         problems.append(
