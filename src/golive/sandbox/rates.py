@@ -1,0 +1,122 @@
+"""Standard VAT/GST rates the sandbox charges, per destination country.
+
+Simulator data, not tax advice: one standard rate per country (as published for 2026), no
+reduced rates, exemptions, reverse charge or sub-national taxes (Brazil, India, Canada and the
+United States are far richer than one number). Enough to see a plausible tax on every line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+
+@dataclass(frozen=True)
+class Rate:
+    authority: str
+    rate: Decimal
+
+
+UNKNOWN = Rate("UNKNOWN", Decimal("0"))
+
+# country: (country name, tax name, standard rate)
+_TABLE: dict[str, tuple[str, str, str]] = {
+    # European Union
+    "AT": ("Austria", "VAT", "0.20"),
+    "BE": ("Belgium", "VAT", "0.21"),
+    "BG": ("Bulgaria", "VAT", "0.20"),
+    "CY": ("Cyprus", "VAT", "0.19"),
+    "CZ": ("Czechia", "VAT", "0.21"),
+    "DE": ("Germany", "VAT", "0.19"),
+    "DK": ("Denmark", "VAT", "0.25"),
+    "EE": ("Estonia", "VAT", "0.24"),
+    "ES": ("Spain", "VAT", "0.21"),
+    "FI": ("Finland", "VAT", "0.255"),
+    "FR": ("France", "VAT", "0.20"),
+    "GR": ("Greece", "VAT", "0.24"),
+    "HR": ("Croatia", "VAT", "0.25"),
+    "HU": ("Hungary", "VAT", "0.27"),
+    "IE": ("Ireland", "VAT", "0.23"),
+    "IT": ("Italy", "VAT", "0.22"),
+    "LT": ("Lithuania", "VAT", "0.21"),
+    "LU": ("Luxembourg", "VAT", "0.17"),
+    "LV": ("Latvia", "VAT", "0.21"),
+    "MT": ("Malta", "VAT", "0.18"),
+    "NL": ("Netherlands", "VAT", "0.21"),
+    "PL": ("Poland", "VAT", "0.23"),
+    "PT": ("Portugal", "VAT", "0.23"),
+    "RO": ("Romania", "VAT", "0.21"),
+    "SE": ("Sweden", "VAT", "0.25"),
+    "SI": ("Slovenia", "VAT", "0.22"),
+    "SK": ("Slovakia", "VAT", "0.23"),
+    # Rest of Europe
+    "AL": ("Albania", "VAT", "0.20"),
+    "BA": ("Bosnia and Herzegovina", "VAT", "0.17"),
+    "CH": ("Switzerland", "VAT", "0.081"),
+    "GB": ("United Kingdom", "VAT", "0.20"),
+    "IS": ("Iceland", "VAT", "0.24"),
+    "ME": ("Montenegro", "VAT", "0.21"),
+    "MK": ("North Macedonia", "VAT", "0.18"),
+    "NO": ("Norway", "VAT", "0.25"),
+    "RS": ("Serbia", "VAT", "0.20"),
+    "TR": ("Turkey", "VAT", "0.20"),
+    "UA": ("Ukraine", "VAT", "0.20"),
+    # Americas
+    "AR": ("Argentina", "IVA", "0.21"),
+    "BR": ("Brazil", "ICMS", "0.18"),
+    "CA": ("Canada", "GST", "0.05"),
+    "CL": ("Chile", "IVA", "0.19"),
+    "CO": ("Colombia", "IVA", "0.19"),
+    "CR": ("Costa Rica", "IVA", "0.13"),
+    "DO": ("Dominican Republic", "ITBIS", "0.18"),
+    "EC": ("Ecuador", "IVA", "0.15"),
+    "GT": ("Guatemala", "IVA", "0.12"),
+    "MX": ("Mexico", "IVA", "0.16"),
+    "PA": ("Panama", "ITBMS", "0.07"),
+    "PE": ("Peru", "IGV", "0.18"),
+    "PY": ("Paraguay", "IVA", "0.10"),
+    "UY": ("Uruguay", "IVA", "0.22"),
+    # Middle East and Africa
+    "AE": ("United Arab Emirates", "VAT", "0.05"),
+    "BH": ("Bahrain", "VAT", "0.10"),
+    "EG": ("Egypt", "VAT", "0.14"),
+    "IL": ("Israel", "VAT", "0.18"),
+    "KE": ("Kenya", "VAT", "0.16"),
+    "MA": ("Morocco", "VAT", "0.20"),
+    "NG": ("Nigeria", "VAT", "0.075"),
+    "OM": ("Oman", "VAT", "0.05"),
+    "SA": ("Saudi Arabia", "VAT", "0.15"),
+    "TN": ("Tunisia", "VAT", "0.19"),
+    "ZA": ("South Africa", "VAT", "0.15"),
+    # Asia-Pacific
+    "AU": ("Australia", "GST", "0.10"),
+    "CN": ("China", "VAT", "0.13"),
+    "ID": ("Indonesia", "VAT", "0.12"),
+    "IN": ("India", "GST", "0.18"),
+    "JP": ("Japan", "Consumption Tax", "0.10"),
+    "KR": ("South Korea", "VAT", "0.10"),
+    "KZ": ("Kazakhstan", "VAT", "0.16"),
+    "MY": ("Malaysia", "Sales Tax", "0.10"),
+    "NZ": ("New Zealand", "GST", "0.15"),
+    "PH": ("Philippines", "VAT", "0.12"),
+    "SG": ("Singapore", "GST", "0.09"),
+    "TH": ("Thailand", "VAT", "0.07"),
+    "TW": ("Taiwan", "Business Tax", "0.05"),
+    "VN": ("Vietnam", "VAT", "0.10"),
+}
+
+RATES: dict[str, Rate] = {
+    code: Rate(f"{name} {tax}", Decimal(rate)) for code, (name, tax, rate) in _TABLE.items()
+}
+
+_CENT = Decimal("0.01")
+
+
+def rate_for(country: str) -> Rate:
+    """The standard rate of a country; rate 0 with authority UNKNOWN when it is not in the table."""
+    return RATES.get(country, UNKNOWN)
+
+
+def tax_on(amount: Decimal, rate: Rate) -> Decimal:
+    """Tax on one line, rounded half-up to the cent."""
+    return (amount * rate.rate).quantize(_CENT, rounding=ROUND_HALF_UP)
