@@ -1,0 +1,13 @@
+#!/bin/sh
+# Run the whole suite. With gnome-keyring installed, inside a private D-Bus session with an
+# unlocked Secret Service (tests/with-keyring.sh), so the keyring tests talk to a real keyring.
+set -eu
+cd "$(dirname "$0")/.."
+PY=${PY:-.venv/bin/python}
+# NO_COLOR changes how the snapshot tests render (see stack-facts); the suite sets its own.
+unset NO_COLOR || true
+if command -v gnome-keyring-daemon >/dev/null 2>&1 && command -v dbus-run-session >/dev/null 2>&1; then
+  exec tests/with-keyring.sh "$PY" -m pytest -q "$@"
+fi
+echo "note: gnome-keyring is not installed; the keyring tests will skip (see README: 'A keyring on a headless server')" >&2
+exec "$PY" -m pytest -q "$@"
