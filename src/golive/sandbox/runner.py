@@ -6,6 +6,7 @@ means any free port) and a busy port is a plain error, not a dying thread.
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import socket
@@ -169,7 +170,7 @@ class SandboxServer:
             loop="asyncio",
             ws="none",
             lifespan="off",
-            log_config=uvicorn.config.LOGGING_CONFIG if self._log_requests else None,
+            log_config=_stderr_logging() if self._log_requests else None,
             log_level="info" if self._log_requests else "warning",
             access_log=self._log_requests,
             server_header=False,
@@ -195,6 +196,13 @@ class SandboxServer:
             response = client.get(f"{self.url}/health")
         if response.status_code != 200:
             raise GoliveError(f"the sandbox answered /health with {response.status_code}")
+
+
+def _stderr_logging() -> dict[str, Any]:
+    """uvicorn's own log format, all on stderr: stdout stays for what the command prints."""
+    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config["handlers"]["access"]["stream"] = "ext://sys.stderr"
+    return config
 
 
 def _listen(host: str, port: int) -> socket.socket:

@@ -91,15 +91,18 @@ def problems_of(errors: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
         path = ""
         for part in item["loc"]:
             path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-        message = item["msg"]
-        pattern = item.get("ctx", {}).get("pattern")
-        if item["type"] == "string_pattern_mismatch" and pattern in _PATTERN_MESSAGES:
-            message = _PATTERN_MESSAGES[pattern]
-        elif item["type"] == "json_invalid":
-            detail = item.get("ctx", {}).get("error", "parse error")
-            message = f"the body is not valid JSON ({detail})"
-        problems.append({"code": "VALIDATION_ERROR", "message": message, "path": path})
+        problems.append({"code": "VALIDATION_ERROR", "message": plain_message(item), "path": path})
     return problems
+
+
+def plain_message(error: Mapping[str, Any]) -> str:
+    """A pydantic error's message, in words a user can act on where pydantic's are cryptic."""
+    context = error.get("ctx", {})
+    if error["type"] == "string_pattern_mismatch" and context.get("pattern") in _PATTERN_MESSAGES:
+        return _PATTERN_MESSAGES[context["pattern"]]
+    if error["type"] == "json_invalid":
+        return f"the body is not valid JSON ({context.get('error', 'parse error')})"
+    return str(error["msg"])
 
 
 # Strict: an amount must be a JSON number (1 or 1.5), not "100" or true.
