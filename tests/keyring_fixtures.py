@@ -45,7 +45,9 @@ def real_keyring() -> KeyringStatus:
 class MemoryKeyring(KeyringBackend):
     """An in-memory backend, for logic tests that need no Secret Service."""
 
-    priority = 1  # type: ignore[assignment]
+    # Every KeyringBackend subclass is a candidate when keyring picks its default: a priority
+    # below the fail backend's 0 keeps this one from ever being picked by itself.
+    priority = -10  # type: ignore[assignment]
 
     def __init__(self) -> None:
         super().__init__()
