@@ -1,0 +1,40 @@
+"""The report as one self-contained HTML file (Jinja2, autoescape on, inline CSS, prints well).
+
+The page size is A4 unless asked for US Letter: the CSS `@page` size decides what a browser or
+headless Chromium prints on, and the layout fits both (A4 is narrower, Letter shorter).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Literal
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from golive.report.model import Report, date_text, moment_text
+
+Paper = Literal["a4", "letter"]
+PAPER_SIZES: dict[str, str] = {"a4": "A4", "letter": "letter"}
+
+
+@cache
+def _environment() -> Environment:
+    environment = Environment(
+        loader=PackageLoader("golive.report", "templates"),
+        autoescape=True,  # every template, whatever its name: user text is always escaped
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters["moment"] = moment_text
+    environment.filters["day"] = date_text
+    return environment
+
+
+def render_html(report: Report, paper: Paper = "a4") -> str:
+    """The report as HTML text, laid out for printing on `paper`."""
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        report=report, evidence=report.evidence_by_id(), paper=PAPER_SIZES[paper]
+    )

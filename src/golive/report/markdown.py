@@ -1,0 +1,320 @@
+"""The report as Markdown: reads as plain text, renders as a document.
+
+Every text a user typed is escaped so that it can neither start Markdown structure nor pass raw
+HTML through a Markdown renderer (`<script>` comes out as text).
+"""
+
+from __future__ import annotations
+
+import re
+
+from golive.report.model import (
+    CountryBlock,
+    EvidenceEntry,
+    Fact,
+    ItemEntry,
+    Measurement,
+    Report,
+    SectionEntry,
+    Table,
+    date_text,
+    moment_text,
+)
+
+_INLINE = re.compile(r"[\\`*\[\]|]|<(?=[A-Za-z/!?])")
+_ENTITY = re.compile(r"&(#?[A-Za-z0-9]+;)")
+_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+_BLOCK_START = re.compile(r"^(?:[#>+=-]|~~~)")
+_ORDERED = re.compile(r"^(\d+)([.)])")
+
+
+def text(value: str) -> str:
+    """User text for one line of Markdown: special characters escaped, lines joined.
+
+    Nothing typed can start a heading, a list, a quote, a link, emphasis or raw HTML.
+    """
+    value = " ".join(line.strip() for line in value.splitlines() if line.strip())
+    value = _INLINE.sub(lambda m: "\\" + m.group(0), value)
+    value = _UNDERSCORE.sub(r"\\_", value)
+    value = _ENTITY.sub(r"\\&\1", value)
+    value = _ORDERED.sub(r"\1\\\2", value)
+    return "\\" + value if _BLOCK_START.match(value) else value
+
+
+def code(value: str) -> str:
+    """An id or a host in a code span (ids never hold a backtick; others get a longer fence)."""
+    fence = "``" if "`" in value else "`"
+    pad = " " if value.startswith("`") or value.endswith("`") else ""
+    return f"{fence}{pad}{value}{pad}{fence}"
+
+
+def _lines(value: str) -> list[str]:
+    return [text(line) for line in value.splitlines() if line.strip()]
+
+
+def _multiline(label: str, value: str, indent: str) -> list[str]:
+    """`- Label: value`, or `- Label:` with one sub-item per line for a text of several lines."""
+    lines = _lines(value)
+    if len(lines) <= 1:
+        return [f"{indent}- {label}: {lines[0] if lines else ''}"]
+    return [f"{indent}- {label}:"] + [f"{indent}  - {line}" for line in lines]
+
+
+def _facts(facts: list[Fact], indent: str = "") -> list[str]:
+    out: list[str] = []
+    for fact in facts:
+        out += _multiline(f"**{text(fact.label)}**", fact.value, indent)
+    return out
+
+
+def _cell(value: str) -> str:
+    return text(value) if value else " "
+
+
+def _table(table: Table) -> list[str]:
+    out = [f"**{text(table.title)}**", ""]
+    if not table.rows:
+        return [*out, text(table.empty or "None recorded."), ""]
+    out.append("| " + " | ".join(text(c) for c in table.columns) + " |")
+    out.append("|" + "|".join("---" for _ in table.columns) + "|")
+    for row in table.rows:
+        out.append("| " + " | ".join(_cell(c) for c in row) + " |")
+    return [*out, ""]
+
+
+def _measurement(m: Measurement) -> str:
+    line = f"{text(m.label)}: {text(m.text)}"
+    if m.target_text:
+        verdict = "met" if m.meets_target else "**NOT met**"
+        line += f" (target {text(m.target_text)}: {verdict})"
+    return line
+
+
+def _evidence(entry: EvidenceEntry, indent: str) -> list[str]:
+    where = []
+    if entry.environment:
+        where.append(text(entry.environment))
+    if entry.host:
+        where.append(f"host {code(entry.host)}")
+    head = (
+        f"{indent}- Evidence: {text(entry.kind_text)}, {entry.outcome_symbol} **{entry.outcome}**"
+    )
+    if entry.rehearsal:
+        head += ", **REHEARSAL** (not against production)"
+    if where:
+        head += ", " + ", ".join(where)
+    head += f", {moment_text(entry.started)} to {moment_text(entry.ended)}"
+    if entry.by:
+        head += f", by {text(entry.by)}"
+    head += f" (record {code(entry.id)})"
+    sub = indent + "  "
+    out = [head]
+    if entry.summary:
+        out += _multiline("Result", entry.summary, sub)
+    out += [f"{sub}- {_measurement(m)}" for m in entry.measurements]
+    if entry.diagnosis is not None:
+        d = entry.diagnosis
+        stage = f" at stage {code(d.stage)}" if d.stage else ""
+        out.append(f"{sub}- Diagnosis{stage}: {text(d.message)}")
+        if d.advice:
+            out.append(f"{sub}- What to do: {text(d.advice)}")
+    out += _facts(entry.details, sub)
+    return out
+
+
+def _item(item: ItemEntry, evidence: dict[str, EvidenceEntry]) -> list[str]:
+    state = f"{item.symbol} **{item.state}**"
+    out = [f"- {state}: {text(item.text)} ({code(item.id)})"]
+    if item.detail and not item.derived:
+        out.append(f"  - For this country: {text(item.detail)}")
+    if item.reason:
+        label = "Not applicable because" if item.state == "not applicable" else "Reason"
+        out += _multiline(label, item.reason, "  ")
+    if item.changed_by or item.changed_at:
+        who = text(item.changed_by) if item.changed_by else "someone"
+        out.append(f"  - Recorded by {who}, {moment_text(item.changed_at)}")
+    elif item.derived:
+        out.append("  - Follows from the session (not recorded by anyone)")
+    if item.note:
+        out += _multiline("Note", item.note, "  ")
+    for evidence_id in item.evidence:
+        out += _evidence(evidence[evidence_id], "  ")
+    for evidence_id in item.missing_evidence:
+        out.append(f"  - Evidence {code(evidence_id)}: **missing from the evidence log**")
+    for review in item.reviews:
+        done = (
+            f"done {moment_text(review.done_at)}" + (f" by {text(review.by)}" if review.by else "")
+            if review.done_at
+            else "not done yet"
+        )
+        line = f"  - Review due {date_text(review.due)}: {done}"
+        if review.note:
+            line += f"; {text(review.note)}"
+        out.append(line)
+    return out
+
+
+def _country(block: CountryBlock, evidence: dict[str, EvidenceEntry]) -> list[str]:
+    out = [f"#### {text(block.name)} ({block.code}): {block.progress.text}", ""]
+    out += _facts(block.requirements)
+    if block.tax_id_verification is not None:
+        v = block.tax_id_verification
+        line = f"{text(v.number)}: **{text(v.outcome)}** by {text(v.method)}, {moment_text(v.checked_at)}"
+        if v.message:
+            line += f"; {text(v.message)}"
+        if v.vies:
+            line += f"; VIES: {text(v.vies)}"
+        out.append(f"- **Tax ID verification**: {line}")
+    else:
+        out.append("- **Tax ID verification**: not run yet")
+    if block.certificate is not None:
+        c = block.certificate
+        out.append(
+            f"- **Certificate**: {text(c.subject)}, issued by {text(c.issuer)}, **{text(c.verdict)}**"
+        )
+        out.append(f"  - SHA-256 fingerprint: {code(c.fingerprint_sha256)}")
+        expiry = f"{moment_text(c.not_after)} ({c.days_to_expiry} days after this report)"
+        if c.days_to_expiry < 0:
+            expiry = f"{moment_text(c.not_after)} (**EXPIRED** {-c.days_to_expiry} days before this report)"
+        out.append(f"  - Valid from {moment_text(c.not_before)} to {expiry}")
+        details = [
+            f"serial {code(c.serial)}",
+            f"file {code(c.file)}",
+            f"inspected {moment_text(c.inspected_at)}",
+        ]
+        if c.kind:
+            details.insert(0, f"kind {text(c.kind)}")
+        out.append("  - " + ", ".join(details))
+        out += [f"  - {text(message)}" for message in c.messages]
+    out.append("")
+    for item in block.items:
+        out += _item(item, evidence)
+    return [*out, ""]
+
+
+def _section(section: SectionEntry, level: str, evidence: dict[str, EvidenceEntry]) -> list[str]:
+    out: list[str] = []
+    if section.facts:
+        out += [*_facts(section.facts), ""]
+    for table in section.tables:
+        out += _table(table)
+    for block in section.countries:
+        out += _country(block, evidence)
+    if section.id == "compliance" and not section.countries:
+        out += ["No country added to the deployment yet.", ""]
+    for group in section.groups:
+        if group.title:
+            out += [f"{level}# {text(group.title)}", ""]
+        for item in group.items:
+            out += _item(item, evidence)
+        out.append("")
+    return out
+
+
+def render_markdown(report: Report) -> str:
+    """The report as Markdown text (UTF-8, LF line ends, one trailing newline)."""
+    s = report.summary
+    evidence = report.evidence_by_id()
+    out: list[str] = []
+    if report.demo:
+        out += [f"**{text(report.notice)}**", ""]
+    out += [f"# {text(report.title)}", ""]
+    out += [
+        f"- **Deployment**: {text(s.deployment)}",
+        f"- **Customer**: {text(s.customer)}",
+        f"- **Partner**: {text(s.partner)}",
+        f"- **Engineer**: {text(s.engineer)}",
+        "- **Countries**: "
+        + (", ".join(f"{text(c.name)} ({c.code})" for c in s.countries) or "none yet"),
+    ]
+    if s.removed_countries:
+        removed = ", ".join(f"{text(c.name)} ({c.code})" for c in s.removed_countries)
+        out.append(f"- **Removed from the deployment** (history kept in the session): {removed}")
+    out += [
+        f"- **Session**: {code(s.session_file)}, id {code(s.session_id)}",
+        f"- **Generated by**: {text(report.generator)}",
+        "",
+        "## Readiness",
+        "",
+    ]
+    listed: set[str] = set()
+    for readiness in s.readiness:
+        mark = "✓ **YES**" if readiness.ready else "✗ **NO**"
+        line = f"- **{readiness.title}**: {mark}"
+        if readiness.blocking:
+            count = len(readiness.blocking)
+            line += f", {count} open item{' blocks' if count == 1 else 's block'} it"
+        out.append(line)
+        for override in readiness.overrides:
+            out.append(
+                f"  - Gate overridden by {text(override.by)}, {moment_text(override.at)}. "
+                f"Reason: {text(override.reason)}"
+            )
+        if listed and readiness.blocking:
+            fresh = [b for b in readiness.blocking if b.id not in listed]
+            out.append("  - the open items above" + (", and:" if fresh else ""))
+        for blocking in readiness.blocking:
+            if blocking.id in listed:
+                continue
+            listed.add(blocking.id)
+            line = f"  - {blocking.symbol} {blocking.state}: {text(blocking.text)} ({code(blocking.id)})"
+            if blocking.reason:
+                line += f"; {text(blocking.reason)}"
+            out.append(line)
+    out += ["", f"Progress: {s.progress.text}.", ""]
+    out += ["## Key dates", "", *_facts(s.dates), "", "## Targets", "", *_facts(s.targets), ""]
+    chain = report.evidence_chain
+    out += ["## Evidence log", ""]
+    statement = text(chain.statement)
+    out += [f"**{statement}**" if not chain.ok else statement, ""]
+    if not chain.ok:
+        out += [f"- {text(problem)}" for problem in chain.problems] + [""]
+    if report.gate_overrides:
+        out += ["## Gate overrides", ""]
+        for override in report.gate_overrides:
+            gate = "production" if override.gate == "production" else "go-live"
+            out.append(
+                f"- Readiness for {gate} overridden by {text(override.by)}, {moment_text(override.at)}. "
+                f"Reason: {text(override.reason)}"
+            )
+        out.append("")
+    for phase in report.phases:
+        out += [f"## {text(phase.title)}", ""]
+        single = len(phase.sections) == 1
+        for section in phase.sections:
+            if single:
+                out += [f"{text(section.title)}: {section.progress.text}.", ""]
+                out += _section(section, "##", evidence)
+            else:
+                out += [f"### {text(section.title)}: {section.progress.text}", ""]
+                out += _section(section, "###", evidence)
+    if report.other_evidence:
+        out += ["## Other evidence", "", "Records of the evidence log no checklist item names.", ""]
+        for evidence_id in report.other_evidence:
+            out += _evidence(evidence[evidence_id], "")
+        out.append("")
+    if report.evidence:
+        out += [
+            "## Evidence index",
+            "",
+            "| Record | Kind | Outcome | Where | Ended | Items |",
+            "|---|---|---|---|---|---|",
+        ]
+        for entry in report.evidence:
+            where = " ".join(p for p in (entry.environment, entry.host) if p)
+            if entry.rehearsal:
+                where = f"{where} (rehearsal)".strip()
+            out.append(
+                f"| {code(entry.id)} | {text(entry.kind_text)} | {entry.outcome_symbol} {entry.outcome} "
+                f"| {_cell(where)} | {moment_text(entry.ended)} | {_cell(', '.join(entry.items))} |"
+            )
+        out.append("")
+    out += ["---", "", f"Generated {moment_text(report.generated_at)} by {text(report.generator)}."]
+    while out and not out[-1]:
+        out.pop()
+    cleaned: list[str] = []
+    for line in out:
+        if line == "" and cleaned and cleaned[-1] == "":
+            continue
+        cleaned.append(line.rstrip())
+    return "\n".join(cleaned) + "\n"
