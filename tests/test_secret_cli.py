@@ -22,7 +22,7 @@ from keyring_fixtures import NO_KEYRING_ENV
 pytest_plugins = ["keyring_fixtures"]
 
 RunGolive = Callable[..., subprocess.CompletedProcess[str]]
-SECRET = "cli-staging-secret-7f3a9c"
+SECRET = "cli-staging-secret-7f3a9c"  # pragma: allowlist secret
 
 
 @pytest.fixture
@@ -130,7 +130,7 @@ def test_named_secret_with_a_description(
 def test_the_environment_variable_is_said_to_take_precedence(
     real_keyring: KeyringStatus, run_golive: RunGolive, new_session: Path
 ) -> None:
-    env = {"GOLIVE_STAGING_CLIENT_SECRET": "from-env-value-1"}
+    env = {"GOLIVE_STAGING_CLIENT_SECRET": "from-env-value-1"}  # pragma: allowlist secret
     result = run_golive("secret", "set", "acme", "--env", "staging", input=SECRET, env=env)
     assert result.returncode == 0
     assert "GOLIVE_STAGING_CLIENT_SECRET is set here and takes precedence" in result.stdout

@@ -52,7 +52,7 @@ def _run_end_to_end(
     from golive.session.store import SessionFile, load
     from keyring_fixtures import remove_entries
 
-    secret = "e2e-" + random.token_urlsafe(18)
+    secret = "e2e-" + random.token_urlsafe(18)  # pragma: allowlist secret
     # Everything a golive process could write lands under these folders.
     scratch = tmp_path / "scratch"
     env = {

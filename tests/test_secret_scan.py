@@ -21,7 +21,7 @@ from keyring_fixtures import NO_KEYRING_ENV
 pytest_plugins = ["keyring_fixtures"]
 
 RunGolive = Callable[..., subprocess.CompletedProcess[str]]
-SECRET = "scan-me-Staging-Secret-4d2e8b"
+SECRET = "scan-me-Staging-Secret-4d2e8b"  # pragma: allowlist secret
 # Built at run time so this test file itself holds no credential-shaped string.
 FAKE_AWS_KEY = "AKIA" + "Z7Q2M5XH4RBN3VQP"
 PRIVATE_KEY_HEADER = "-----BEGIN " + "RSA PRIVATE KEY-----"
@@ -161,7 +161,7 @@ def test_json_output(run_golive: RunGolive, session_path: Path, tmp_path: Path) 
 def test_encoded_and_binary_copies_of_the_secret(
     run_golive: RunGolive, session_path: Path, tmp_path: Path
 ) -> None:
-    secret = "p@ss/word+with=odd&chars"
+    secret = "p@ss/word+with=odd&chars"  # pragma: allowlist secret
     repo = tmp_path / "repo"
     repo.mkdir()
     (repo / "request.txt").write_text(
