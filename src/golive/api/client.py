@@ -1,0 +1,640 @@
+"""The ONESOURCE API client: OAuth2 client-credentials token, tax calculation (always a quote),
+e-invoice test documents and their clearance status.
+
+Built on httpx.AsyncClient: timeouts and the retry policy come from the session's environment
+settings; TLS verification is always on (system store + certifi + an optional CA bundle); the usual
+proxy variables (HTTPS_PROXY, NO_PROXY) are respected; http:// is refused for production. The client
+secret is a SecretStr that is read only to build the token request; it never reaches a log line,
+an error text or a repr. Authorization headers are never logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+import socket
+import ssl
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from pydantic import SecretStr
+
+from golive import __version__
+from golive.api.endpoints import Endpoints
+from golive.api.errors import (
+    ApiError,
+    ApiProblem,
+    Failure,
+    Operation,
+    TlsProblem,
+    causes,
+    connect_timeout_text,
+    dns_failure_text,
+    refused_text,
+    tls_failure_text,
+    tls_problem_of,
+)
+from golive.api.retry import RETRYABLE_STATUSES, decide
+from golive.api.tls import tls_context
+from golive.secrets.redaction import redact, register_secret
+from golive.session.errors import BadInputError
+from golive.session.model import EnvironmentSettings
+
+log = logging.getLogger("golive.api")
+
+IDT_MEDIA_TYPE = "application/vnd.tri.onesource.idt+json"
+JSON_MEDIA_TYPE = "application/json"
+SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """Headers fit for a log line or an error text: credentials masked."""
+    return {k: ("***" if k.lower() in SENSITIVE_HEADERS else v) for k, v in headers.items()}
+
+
+@dataclass(frozen=True)
+class AccessToken:
+    """A bearer token and when it stops being used (shortly before it expires)."""
+
+    value: SecretStr
+    token_type: str
+    scope: str
+    expires_in: float
+    obtained_at: float  # time.monotonic()
+
+    @property
+    def refresh_at(self) -> float:
+        margin = min(60.0, self.expires_in * 0.1)
+        return self.obtained_at + self.expires_in - margin
+
+    def fresh(self, at: float | None = None) -> bool:
+        return (time.monotonic() if at is None else at) < self.refresh_at
+
+
+@dataclass(frozen=True)
+class ApiAnswer:
+    """One call's answer: status, JSON body, the time it took (retries included) and its ids."""
+
+    operation: Operation
+    url: str
+    status_code: int
+    body: dict[str, Any]
+    elapsed_s: float
+    attempts: int
+    correlation_id: str = ""
+
+
+@dataclass(frozen=True)
+class RetryNotice:
+    """Said before a retry: which call, the attempt that failed, how long golive waits, and why."""
+
+    operation: Operation
+    url: str
+    attempt: int
+    delay_s: float
+    cause: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class _Sent:
+    response: httpx.Response
+    attempts: int
+    elapsed_s: float
+    gave_up: str = ""  # why the last error status was not retried
+
+
+@dataclass
+class _Call:
+    operation: Operation
+    method: str
+    url: str
+    safe_to_repeat: bool
+    headers: dict[str, str] = field(default_factory=dict)
+    json_body: Any = None
+    form: dict[str, str] | None = None
+    subject: str = ""  # e.g. the company, for messages
+
+
+class OnesourceClient:
+    """An async client for one environment. Use it as an async context manager."""
+
+    def __init__(
+        self,
+        settings: EnvironmentSettings,
+        *,
+        environment: str,
+        client_secret: SecretStr,
+        max_connections: int = 100,
+        transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Sleep = asyncio.sleep,
+        rng: random.Random | None = None,
+        on_retry: Callable[[RetryNotice], None] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.environment = environment
+        self.endpoints = Endpoints.of(settings, environment)
+        if not settings.client_id:
+            raise BadInputError(
+                f"the {environment} environment has no client id",
+                where=f"environments.{environment}.client_id",
+                advice="enter the client id Thomson Reuters issued for this environment",
+            )
+        if not client_secret.get_secret_value():
+            raise BadInputError(
+                f"the {environment} client secret is empty",
+                where=f"{environment}.client_secret",
+                advice=f"set GOLIVE_{environment.upper()}_CLIENT_SECRET or store it with "
+                "`golive secret set`",
+            )
+        register_secret(client_secret)
+        self._secret = client_secret
+        self._sleep = sleep
+        self._rng = rng or random.Random()  # noqa: S311  (retry jitter, not cryptography)
+        self.on_retry = on_retry
+        self._token: AccessToken | None = None
+        self._token_lock = asyncio.Lock()
+        timeouts = settings.timeouts
+        self._timeout = httpx.Timeout(
+            connect=timeouts.connect, read=timeouts.read, write=timeouts.write, pool=timeouts.pool
+        )
+        # Verification is always on; there is deliberately no way to pass verify=False.
+        verify = tls_context(settings.ca_bundle)
+        self._http = httpx.AsyncClient(
+            verify=verify,
+            timeout=self._timeout,
+            limits=httpx.Limits(
+                max_connections=max_connections, max_keepalive_connections=max_connections
+            ),
+            trust_env=True,  # HTTPS_PROXY, NO_PROXY, ALL_PROXY
+            follow_redirects=False,
+            headers={"User-Agent": f"golive/{__version__}", "Accept": JSON_MEDIA_TYPE},
+            transport=transport,
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"OnesourceClient(environment={self.environment!r}, base_url="
+            f"{self.endpoints.base_url!r}, client_id={self.settings.client_id!r})"
+        )
+
+    async def __aenter__(self) -> OnesourceClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # --- the calls ------------------------------------------------------------------------------
+
+    async def token(self, *, refresh: bool = False) -> AccessToken:
+        """The cached bearer token, fetched again shortly before it expires (or when asked)."""
+        current = self._token
+        if current is not None and not refresh and current.fresh():
+            return current
+        async with self._token_lock:
+            if self._token is not None and self._token is not current and self._token.fresh():
+                return self._token  # another task fetched it while we waited
+            self._token = await self._fetch_token()
+            return self._token
+
+    async def calculate(
+        self, request: Mapping[str, Any], *, correlation_id: str | None = None
+    ) -> ApiAnswer:
+        """A tax calculation, always as a quote: isAudited is forced to false, nothing is committed."""
+        body = {**request, "isAudited": False}
+        correlation = correlation_id or str(uuid.uuid4())
+        call = _Call(
+            Operation.CALCULATE,
+            "POST",
+            self.endpoints.calculate_url,
+            safe_to_repeat=True,
+            headers={"Content-Type": IDT_MEDIA_TYPE, "Correlation-Id": correlation},
+            json_body=body,
+            subject=str(body.get("externalCompanyId", "")),
+        )
+        answer = await self._authorized(call)
+        return _with_correlation(answer, correlation)
+
+    async def submit_document(self, document: Mapping[str, Any]) -> ApiAnswer:
+        """Submit an e-invoice. Never repeated: a document is never submitted twice."""
+        correlation = str(uuid.uuid4())
+        call = _Call(
+            Operation.SUBMIT,
+            "POST",
+            self.endpoints.submit_url,
+            safe_to_repeat=False,
+            headers={"Content-Type": JSON_MEDIA_TYPE, "Correlation-Id": correlation},
+            json_body=dict(document),
+            subject=str(document.get("externalCompanyId", "")),
+        )
+        answer = await self._authorized(call)
+        if not isinstance(answer.body.get("documentId"), str) or not answer.body["documentId"]:
+            raise self._bad_answer(call, answer, "has no documentId")
+        return _with_correlation(answer, correlation)
+
+    async def document_status(self, document_id: str) -> ApiAnswer:
+        """The clearance status of a submitted document (safe to repeat)."""
+        call = _Call(
+            Operation.STATUS, "GET", self.endpoints.status_url(document_id), safe_to_repeat=True
+        )
+        answer = await self._authorized(call)
+        if not isinstance(answer.body.get("status"), str):
+            raise self._bad_answer(call, answer, "has no status")
+        return answer
+
+    async def ping(self) -> ApiAnswer:
+        """GET {base}/ping without credentials; any HTTP answer is returned, whatever its status."""
+        call = _Call(Operation.PING, "GET", self.endpoints.ping_url, safe_to_repeat=True)
+        sent = await self._send(call)
+        body: dict[str, Any] = {}
+        try:
+            parsed = sent.response.json()
+        except ValueError:
+            parsed = None
+        if isinstance(parsed, dict):
+            body = parsed
+        return ApiAnswer(
+            call.operation, call.url, sent.response.status_code, body, sent.elapsed_s, sent.attempts
+        )
+
+    # --- machinery ------------------------------------------------------------------------------
+
+    async def _fetch_token(self) -> AccessToken:
+        form = {
+            "grant_type": "client_credentials",
+            "client_id": self.settings.client_id,
+            "client_secret": self._secret.get_secret_value(),
+        }
+        if self.settings.scope:
+            form["scope"] = self.settings.scope
+        call = _Call(
+            Operation.TOKEN,
+            "POST",
+            self.endpoints.token_url,
+            safe_to_repeat=True,
+            form=form,
+            subject=self.settings.client_id,
+        )
+        answer = self._answer(call, await self._send(call))
+        body = answer.body
+        value = body.get("access_token")
+        token_type = body.get("token_type", "")
+        expires_in = body.get("expires_in")
+        if not isinstance(value, str) or not value:
+            raise self._bad_answer(call, answer, "has no access_token")
+        if not isinstance(token_type, str) or token_type.lower() != "bearer":
+            raise self._bad_answer(
+                call, answer, f"gives a {token_type!r} token, not a Bearer token"
+            )
+        if (
+            isinstance(expires_in, bool)
+            or not isinstance(expires_in, int | float)
+            or expires_in <= 0
+        ):
+            raise self._bad_answer(call, answer, "has no positive expires_in")
+        register_secret(value)
+        return AccessToken(
+            value=SecretStr(value),
+            token_type="Bearer",  # noqa: S106  (the token kind, not a secret)
+            scope=str(body.get("scope", "")),
+            expires_in=float(expires_in),
+            obtained_at=time.monotonic() - answer.elapsed_s,
+        )
+
+    async def _authorized(self, call: _Call) -> ApiAnswer:
+        """A call with the bearer token; a 401 on a cached token fetches a new one once."""
+        token = await self.token()
+        call.headers["Authorization"] = f"Bearer {token.value.get_secret_value()}"
+        sent = await self._send(call)
+        if sent.response.status_code == 401 and call.safe_to_repeat:
+            token = await self.token(refresh=True)
+            call.headers["Authorization"] = f"Bearer {token.value.get_secret_value()}"
+            again = await self._send(call)
+            sent = _Sent(
+                again.response,
+                sent.attempts + again.attempts,
+                sent.elapsed_s + again.elapsed_s,
+                again.gave_up,
+            )
+        return self._answer(call, sent)
+
+    async def _send(self, call: _Call) -> _Sent:
+        """Send with the retry policy. Returns the last response; raises ApiError on no answer."""
+        policy = self.settings.retry
+        started = time.perf_counter()
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = await self._http.request(
+                    call.method, call.url, headers=call.headers, json=call.json_body, data=call.form
+                )
+            except httpx.TransportError as error:
+                failure, message, advice, tls_problem = self._describe_transport(call, error)
+                decision = decide(
+                    policy,
+                    attempt=attempt,
+                    safe_to_repeat=call.safe_to_repeat,
+                    rng=self._rng,
+                    failure=failure,
+                )
+                if decision.retry:
+                    self._notify(call, attempt, decision.delay_s, failure.value, decision.reason)
+                    await self._sleep(decision.delay_s)
+                    continue
+                elapsed = time.perf_counter() - started
+                if attempt > 1:
+                    message = f"{message} ({decision.reason})"
+                raise ApiError(
+                    message,
+                    failure=failure,
+                    operation=call.operation,
+                    url=call.url,
+                    advice=advice,
+                    tls_problem=tls_problem,
+                    attempts=attempt,
+                    elapsed_s=elapsed,
+                ) from None
+            status = response.status_code
+            log.debug("%s %s -> %d (attempt %d)", call.method, call.url, status, attempt)
+            if status < 400:
+                return _Sent(response, attempt, time.perf_counter() - started)
+            decision = decide(
+                policy,
+                attempt=attempt,
+                safe_to_repeat=call.safe_to_repeat,
+                rng=self._rng,
+                status_code=status,
+                retry_after=response.headers.get("retry-after"),
+            )
+            if not decision.retry:
+                return _Sent(response, attempt, time.perf_counter() - started, decision.reason)
+            self._notify(call, attempt, decision.delay_s, f"HTTP {status}", decision.reason)
+            await self._sleep(decision.delay_s)
+
+    def _notify(self, call: _Call, attempt: int, delay: float, cause: str, reason: str) -> None:
+        log.info("%s %s: %s, retry %d in %.2f s", call.method, call.url, cause, attempt, delay)
+        if self.on_retry is not None:
+            self.on_retry(RetryNotice(call.operation, call.url, attempt, delay, cause, reason))
+
+    def _answer(self, call: _Call, sent: _Sent) -> ApiAnswer:
+        """The JSON answer of a successful call, or ApiError saying what the answer means."""
+        response, attempts, elapsed = sent.response, sent.attempts, sent.elapsed_s
+        if response.status_code >= 400:
+            raise self._status_error(call, sent)
+        try:
+            body = response.json()
+        except (ValueError, UnicodeDecodeError):
+            kind = response.headers.get("content-type", "no content type")
+            raise ApiError(
+                f"the answer from {call.url} was not JSON (HTTP {response.status_code}, {kind}, "
+                f"{len(response.content)} bytes)",
+                failure=Failure.NOT_JSON,
+                operation=call.operation,
+                url=call.url,
+                advice="something other than the API may be answering (a proxy, a login page, the "
+                "wrong base URL or path), or the answer was cut short: check the base URL and paths, "
+                "then run again",
+                status_code=response.status_code,
+                attempts=attempts,
+                elapsed_s=elapsed,
+            ) from None
+        if not isinstance(body, dict):
+            raise ApiError(
+                f"the answer from {call.url} is JSON but not an object",
+                failure=Failure.BAD_ANSWER,
+                operation=call.operation,
+                url=call.url,
+                advice="check the base URL and paths point at the ONESOURCE API",
+                status_code=response.status_code,
+                attempts=attempts,
+                elapsed_s=elapsed,
+            )
+        return ApiAnswer(call.operation, call.url, response.status_code, body, elapsed, attempts)
+
+    def _bad_answer(self, call: _Call, answer: ApiAnswer, what: str) -> ApiError:
+        return ApiError(
+            f"the answer from {call.url} {what}",
+            failure=Failure.BAD_ANSWER,
+            operation=call.operation,
+            url=call.url,
+            advice="the endpoint does not answer like the ONESOURCE API: check the base URL and the "
+            "paths in the environment settings",
+            status_code=answer.status_code,
+            attempts=answer.attempts,
+            elapsed_s=answer.elapsed_s,
+        )
+
+    def _describe_transport(
+        self, call: _Call, error: httpx.TransportError
+    ) -> tuple[Failure, str, str, TlsProblem | None]:
+        host = httpx.URL(call.url).host
+        port = httpx.URL(call.url).port or (443 if call.url.startswith("https") else 80)
+        timeouts = self.settings.timeouts
+        for cause in causes(error):
+            if isinstance(cause, ssl.SSLCertVerificationError):
+                message, advice = tls_failure_text(host, cause, self.settings.ca_bundle)
+                return Failure.TLS, message, advice, tls_problem_of(cause)
+        for cause in causes(error):
+            if isinstance(cause, socket.gaierror):
+                message, advice = dns_failure_text(host, cause)
+                return Failure.DNS, message, advice, None
+            if isinstance(cause, ConnectionRefusedError):
+                message, advice = refused_text(host, port)
+                return Failure.REFUSED, message, advice, None
+        if isinstance(error, httpx.ConnectTimeout):
+            message, advice = connect_timeout_text(host, port, timeouts.connect)
+            return Failure.CONNECT, message, advice, None
+        if isinstance(error, httpx.PoolTimeout):
+            return (
+                Failure.TIMEOUT,
+                f"no free connection to {host} within the pool timeout of {timeouts.pool:g} s",
+                "run with fewer parallel requests (--concurrency) or raise the pool timeout",
+                None,
+            )
+        if isinstance(error, httpx.ReadTimeout | httpx.WriteTimeout):
+            limit = timeouts.read if isinstance(error, httpx.ReadTimeout) else timeouts.write
+            return (
+                Failure.TIMEOUT,
+                f"no answer from {call.url} within {limit:g} s",
+                "the service is slow or hanging: try again later; raise the read timeout only if "
+                "answers are slow but valid (the response-time target is 2 s)",
+                None,
+            )
+        if isinstance(error, httpx.ProxyError):
+            return (
+                Failure.CONNECT,
+                f"the proxy refused to connect to {host} ({redact(str(error))})",
+                "check HTTPS_PROXY / NO_PROXY and the proxy's credentials and allow list",
+                None,
+            )
+        for cause in causes(error):
+            if isinstance(cause, ssl.SSLError):
+                reason = cause.reason or str(cause)
+                return (
+                    Failure.TLS,
+                    f"the TLS handshake with {host}:{port} failed ({reason})",
+                    "check the scheme and port (https:// to a plain-http port fails like this) "
+                    "and whether a proxy interferes with TLS",
+                    "other",
+                )
+        if isinstance(error, httpx.ConnectError):
+            return (
+                Failure.CONNECT,
+                f"no connection to {host}:{port} ({redact(str(error)) or type(error).__name__})",
+                "check the host and port, the network route and any firewall or proxy "
+                "(HTTPS_PROXY) between this machine and the host",
+                None,
+            )
+        return (
+            Failure.PROTOCOL,
+            f"the connection to {host} broke before a whole answer arrived "
+            f"({redact(str(error)) or type(error).__name__})",
+            "a proxy or load balancer may be cutting connections; run again, and if it persists "
+            "check the network path to the host",
+            None,
+        )
+
+    def _status_error(self, call: _Call, sent: _Sent) -> ApiError:
+        response, attempts, elapsed = sent.response, sent.attempts, sent.elapsed_s
+        status = response.status_code
+        problems = _problems_of(response)
+        first = problems[0] if problems else None
+        code = first.code if first else ""
+        said = f" ({first})" if first else ""  # "answered 403 (CODE at path: message)"
+        inner = f" {first}" if first else ""  # "(403 CODE at path: message)"
+        gave_up = f"; {sent.gave_up}" if status in RETRYABLE_STATUSES and sent.gave_up else ""
+        env = self.environment
+        host = self.endpoints.host
+        message = f"{call.url} answered {status}{said}{gave_up}"  # the default
+        advice = (
+            "the request was refused; run again, and if it persists contact Thomson Reuters "
+            "support with the correlation id from the evidence log"
+        )
+        if call.operation is Operation.TOKEN:
+            if status == 401 or code == "invalid_client":
+                message = (
+                    f"the token endpoint {call.url} answered {status}{said}: the client id or "
+                    "secret is wrong for this environment"
+                )
+                advice = (
+                    f"check the {env} client id in the session and the {env} client secret "
+                    f"(GOLIVE_{env.upper()}_CLIENT_SECRET or the keyring); UAT and production "
+                    "have different credentials"
+                )
+            elif code == "invalid_scope":
+                message = (
+                    f"the token endpoint {call.url} answered {status}{said}: the scope "
+                    f"{self.settings.scope!r} is not granted to this client"
+                )
+                advice = "check the environment's scope; Thomson Reuters grants scopes per client"
+            elif status in (404, 405):
+                message = f"the token endpoint {call.url} answered {status}: there is no token endpoint there"
+                advice = (
+                    "check the token URL (empty means {base_url}/oauth2/v1/token) and the base URL"
+                )
+            elif status < 500 and status != 429:
+                message = f"the token endpoint {call.url} answered {status}{said}"
+                advice = "check the client id, the scope and the token URL for this environment"
+        elif status == 401:
+            message = f"{call.url} refused the access token ({status}{inner})"
+            advice = (
+                "the client may not be entitled to this API: ask Thomson Reuters to check the "
+                "client's subscriptions and scope; check this machine's clock too"
+            )
+        elif status == 403 and code == "COMPANY_NOT_FOUND":
+            message = f"the company {call.subject!r} is not known to {host} ({status}{inner})"
+            advice = (
+                f"check externalCompanyId for the {env} environment: companies are set up "
+                "separately in UAT and production (the external company id in ONESOURCE "
+                "Determination)"
+            )
+        elif status == 403:
+            message = f"{call.url} answered 403{said}: this client may not do this"
+            advice = "ask your ONESOURCE administrator to grant the client access to this company and API"
+        elif status == 400 or status == 422:
+            message = f"{call.url} refused the request as invalid ({status}{inner})"
+            advice = (
+                "the request does not match what this endpoint expects: check the paths in the "
+                "environment settings; if they are right, report it with the evidence record"
+            )
+        elif status == 404:
+            message = f"{call.url} answered 404: no such endpoint or document"
+            advice = "check the base URL and the path settings of the environment"
+        if status == 429:
+            message = f"{call.url} answered 429 (too many requests){gave_up}"
+            advice = (
+                "wait a little and run again with fewer parallel requests (--concurrency); if it "
+                "persists ask Thomson Reuters about the client's rate limit"
+            )
+        elif status >= 500:
+            advice = (
+                "the service is failing or unavailable: try again later; if it persists contact "
+                "Thomson Reuters support with the time of the run and the correlation id"
+            )
+        return ApiError(
+            redact(message),
+            failure=Failure.STATUS,
+            operation=call.operation,
+            url=call.url,
+            advice=advice,
+            status_code=status,
+            problems=problems,
+            attempts=attempts,
+            elapsed_s=elapsed,
+        )
+
+
+def _problems_of(response: httpx.Response) -> tuple[ApiProblem, ...]:
+    """The problems an error body names: {"errors": [...]} or OAuth's {"error", "error_description"}."""
+    try:
+        body = response.json()
+    except (ValueError, UnicodeDecodeError, json.JSONDecodeError):
+        return ()
+    if not isinstance(body, dict):
+        return ()
+    problems: list[ApiProblem] = []
+    errors = body.get("errors")
+    if isinstance(errors, list):
+        for entry in errors[:20]:
+            if isinstance(entry, dict) and entry.get("code"):
+                problems.append(
+                    ApiProblem(
+                        code=redact(str(entry.get("code", ""))),
+                        message=redact(str(entry.get("message", ""))),
+                        path=redact(str(entry.get("path", "") or "")),
+                    )
+                )
+    elif isinstance(body.get("error"), str):
+        problems.append(
+            ApiProblem(
+                code=redact(body["error"]),
+                message=redact(str(body.get("error_description", "") or "")),
+            )
+        )
+    return tuple(problems)
+
+
+def _with_correlation(answer: ApiAnswer, correlation: str) -> ApiAnswer:
+    echoed = answer.body.get("correlationId")
+    value = echoed if isinstance(echoed, str) and echoed else correlation
+    return ApiAnswer(
+        answer.operation,
+        answer.url,
+        answer.status_code,
+        answer.body,
+        answer.elapsed_s,
+        answer.attempts,
+        value,
+    )

@@ -1,0 +1,180 @@
+"""Where the API lives: presets for the ONESOURCE hosts and the sandbox, the URLs of each call, and
+whether a host is a rehearsal (the sandbox or a UAT host) rather than production.
+
+The public record of the ONESOURCE REST API is thin, so the paths are settings of the environment
+(`EnvironmentSettings`) with the public defaults; a preset only fills in the host.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
+
+from golive.session.errors import BadInputError
+from golive.session.model import (
+    DEFAULT_CALCULATE_PATH,
+    DEFAULT_EINVOICE_STATUS_PATH,
+    DEFAULT_EINVOICE_SUBMIT_PATH,
+    EnvironmentSettings,
+)
+
+ENVIRONMENTS = ("staging", "production")
+SANDBOX_DEFAULT_URL = "https://127.0.0.1:8443"
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    title: str
+    base_url: str
+    rehearsal: bool
+
+
+PRESETS: dict[str, Preset] = {
+    p.name: p
+    for p in (
+        Preset("onesource-us", "ONESOURCE production, US", "https://api.onesourcetax.com", False),
+        Preset(
+            "onesource-emea",
+            "ONESOURCE production, EMEA",
+            "https://api-emea.onesourcetax.com",
+            False,
+        ),
+        Preset("onesource-uat", "ONESOURCE UAT (test)", "https://api-uat.onesourcetax.com", True),
+        Preset("sandbox", "golive's local sandbox", SANDBOX_DEFAULT_URL, True),
+    )
+}
+UAT_HOSTS = frozenset({"api-uat.onesourcetax.com"})
+_TEST_LABEL = re.compile(r"(^|[.-])(uat|sandbox)([.-]|$)")
+
+
+def apply_preset(
+    settings: EnvironmentSettings, preset: str, *, base_url: str | None = None
+) -> EnvironmentSettings:
+    """A copy of the settings pointed at a preset's host, with the default paths.
+
+    `base_url` overrides the preset's host (the sandbox runs on whatever port it got).
+    """
+    chosen = PRESETS.get(preset)
+    if chosen is None:
+        raise BadInputError(
+            f"{preset!r} is not a preset",
+            where="preset",
+            advice=f"use one of: {', '.join(PRESETS)} (or set the base URL yourself)",
+        )
+    return settings.model_copy(
+        update={
+            "preset": chosen.name,
+            "base_url": (base_url or chosen.base_url).rstrip("/"),
+            "token_url": "",
+            "calculate_path": DEFAULT_CALCULATE_PATH,
+            "einvoice_submit_path": DEFAULT_EINVOICE_SUBMIT_PATH,
+            "einvoice_status_path": DEFAULT_EINVOICE_STATUS_PATH,
+        }
+    )
+
+
+def is_loopback(host: str) -> bool:
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def is_rehearsal(settings: EnvironmentSettings) -> bool:
+    """A run against the sandbox (loopback), a UAT or a sandbox host rehearses; it proves nothing
+    about production. The one place this is decided."""
+    if settings.preset in ("sandbox", "onesource-uat"):
+        return True
+    hosts = {urlsplit(u).hostname or "" for u in (settings.base_url, settings.resolved_token_url())}
+    hosts.discard("")
+    return any(
+        is_loopback(host) or host.lower() in UAT_HOSTS or _TEST_LABEL.search(host.lower())
+        for host in hosts
+    )
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """The URLs of one environment's calls."""
+
+    environment: str
+    base_url: str
+    token_url: str
+    calculate_url: str
+    submit_url: str
+    status_template: str
+    host: str
+    port: int
+    scheme: str
+
+    @property
+    def ping_url(self) -> str:
+        return f"{self.base_url}/ping"
+
+    @property
+    def health_url(self) -> str:
+        return f"{self.base_url}/health"
+
+    def status_url(self, document_id: str) -> str:
+        return self.status_template.replace("{document_id}", quote(document_id, safe=""))
+
+    @classmethod
+    def of(cls, settings: EnvironmentSettings, environment: str) -> Endpoints:
+        """The URLs, or BadInputError naming the setting that is missing or unsafe."""
+        if environment not in ENVIRONMENTS:
+            raise BadInputError(
+                f"{environment!r} is not an environment",
+                where="--env",
+                advice="use staging or production",
+            )
+        where = f"environments.{environment}"
+        if not settings.base_url:
+            raise BadInputError(
+                f"the {environment} environment has no base URL",
+                where=f"{where}.base_url",
+                advice="set it in the wizard's Environment step, or choose a preset "
+                f"({', '.join(PRESETS)})",
+            )
+        token_url = settings.resolved_token_url()
+        for key, url in (("base_url", settings.base_url), ("token_url", token_url)):
+            if environment == "production" and not url.startswith("https://"):
+                raise BadInputError(
+                    f"production endpoints must use https://, not {url}",
+                    where=f"{where}.{key}",
+                    advice="use the https:// address of the production host; http:// is refused "
+                    "for production",
+                )
+        for key in ("calculate_path", "einvoice_submit_path", "einvoice_status_path"):
+            path = getattr(settings, key)
+            if not path.startswith("/"):
+                raise BadInputError(
+                    f"{key} {path!r} must start with '/'",
+                    where=f"{where}.{key}",
+                    advice="give the path below the base URL, e.g. " + DEFAULT_CALCULATE_PATH,
+                )
+        if "{document_id}" not in settings.einvoice_status_path:
+            raise BadInputError(
+                "einvoice_status_path has no {document_id} placeholder",
+                where=f"{where}.einvoice_status_path",
+                advice="e.g. " + DEFAULT_EINVOICE_STATUS_PATH,
+            )
+        parts = urlsplit(settings.base_url)
+        scheme = parts.scheme
+        base = settings.base_url.rstrip("/")
+        return cls(
+            environment=environment,
+            base_url=base,
+            token_url=token_url,
+            calculate_url=base + settings.calculate_path,
+            submit_url=base + settings.einvoice_submit_path,
+            status_template=base + settings.einvoice_status_path,
+            host=parts.hostname or "",
+            port=parts.port or (443 if scheme == "https" else 80),
+            scheme=scheme,
+        )

@@ -1,0 +1,237 @@
+"""The probe: N transactions at concurrency C, held against the session's targets.
+
+Each transaction is a quote for the next country of the plan (round robin); for a clearance country
+a test document follows, and its final status is counted by country. The figures: error rate,
+p50/p95/p99 latency of the tax calculations (retries included, as the integration would wait),
+throughput, clearance outcomes and rejections by country.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from collections import Counter
+from typing import Any
+
+from golive.api.client import OnesourceClient
+from golive.api.errors import ApiError, Failure
+from golive.checks.documents import quote_request
+from golive.checks.events import CheckEvent, EventSink
+from golive.checks.results import CheckOutcome, CheckResult, CheckStage, StageResult
+from golive.checks.smoke import CountryPlan
+from golive.checks.stages import StageRecorder
+from golive.checks.transaction import clear_test_document
+from golive.session.model import Targets
+
+
+def percentile(ordered: list[float], pct: float) -> float:
+    """Nearest-rank percentile of an ascending list (0.0 for an empty one)."""
+    if not ordered:
+        return 0.0
+    rank = max(1, math.ceil(pct / 100 * len(ordered)))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+def error_label(error: ApiError) -> str:
+    if error.failure is Failure.STATUS and error.status_code is not None:
+        return f"HTTP {error.status_code}" + (f" {error.code}" if error.code else "")
+    return error.failure.value
+
+
+async def run_probe(
+    client: OnesourceClient,
+    *,
+    plan: list[CountryPlan],
+    count: int,
+    concurrency: int,
+    targets: Targets,
+    emit: EventSink,
+    clearance_timeout: float,
+    poll_interval: float,
+) -> tuple[CheckResult, dict[str, Any]]:
+    title = f"Probe: {count} transactions at concurrency {concurrency}"
+    check_id = "probe"
+    role = client.settings.company_role
+    latencies: list[float] = []
+    errors: Counter[str] = Counter()
+    first_error: dict[str, ApiError] = {}
+    clearance: Counter[str] = Counter()
+    rejections: Counter[str] = Counter()
+    rejection_codes: dict[str, Counter[str]] = {}
+    retries = 0
+    done = 0
+    next_index = 0
+    quiet = EventSink(None)
+
+    emit(CheckEvent("stage_started", check_id, title, CheckStage.TRANSACTION, f"{count} quotes"))
+    # One token before the workers start, so they do not all ask for one at once.
+    try:
+        await client.token()
+    except ApiError as error:
+        recorder = StageRecorder(check_id, title, emit)
+        recorder.start(CheckStage.AUTH, "token")
+        recorder.fail_with(error, CheckStage.AUTH)
+        return recorder.result(), {"requests": 0}
+
+    async def worker() -> None:
+        nonlocal done, next_index, retries
+        while next_index < count:
+            index = next_index
+            next_index += 1
+            entry = plan[index % len(plan)]
+            started = time.perf_counter()
+            try:
+                answer = await client.calculate(quote_request(entry.company, role, entry.country))
+            except ApiError as error:
+                latencies.append(error.elapsed_s or (time.perf_counter() - started))
+                label = error_label(error)
+                errors[label] += 1
+                first_error.setdefault(label, error)
+                retries += max(0, error.attempts - 1)
+            else:
+                latencies.append(answer.elapsed_s)
+                retries += answer.attempts - 1
+                if entry.clearance:
+                    total = answer.body.get("totalTaxAmount", 0.0)
+                    recorder = StageRecorder(f"probe.{entry.country}", "", quiet, entry.country)
+                    status = await clear_test_document(
+                        client,
+                        recorder,
+                        country=entry.country,
+                        name=entry.name,
+                        company=entry.company,
+                        total_tax=float(total) if isinstance(total, int | float) else 0.0,
+                        clearance_timeout=clearance_timeout,
+                        poll_interval=poll_interval,
+                    )
+                    clearance["submitted"] += 1
+                    if status == "Rejected":
+                        rejections[entry.country] += 1
+                        codes = rejection_codes.setdefault(entry.country, Counter())
+                        for message in recorder.stages[-1].details.get("messages", []):
+                            codes[str(message.get("code", ""))] += 1
+                    clearance[status.lower() if status else "failed"] += 1
+            done += 1
+            emit(
+                CheckEvent(
+                    "progress",
+                    check_id,
+                    title,
+                    message=f"{done} of {count}",
+                    done=done,
+                    total=count,
+                )
+            )
+
+    started = time.perf_counter()
+    async with asyncio.TaskGroup() as group:
+        for _ in range(max(1, min(concurrency, count))):
+            group.create_task(worker())
+    elapsed = time.perf_counter() - started
+
+    ordered = sorted(latencies)
+    failed = sum(errors.values())
+    error_rate = 100.0 * failed / count if count else 0.0
+    p95 = percentile(ordered, 95)
+    figures: dict[str, Any] = {
+        "requests": count,
+        "concurrency": concurrency,
+        "succeeded": count - failed,
+        "failed": failed,
+        "error_rate_pct": round(error_rate, 3),
+        "p50_s": round(percentile(ordered, 50), 4),
+        "p95_s": round(p95, 4),
+        "p99_s": round(percentile(ordered, 99), 4),
+        "max_s": round(ordered[-1], 4) if ordered else 0.0,
+        "mean_s": round(sum(ordered) / len(ordered), 4) if ordered else 0.0,
+        "elapsed_s": round(elapsed, 3),
+        "throughput_rps": round(count / elapsed, 2) if elapsed > 0 else 0.0,
+        "retries": retries,
+        "errors": dict(errors.most_common()),
+        "clearance": dict(clearance),
+        "rejections_by_country": dict(sorted(rejections.items())),
+        "rejection_codes": {cc: dict(c) for cc, c in sorted(rejection_codes.items())},
+        "targets": {
+            "error_rate_pct": targets.error_rate_pct,
+            "response_time_p95_s": targets.response_time_p95_s,
+        },
+    }
+    misses: list[str] = []
+    if error_rate > targets.error_rate_pct:
+        misses.append(
+            f"error rate {error_rate:.2f} % is above the target of {targets.error_rate_pct:g} %"
+        )
+    if p95 > targets.response_time_p95_s:
+        misses.append(
+            f"p95 latency {p95:.3f} s is above the target of {targets.response_time_p95_s:g} s"
+        )
+    figures["meets_targets"] = not misses
+    head = (
+        f"{count} quotes in {elapsed:.1f} s ({figures['throughput_rps']:g}/s): error rate "
+        f"{error_rate:.2f} %, p50 {figures['p50_s'] * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
+        f"p99 {figures['p99_s'] * 1000:.0f} ms"
+    )
+    stages = [
+        StageResult(
+            stage=CheckStage.TRANSACTION,
+            outcome="failed" if misses else "passed",
+            elapsed_s=round(elapsed, 4),
+            message=head,
+            details={
+                k: figures[k] for k in ("p50_s", "p95_s", "p99_s", "error_rate_pct", "errors")
+            },
+        )
+    ]
+    outcome: CheckOutcome = "failed" if misses else "passed"
+    message = head if not misses else "; ".join(misses) + f" ({head})"
+    advice = ""
+    stage = CheckStage.TRANSACTION
+    if misses:
+        worst = next(iter(first_error.values()), None)
+        advice = (
+            f"most frequent error: {errors.most_common(1)[0][0]} ({worst.message}); {worst.advice}"
+            if worst is not None
+            else "answers are slower than the target: compare with a run at lower concurrency; "
+            "if it persists, raise it with Thomson Reuters before go-live"
+        )
+    if clearance:
+        rejected = sum(rejections.values())
+        text = ", ".join(f"{k} {v}" for k, v in sorted(clearance.items()))
+        clearance_outcome: CheckOutcome = (
+            "warning" if rejected or clearance.get("failed") else "passed"
+        )
+        detail = ""
+        if rejected:
+            detail = "; rejections: " + ", ".join(
+                f"{cc} {n}" for cc, n in sorted(rejections.items())
+            )
+        stages.append(
+            StageResult(
+                stage=CheckStage.CLEARANCE,
+                outcome="warning" if clearance_outcome == "warning" else "passed",
+                message=f"test documents: {text}{detail}",
+                details={"clearance": dict(clearance), "rejections_by_country": dict(rejections)},
+            )
+        )
+        if outcome == "passed" and clearance_outcome == "warning":
+            outcome = "warning"
+            stage = CheckStage.CLEARANCE
+            message = f"{head}; test documents: {text}{detail}"
+            advice = (
+                "look at the rejected test documents (codes by country in the figures) and fix the "
+                "fields they name in the integration's e-invoices"
+            )
+    result = CheckResult(
+        id=check_id,
+        title=title,
+        outcome=outcome,
+        stage=stage,
+        message=message,
+        advice=advice,
+        elapsed_s=round(elapsed, 4),
+        stages=stages,
+        details=figures,
+    )
+    emit(CheckEvent("result", check_id, title, stage, message, result=result))
+    return result, figures

@@ -1,0 +1,401 @@
+"""The one entry point of the live checks: `run_suite(session, environment, suite, ...)`.
+
+It checks the inputs (environment, suite, countries, limits, the production confirmation), builds
+the API client from the session's environment settings, runs the suite and returns a
+`SuiteResult`. It records nothing: `golive.checks.recording.record_suite` turns the result into
+evidence and item states.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+import httpx
+from pydantic import SecretStr
+
+from golive.api.client import OnesourceClient, RetryNotice
+from golive.api.endpoints import ENVIRONMENTS, Endpoints, is_rehearsal
+from golive.checks.connectivity import check_connectivity
+from golive.checks.documents import country_name, is_clearance_country
+from golive.checks.events import CheckEvent, EventCallback, EventSink
+from golive.checks.probe import run_probe
+from golive.checks.results import SUITES, CheckResult, SuiteName, SuiteResult
+from golive.checks.smoke import CountryPlan, run_limited, run_smoke
+from golive.checks.transaction import check_transaction
+from golive.session.clock import now
+from golive.session.errors import BadInputError
+from golive.session.model import EnvironmentSettings, Session
+
+DEFAULT_CONCURRENCY = 32
+MAX_CONCURRENCY = 256
+DEFAULT_PROBE_COUNT = 100
+# What a probe may do: (most requests, most at once) per environment.
+PROBE_LIMITS = {"staging": (10_000, MAX_CONCURRENCY), "production": (1_000, 50)}
+NEEDS_CONFIRMATION = frozenset({"transaction", "probe"})
+FALLBACK_COUNTRY = "US"
+
+
+def _check_inputs(environment: str, suite: str) -> SuiteName:
+    if environment not in ENVIRONMENTS:
+        raise BadInputError(
+            f"{environment!r} is not an environment",
+            where="--env",
+            advice="use staging or production",
+        )
+    for name in SUITES:
+        if suite == name:
+            return name
+    raise BadInputError(
+        f"{suite!r} is not a check suite",
+        where="--suite",
+        advice=f"use one of: {', '.join(SUITES)}",
+    )
+
+
+def environment_settings(session: Session, environment: str) -> EnvironmentSettings:
+    settings: EnvironmentSettings = getattr(session.environments, environment)
+    return settings
+
+
+def plan_countries(
+    session: Session,
+    settings: EnvironmentSettings,
+    environment: str,
+    countries: Sequence[str] | None,
+) -> list[CountryPlan]:
+    """The countries a run covers, each with its company and whether it gets a test document."""
+    active = session.active_countries()
+    chosen = [c.strip().upper() for c in countries] if countries else active
+    unknown = [c for c in chosen if c not in active]
+    if unknown:
+        raise BadInputError(
+            f"not countries of this session: {', '.join(unknown)}",
+            where="--country",
+            advice=f"the session has: {', '.join(active) or 'none'} "
+            "(add one with `golive countries SESSION add CC`)",
+        )
+    plan: list[CountryPlan] = []
+    for code in dict.fromkeys(chosen):
+        company = session.countries[code].external_company_id or settings.external_company_id
+        if not company:
+            raise BadInputError(
+                f"no externalCompanyId for {code} in the {environment} environment",
+                where=f"environments.{environment}.external_company_id",
+                advice="enter the company's externalCompanyId (the wizard's Environment step)",
+            )
+        plan.append(
+            CountryPlan(
+                code, country_name(session, code), company, is_clearance_country(session, code)
+            )
+        )
+    return plan
+
+
+def _check_limits(environment: str, suite: str, concurrency: int, probe_count: int) -> None:
+    if concurrency < 1 or concurrency > MAX_CONCURRENCY:
+        raise BadInputError(
+            f"concurrency {concurrency} is out of range",
+            where="--concurrency",
+            advice=f"use 1 to {MAX_CONCURRENCY}",
+        )
+    if suite != "probe":
+        return
+    most, widest = PROBE_LIMITS[environment]
+    if probe_count < 1 or probe_count > most:
+        raise BadInputError(
+            f"a probe of {probe_count} transactions is out of range for {environment}",
+            where="--count",
+            advice=f"use 1 to {most} against {environment}",
+        )
+    if concurrency > widest:
+        raise BadInputError(
+            f"concurrency {concurrency} is above the {environment} cap of {widest}",
+            where="--concurrency",
+            advice=f"use at most {widest} against {environment}",
+        )
+
+
+@dataclass(frozen=True)
+class SuitePlan:
+    """A checked request to run a suite: what runs, against what, for which countries."""
+
+    suite: SuiteName
+    environment: str
+    settings: EnvironmentSettings
+    endpoints: Endpoints
+    countries: list[CountryPlan]
+    company: str
+    rehearsal: bool
+    concurrency: int
+    probe_count: int
+    countries_given: bool
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """A run against production that sends transactions (a quote, maybe a test document)."""
+        return self.environment == "production" and self.suite in NEEDS_CONFIRMATION
+
+    def describe(self) -> str:
+        """What the run will send, in words (for the production confirmation)."""
+        host = self.endpoints.host
+        if self.suite == "connectivity":
+            return f"connectivity checks and one quote for {self.company!r} against {host}"
+        chosen = self.countries if self.countries_given else [_transaction_country(self.countries)]
+        if self.suite == "probe":
+            chosen = self.countries
+        clearance = [c.country for c in chosen if c.clearance]
+        amount = (
+            f"{self.probe_count} tax calculations"
+            if self.suite == "probe"
+            else (f"{len(chosen)} tax calculation(s)")
+        )
+        text = (
+            f"{amount} as quotes (nothing committed) for {', '.join(c.country for c in chosen)} "
+            f"against {host}"
+        )
+        if clearance:
+            text += (
+                f", and e-invoices for {', '.join(clearance)} sent as test documents "
+                "(sendType Test, never taken as real invoices)"
+            )
+        return text
+
+
+def plan_suite(
+    session: Session,
+    environment: str,
+    suite: str,
+    *,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    probe_count: int = DEFAULT_PROBE_COUNT,
+    countries: Sequence[str] | None = None,
+) -> SuitePlan:
+    """Check a run's inputs before anything is sent (or any secret asked for).
+
+    Raises BadInputError for an unknown environment or suite, missing or unsafe settings,
+    countries not in the session, limits exceeded, or smoke tests against production.
+    """
+    name = _check_inputs(environment, suite)
+    settings = environment_settings(session, environment)
+    endpoints = Endpoints.of(settings, environment)
+    if not settings.client_id:
+        raise BadInputError(
+            f"the {environment} environment has no client id",
+            where=f"environments.{environment}.client_id",
+            advice="enter the client id Thomson Reuters issued for this environment",
+        )
+    _check_limits(environment, name, concurrency, probe_count)
+    if environment == "production" and name == "smoke":
+        raise BadInputError(
+            "smoke tests run against staging, not production",
+            where="--suite",
+            advice="against production run the connectivity and transaction suites",
+        )
+    plan = plan_countries(session, settings, environment, countries)
+    if name in ("transaction", "smoke", "probe") and not plan:
+        raise BadInputError(
+            f"the session has no countries to run the {name} suite for",
+            where="countries",
+            advice="add the deployment's countries (`golive countries SESSION add DE IT`)",
+        )
+    company = settings.external_company_id or (plan[0].company if plan else "")
+    if not company:
+        raise BadInputError(
+            f"the {environment} environment has no externalCompanyId",
+            where=f"environments.{environment}.external_company_id",
+            advice="enter the company's externalCompanyId (the wizard's Environment step)",
+        )
+    return SuitePlan(
+        suite=name,
+        environment=environment,
+        settings=settings,
+        endpoints=endpoints,
+        countries=plan,
+        company=company,
+        rehearsal=is_rehearsal(settings),
+        concurrency=concurrency,
+        probe_count=probe_count,
+        countries_given=bool(countries),
+    )
+
+
+async def run_suite(
+    session: Session,
+    environment: str,
+    suite: str,
+    *,
+    secret: SecretStr,
+    on_event: EventCallback | None = None,
+    confirm_production: bool = False,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    probe_count: int = DEFAULT_PROBE_COUNT,
+    countries: Sequence[str] | None = None,
+    clearance_timeout: float = 60.0,
+    poll_interval: float = 0.25,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> SuiteResult:
+    """Run one suite (connectivity, transaction, smoke, probe) against one environment.
+
+    Raises BadInputError before anything is sent when `plan_suite` refuses the inputs, or for a
+    transaction or probe against production without `confirm_production=True`. Cancelling the
+    task cancels every request in flight and closes the connections (no task is left behind).
+    """
+    prepared = plan_suite(
+        session,
+        environment,
+        suite,
+        concurrency=concurrency,
+        probe_count=probe_count,
+        countries=countries,
+    )
+    if prepared.needs_confirmation and not confirm_production:
+        raise BadInputError(
+            f"the {prepared.suite} suite against production needs confirmation",
+            where="--env production",
+            advice="answer the question on a terminal, or pass --yes in a script once you are sure",
+        )
+    name, settings, endpoints = prepared.suite, prepared.settings, prepared.endpoints
+    plan, company = prepared.countries, prepared.company
+    emit = EventSink(on_event)
+
+    def on_retry(notice: RetryNotice) -> None:
+        emit(
+            CheckEvent(
+                "notice",
+                notice.operation.value,
+                message=f"{notice.cause} from {notice.url}: attempt {notice.attempt} failed, "
+                f"retrying in {notice.delay_s:.2f} s ({notice.reason})",
+            )
+        )
+
+    result = SuiteResult(
+        suite=name,
+        environment=environment,
+        host=endpoints.host,
+        base_url=endpoints.base_url,
+        rehearsal=prepared.rehearsal,
+        demo=session.is_demo(),
+        started=now(),
+    )
+    checks: list[CheckResult] = []
+    async with OnesourceClient(
+        settings,
+        environment=environment,
+        client_secret=secret,
+        max_connections=max(concurrency, 10),
+        transport=transport,
+        on_retry=on_retry,
+    ) as client:
+        if name == "connectivity":
+            country = plan[0].country if plan else FALLBACK_COUNTRY
+            checks.append(
+                await check_connectivity(client, company=company, country=country, emit=emit)
+            )
+        elif name == "transaction":
+            chosen = plan if countries else [_transaction_country(plan)]
+            jobs = [
+                _transaction(client, entry, emit, clearance_timeout, poll_interval)
+                for entry in chosen
+            ]
+            checks.extend(await run_limited(jobs, concurrency, emit, "transaction"))
+        elif name == "smoke":
+            checks.extend(
+                await run_smoke(
+                    client,
+                    plan=plan,
+                    company=company,
+                    emit=emit,
+                    concurrency=concurrency,
+                    clearance_timeout=clearance_timeout,
+                    poll_interval=poll_interval,
+                )
+            )
+        else:
+            probe, figures = await run_probe(
+                client,
+                plan=plan,
+                count=probe_count,
+                concurrency=concurrency,
+                targets=session.targets,
+                emit=emit,
+                clearance_timeout=clearance_timeout,
+                poll_interval=poll_interval,
+            )
+            checks.append(probe)
+            result.figures.update(figures)
+    result.checks = checks
+    result.ended = now()
+    result.figures.update(_figures(checks))
+    return result
+
+
+def _transaction_country(plan: list[CountryPlan]) -> CountryPlan:
+    """A clearance country when there is one (so the test document is exercised too)."""
+    return next((entry for entry in plan if entry.clearance), plan[0])
+
+
+def _transaction(
+    client: OnesourceClient,
+    entry: CountryPlan,
+    emit: EventSink,
+    clearance_timeout: float,
+    poll_interval: float,
+) -> Callable[[], Awaitable[CheckResult]]:
+    async def job() -> CheckResult:
+        return await check_transaction(
+            client,
+            country=entry.country,
+            name=entry.name,
+            company=entry.company,
+            clearance=entry.clearance,
+            emit=emit,
+            clearance_timeout=clearance_timeout,
+            poll_interval=poll_interval,
+        )
+
+    return job
+
+
+def _figures(checks: list[CheckResult]) -> dict[str, object]:
+    figures: dict[str, object] = {
+        "checks": len(checks),
+        "passed": sum(c.outcome == "passed" for c in checks),
+        "warnings": sum(c.outcome == "warning" for c in checks),
+        "failed": sum(c.outcome == "failed" for c in checks),
+        "skipped": sum(c.outcome == "skipped" for c in checks),
+    }
+    for check in checks:
+        if check.id == "connectivity":
+            figures["stages_ms"] = {
+                s.stage.value: round(s.elapsed_s * 1000, 1)
+                for s in check.stages
+                if s.outcome != "skipped"
+            }
+            tls = next((s for s in check.stages if s.stage.value == "tls"), None)
+            if tls is not None and "days_to_expiry" in tls.details:
+                figures["certificate_days_to_expiry"] = tls.details["days_to_expiry"]
+    return figures
+
+
+def cancelled_suite(
+    session: Session,
+    environment: str,
+    suite: str,
+    finished: list[CheckResult],
+) -> SuiteResult:
+    """The result of a run stopped before its end (Ctrl-C): the checks that finished, marked cancelled."""
+    name = _check_inputs(environment, suite)
+    settings = environment_settings(session, environment)
+    endpoints = Endpoints.of(settings, environment)
+    return SuiteResult(
+        suite=name,
+        environment=environment,
+        host=endpoints.host,
+        base_url=endpoints.base_url,
+        rehearsal=is_rehearsal(settings),
+        demo=session.is_demo(),
+        cancelled=True,
+        checks=list(finished),
+        figures=_figures(finished),
+    )
