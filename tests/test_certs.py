@@ -117,7 +117,7 @@ def test_the_sat_csd_reads_as_a_csd_for_its_rfc_but_expired() -> None:
     assert result.messages[0].startswith("expired on 2021-05-18 03:54 UTC")
     assert result.days_to_expiry < 0
     assert any("a CSD (CSD01_AAA010101AAA)" in m for m in result.messages)
-    assert any("is the session's tax ID" in m for m in result.messages)
+    assert "the RFC in the certificate (AAA010101AAA) matches the tax ID" in result.messages
     assert result.key_usage == ("digitalSignature", "nonRepudiation")
     assert result.extended_key_usage == ()
     assert "x500UniqueIdentifier=AAA010101AAA / HEGT7610034S2" in result.subject

@@ -67,6 +67,7 @@ class CertificateInspection:
     verdict: Verdict
     messages: tuple[str, ...]
     inspected_at: datetime
+    severities: tuple[Severity, ...] = ()  # one per message: fail, warn or info
 
     def to_record(self) -> CertificateRecord:
         """The evidence kept in the session: facts and verdict, no key material."""
@@ -104,6 +105,7 @@ class CertificateInspection:
             "details": dict(self.details),
             "verdict": self.verdict,
             "messages": list(self.messages),
+            "severities": list(self.severities),
             "inspected_at": self.inspected_at.isoformat(),
         }
 
@@ -131,9 +133,9 @@ class _Findings:
             return "warning"
         return "usable"
 
-    def messages(self) -> tuple[str, ...]:
+    def sorted(self) -> list[tuple[Severity, str]]:
         order = {"fail": 0, "warn": 1, "info": 2}
-        return tuple(text for _, text in sorted(self.items, key=lambda item: order[item[0]]))
+        return sorted(self.items, key=lambda item: order[item[0]])
 
 
 def inspect_certificate(
@@ -206,8 +208,9 @@ def inspect_certificate(
         kind=found.kind,
         details=tuple(found.details),
         verdict=found.verdict(),
-        messages=found.messages(),
+        messages=tuple(text for _, text in found.sorted()),
         inspected_at=moment,
+        severities=tuple(severity for severity, _ in found.sorted()),
     )
 
 
@@ -571,7 +574,7 @@ def _mexico(
     if tax_id:
         expected = _compact_id(tax_id)
         if expected == rfc:
-            found.info(f"the RFC in the certificate ({rfc}) is the session's tax ID")
+            found.info(f"the RFC in the certificate ({rfc}) matches the tax ID")
         else:
             found.fail(
                 f"the certificate belongs to RFC {rfc}, not {expected} (the tax ID given): "
@@ -613,7 +616,7 @@ def _brazil(found: _Findings, cert: x509.Certificate, tax_id: str | None) -> Non
     if tax_id:
         expected = _compact_id(tax_id)
         if expected == cnpj:
-            found.info(f"the CNPJ in the certificate ({cnpj}) is the session's tax ID")
+            found.info(f"the CNPJ in the certificate ({cnpj}) matches the tax ID")
         else:
             found.fail(
                 f"the certificate belongs to CNPJ {cnpj}, not {expected} (the tax ID given): "

@@ -1,9 +1,491 @@
-"""Sub-commands registered by this module (see golive.cli.build_parser)."""
+"""Country commands: `golive country list|show`, `golive taxid`, `golive cert inspect`.
+
+Exit codes: 0 fine (a valid tax ID, a usable certificate), 1 a verdict against (an invalid or
+unverifiable tax ID, a certificate not usable), 2 bad input. Attached to a session (--session),
+the verdict is recorded on the session's country, as evidence, and on its checklist item.
+"""
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from golive.session.errors import BadInputError
+
+if TYPE_CHECKING:
+    from golive.certs import CertificateInspection
+    from golive.countries.catalog import CountryFacts
+    from golive.session.evidence import Outcome
+    from golive.session.model import TaxIdVerification
+    from golive.session.store import SessionFile
+
+SESSION_HELP = "record the verdict in this session (a name or a path to a .toml file)"
+VIES_URL_ENV = "GOLIVE_VIES_URL"
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add this module's sub-commands to `golive`."""
+    """Add `country`, `taxid` and `cert` to `golive`."""
+    country = sub.add_parser(
+        "country",
+        help="the country catalog: e-invoicing model, certificate, platform, tax ID",
+        description="What golive knows about each country's e-invoicing, with the source and "
+        "review date of every row. A country outside the catalog is allowed: the checklist asks "
+        "you instead.",
+    )
+    country_sub = country.add_subparsers(dest="country_command", metavar="COMMAND", required=True)
+    listing = country_sub.add_parser("list", help="every country in the catalog")
+    listing.add_argument("--json", action="store_true", help="machine-readable output")
+    listing.set_defaults(handler=cmd_country_list)
+    show = country_sub.add_parser("show", help="one country's row, time zones included")
+    show.add_argument("code", metavar="CC", help="an ISO 3166-1 alpha-2 code, e.g. MX")
+    show.add_argument("--json", action="store_true", help="machine-readable output")
+    show.set_defaults(handler=cmd_country_show)
+
+    taxid = sub.add_parser(
+        "taxid",
+        help="verify a tax ID (format and check digits; EU VIES on request)",
+        description="Check a tax ID with python-stdnum and say exactly what was checked. "
+        "Exit 0: valid (or format right where nothing more can be checked); 1: invalid, or "
+        "nothing could be checked; 2: bad input.",
+    )
+    taxid.add_argument("code", metavar="CC", help="the country, e.g. MX")
+    taxid.add_argument(
+        "number", metavar="NUMBER", help="the tax ID (spaces and separators allowed)"
+    )
+    taxid.add_argument(
+        "--vies",
+        action="store_true",
+        help="also ask the EU VIES service whether the VAT number is registered (off by default)",
+    )
+    taxid.add_argument(
+        "--vies-url",
+        default=None,
+        metavar="URL",
+        help=f"the VIES REST endpoint (default: ${VIES_URL_ENV}, else the European Commission's)",
+    )
+    taxid.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="S",
+        help="VIES timeout in seconds (default 10)",
+    )
+    taxid.add_argument("--session", default=None, metavar="SESSION", help=SESSION_HELP)
+    taxid.add_argument("--json", action="store_true", help="machine-readable output")
+    taxid.set_defaults(handler=cmd_taxid)
+
+    cert = sub.add_parser("cert", help="inspect certificates")
+    cert_sub = cert.add_subparsers(dest="cert_command", metavar="COMMAND", required=True)
+    inspect = cert_sub.add_parser(
+        "inspect",
+        help="is this certificate usable for e-invoicing?",
+        description="Read a PEM, DER or PKCS#12 certificate: subject, issuer, validity, key "
+        "usage, whether a private key matches, and the country's rules where golive knows them "
+        "(MX: CSD vs e.firma and the RFC; BR: the e-CNPJ; EC: key usage). A PKCS#12 password is "
+        "asked for without echo, or read from standard input with --password-stdin; it is never "
+        "stored. Exit 0: usable; 1: not usable; 2: bad input.",
+    )
+    inspect.add_argument("file", metavar="FILE", help=".cer, .pem, .crt, .der, .p12 or .pfx")
+    inspect.add_argument("--country", default=None, metavar="CC", help="apply this country's rules")
+    inspect.add_argument(
+        "--tax-id",
+        default=None,
+        metavar="ID",
+        help="the tax ID the certificate must belong to (default with --session: the session's)",
+    )
+    inspect.add_argument(
+        "--key", default=None, metavar="KEYFILE", help="check this private key matches"
+    )
+    inspect.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the PKCS#12 (or key) password from the first line of standard input",
+    )
+    inspect.add_argument("--session", default=None, metavar="SESSION", help=SESSION_HELP)
+    inspect.add_argument("--json", action="store_true", help="machine-readable output")
+    inspect.set_defaults(handler=cmd_cert_inspect)
+
+
+# --- country list / show ----------------------------------------------------------------------
+
+
+def _facts_json(facts: CountryFacts) -> dict[str, Any]:
+    from golive.countries import time_zones
+
+    document: dict[str, Any] = facts.model_dump(mode="json")
+    document["time_zones"] = time_zones(facts.code)
+    return document
+
+
+def cmd_country_list(args: argparse.Namespace) -> int:
+    from golive.countries import catalog
+
+    rows = catalog()
+    if args.json:
+        print(json.dumps([_facts_json(f) for f in rows.values()], indent=2, ensure_ascii=False))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"golive's country catalog ({len(rows)} countries)", title_justify="left")
+    for column in (
+        "CC",
+        "Country",
+        "Model",
+        "Certificate",
+        "Platform",
+        "Tax ID",
+        "Check",
+        "Source",
+    ):
+        table.add_column(column)
+    for facts in rows.values():
+        table.add_row(
+            facts.code,
+            facts.name,
+            facts.model,
+            "required" if facts.certificate_required else "no",
+            "required" if facts.platform_required else "no",
+            facts.tax_id_name,
+            {"check_digits": "check digits", "format_only": "format only", "none": "regex only"}[
+                facts.validation
+            ],
+            f"reviewed {facts.reviewed}" if facts.verified else "unverified",
+        )
+    Console(width=None if sys.stdout.isatty() else 200).print(table)
+    print("`golive country show CC` shows a row in full, with its source.")
+    return 0
+
+
+def cmd_country_show(args: argparse.Namespace) -> int:
+    from golive.countries import country, country_name, normalise_code, time_zones
+
+    code = normalise_code(args.code)
+    facts = country(code)
+    zones = time_zones(code)
+    if facts is None:
+        name = country_name(code)
+        if args.json:
+            document = {"code": code, "name": name, "in_catalog": False, "time_zones": zones}
+            print(json.dumps(document, indent=2, ensure_ascii=False))
+            return 0
+        print(f"{code}  {name}: not in golive's country catalog")
+        print("  the checklist asks whether it needs a certificate and a platform registration;")
+        print("  `golive taxid` checks tax IDs with python-stdnum where it has a module")
+        print(f"  time zones: {', '.join(zones) or 'none in the tz database'}")
+        return 0
+    if args.json:
+        document = {**_facts_json(facts), "in_catalog": True}
+        print(json.dumps(document, indent=2, ensure_ascii=False))
+        return 0
+    certificate = (
+        f"required: {facts.certificate_kind}" if facts.certificate_required else "not required"
+    )
+    platform = (
+        f"required: {facts.platform_registration}" if facts.platform_required else "not required"
+    )
+    validation = {
+        "check_digits": f"python-stdnum {facts.stdnum_module} (format and check digits)",
+        "format_only": f"python-stdnum {facts.stdnum_module} (format only: no check digits)",
+        "none": f"no validator: regular expression {facts.tax_id_pattern}",
+    }[facts.validation]
+    lines = [
+        ("model", facts.model),
+        ("platform", facts.platform),
+        ("certificate", certificate),
+        ("  why", facts.certificate_reason),
+        ("registration", platform),
+        ("  why", facts.platform_reason),
+        ("tax ID", f"{facts.tax_id_name}: {facts.tax_id_format}"),
+        ("checked with", validation),
+        ("time zones", ", ".join(zones)),
+        ("source", facts.source),
+        ("reviewed", str(facts.reviewed)),
+    ]
+    if facts.other_ids:
+        lines.insert(8, ("not to confuse", ", ".join(o.name for o in facts.other_ids)))
+    print(f"{facts.code}  {facts.name}")
+    for label, value in lines:
+        if value:
+            print(f"  {label:<15} {value}")
+    return 0
+
+
+# --- taxid ------------------------------------------------------------------------------------
+
+
+def cmd_taxid(args: argparse.Namespace) -> int:
+    from golive.countries import normalise_code
+    from golive.countries.taxid import DEFAULT_TIMEOUT, DEFAULT_VIES_URL, verify_tax_id
+
+    code = normalise_code(args.code)
+    timeout = DEFAULT_TIMEOUT if args.timeout is None else args.timeout
+    if not 0 < timeout <= 300:
+        raise BadInputError(
+            f"--timeout {args.timeout:g} is out of range",
+            where="--timeout",
+            advice="give seconds between 0 and 300, for example --timeout 10",
+        )
+    vies_url = args.vies_url or os.environ.get(VIES_URL_ENV) or DEFAULT_VIES_URL
+    handle = _open_session(args.session, code) if args.session else None
+    result = verify_tax_id(code, args.number, vies=args.vies, vies_url=vies_url, timeout=timeout)
+    evidence_id = _record_tax_id(handle, code, result) if handle else ""
+    if args.json:
+        document = {"country": code, **result.model_dump(mode="json")}
+        if handle:
+            document["session"] = str(handle.path)
+            document["evidence"] = evidence_id
+        print(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        _print_tax_id(code, result, handle, evidence_id)
+    return 0 if result.outcome in ("valid", "format_only") else 1
+
+
+_OUTCOME_WORDS = {
+    "valid": "valid",
+    "format_only": "format right (nothing more can be checked)",
+    "invalid": "INVALID",
+    "unverifiable": "NOT VERIFIED (no rule for this country)",
+}
+
+
+def _print_tax_id(
+    code: str, result: TaxIdVerification, handle: SessionFile | None, evidence_id: str
+) -> None:
+    from golive.countries import country, country_name
+
+    facts = country(code)
+    label = f"{facts.name}, {facts.tax_id_name}" if facts else country_name(code)
+    print(f"{result.number}: {_OUTCOME_WORDS[result.outcome]} ({label})")
+    print(f"  checked with  {result.method}")
+    print(f"  {result.message}")
+    if result.vies:
+        print(f"  VIES          {result.vies}")
+    if handle:
+        print(
+            f"  recorded in {handle.path.name} (evidence {evidence_id}): {_item_line(code, result)}"
+        )
+
+
+def _item_line(code: str, result: TaxIdVerification) -> str:
+    item = f"compliance.{code}.tax_id"
+    if result.outcome == "unverifiable":
+        return f"{item} left as it was: verify the number yourself, then set the item"
+    return f"{item} is {'done' if result.outcome in ('valid', 'format_only') else 'failed'}"
+
+
+# --- cert inspect -----------------------------------------------------------------------------
+
+
+def cmd_cert_inspect(args: argparse.Namespace) -> int:
+    from golive.certs import PasswordRequiredError, inspect_certificate
+    from golive.countries import normalise_code
+
+    if args.session and not args.country:
+        raise BadInputError(
+            "--session needs --country: the certificate is recorded on one country",
+            where="--country",
+            advice="add --country CC, for example --country MX",
+        )
+    code = normalise_code(args.country) if args.country else None
+    handle = _open_session(args.session, code) if args.session and code else None
+    tax_id = args.tax_id
+    if tax_id is None and handle is not None and code is not None:
+        tax_id = _session_tax_id(handle, code) or None
+
+    password = _password_from_stdin() if args.password_stdin else None
+    try:
+        result = inspect_certificate(
+            args.file, password=password, key_path=args.key, country=code, tax_id=tax_id
+        )
+    except PasswordRequiredError:
+        if args.password_stdin or not sys.stdin.isatty():
+            raise
+        password = getpass.getpass(f"password for {Path(args.file).name}: ").encode()
+        result = inspect_certificate(
+            args.file, password=password, key_path=args.key, country=code, tax_id=tax_id
+        )
+    finally:
+        password = None  # used and forgotten
+
+    evidence_id = _record_certificate(handle, code, result) if handle and code else ""
+    if args.json:
+        document = result.to_json()
+        if handle:
+            document["session"] = str(handle.path)
+            document["evidence"] = evidence_id
+        print(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        _print_certificate(result, tax_id)
+        if handle and code:
+            status = "failed" if result.verdict == "not_usable" else "done"
+            print(
+                f"recorded in {handle.path.name} (evidence {evidence_id}): "
+                f"compliance.{code}.certificate is {status}"
+            )
+    return 1 if result.verdict == "not_usable" else 0
+
+
+def _password_from_stdin() -> bytes:
+    line = sys.stdin.readline()
+    if not line:
+        raise BadInputError(
+            "--password-stdin was given but standard input is empty",
+            where="standard input",
+            advice="pipe the password in, for example from your password manager's CLI",
+        )
+    return line.rstrip("\r\n").encode()
+
+
+_VERDICT_WORDS = {
+    "usable": "USABLE",
+    "warning": "USABLE, WITH A WARNING",
+    "not_usable": "NOT USABLE",
+}
+_MARKS = {"fail": "✗", "warn": "!", "info": "·"}
+
+
+def _print_certificate(result: CertificateInspection, tax_id: str | None) -> None:
+    when = "%Y-%m-%d %H:%M UTC"
+    if result.days_to_expiry >= 0:
+        left = f"{result.days_to_expiry} day(s) left"
+    else:
+        left = f"expired {-result.days_to_expiry} day(s) ago"
+    key = {None: "not given", True: "matches", False: "DOES NOT MATCH"}[result.key_match]
+    if result.key_source:
+        key = f"{key} ({result.key_source})"
+    rows = [
+        ("kind", result.kind),
+        ("subject", result.subject),
+        ("issuer", result.issuer),
+        ("serial", result.serial),
+        (
+            "valid",
+            f"{result.not_before.strftime(when)} to {result.not_after.strftime(when)} ({left})",
+        ),
+        ("key usage", ", ".join(result.key_usage) or "(no extension)"),
+        ("ext. key usage", ", ".join(result.extended_key_usage) or "(none)"),
+        ("private key", key),
+        ("SHA-256", result.fingerprint_sha256),
+        *result.details,
+    ]
+    if tax_id:
+        rows.append(("tax ID given", tax_id))
+    print(f"{result.file} ({result.container}): {_VERDICT_WORDS[result.verdict]}")
+    width = max(len(label) for label, _ in rows)
+    for label, value in rows:
+        if value:
+            print(f"  {label:<{width}}  {value}")
+    for severity, message in zip(result.severities, result.messages, strict=True):
+        print(f"  {_MARKS[severity]} {message}")
+
+
+# --- recording in a session -------------------------------------------------------------------
+
+
+def _open_session(reference: str, code: str) -> SessionFile:
+    from golive.session.store import SessionFile
+
+    handle = SessionFile.open(reference)
+    setup = handle.session.countries.get(code)
+    if setup is None or setup.removed:
+        raise BadInputError(
+            f"{code} is not a country of the session {handle.name}",
+            where=str(handle.path),
+            advice=f"add it first: `golive countries {handle.name} add {code}`",
+        )
+    return handle
+
+
+def _session_tax_id(handle: SessionFile, code: str) -> str:
+    setup = handle.session.countries[code]
+    if setup.tax_id:
+        return setup.tax_id
+    return setup.tax_id_verification.number if setup.tax_id_verification else ""
+
+
+def _save_with_evidence(
+    handle: SessionFile,
+    item_id: str,
+    kind: str,
+    outcome: Outcome,
+    summary: str,
+    figures: dict[str, Any],
+    status: str | None,
+) -> str:
+    from golive.session import evidence
+    from golive.session.checklist import default_actor
+    from golive.session.lock import SessionLock
+    from golive.session.model import ItemStatus
+
+    record = evidence.EvidenceRecord(
+        kind=kind,
+        outcome=outcome,
+        summary=summary,
+        figures=figures,
+        items=[item_id],
+        by=default_actor(handle.session),
+    )
+    updates = {item_id: ItemStatus(status)} if status else {}
+    with SessionLock(handle.path):
+        evidence.record(handle.session, handle.evidence_path, record, updates)
+        handle.save()
+    return record.id
+
+
+def _record_tax_id(handle: SessionFile, code: str, result: TaxIdVerification) -> str:
+    setup = handle.session.countries[code]
+    setup.tax_id_verification = result
+    if result.outcome in ("valid", "format_only"):
+        setup.tax_id = result.number
+    outcomes: dict[str, tuple[Outcome, str | None]] = {
+        "valid": ("passed", "done"),
+        "format_only": ("warning", "done"),
+        "invalid": ("failed", "failed"),
+        "unverifiable": ("info", None),
+    }
+    outcome, status = outcomes[result.outcome]
+    summary = f"{code} tax ID {result.number}: {result.outcome} ({result.method}); {result.message}"
+    if result.vies:
+        summary += f"; VIES: {result.vies}"
+    figures = {
+        "country": code,
+        "number": result.number,
+        "method": result.method,
+        "outcome": result.outcome,
+        "vies": result.vies,
+    }
+    return _save_with_evidence(
+        handle, f"compliance.{code}.tax_id", "tax_id", outcome, summary, figures, status
+    )
+
+
+def _record_certificate(handle: SessionFile, code: str, result: CertificateInspection) -> str:
+    record = result.to_record()
+    handle.session.countries[code].certificate = record
+    verdicts: dict[str, tuple[Outcome, str]] = {
+        "usable": ("passed", "done"),
+        "warning": ("warning", "done"),
+        "not_usable": ("failed", "failed"),
+    }
+    outcome, status = verdicts[result.verdict]
+    first = result.messages[0] if result.messages else ""
+    summary = f"{code} certificate {Path(result.file).name}: {result.verdict}"
+    summary += f" ({result.kind})" if result.kind else ""
+    summary += f"; {first}" if first else ""
+    figures = {
+        "country": code,
+        "file": result.file,
+        "fingerprint_sha256": result.fingerprint_sha256,
+        "not_after": result.not_after.isoformat(),
+        "kind": result.kind,
+        "verdict": result.verdict,
+    }
+    return _save_with_evidence(
+        handle, f"compliance.{code}.certificate", "certificate", outcome, summary, figures, status
+    )
