@@ -11,7 +11,7 @@ from typing import Literal
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from golive.report.model import Report, date_text, moment_text
+from golive.report.model import Report, date_text, moment_text, shown_note, span_text, words
 
 Paper = Literal["a4", "letter"]
 PAPER_SIZES: dict[str, str] = {"a4": "A4", "letter": "letter"}
@@ -29,6 +29,9 @@ def _environment() -> Environment:
     )
     environment.filters["moment"] = moment_text
     environment.filters["day"] = date_text
+    environment.filters["words"] = words
+    environment.globals["span"] = span_text
+    environment.globals["shown_note"] = shown_note
     return environment
 
 

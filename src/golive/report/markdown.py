@@ -19,13 +19,16 @@ from golive.report.model import (
     Table,
     date_text,
     moment_text,
+    shown_note,
+    span_text,
+    words,
 )
 
 _INLINE = re.compile(r"[\\`*\[\]|]|<(?=[A-Za-z/!?])")
 _ENTITY = re.compile(r"&(#?[A-Za-z0-9]+;)")
 _UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
-_BLOCK_START = re.compile(r"^(?:[#>+=-]|~~~)")
-_ORDERED = re.compile(r"^(\d+)([.)])")
+_BLOCK_START = re.compile(r"^(?:#{1,6}(?=\s|$)|>|[+*-](?=\s|$)|~~~|```)")
+_ORDERED = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
 
 
 def text(value: str) -> str:
@@ -103,7 +106,7 @@ def _evidence(entry: EvidenceEntry, indent: str) -> list[str]:
         head += ", **REHEARSAL** (not against production)"
     if where:
         head += ", " + ", ".join(where)
-    head += f", {moment_text(entry.started)} to {moment_text(entry.ended)}"
+    head += f", {span_text(entry.started, entry.ended)}"
     if entry.by:
         head += f", by {text(entry.by)}"
     head += f" (record {code(entry.id)})"
@@ -135,8 +138,9 @@ def _item(item: ItemEntry, evidence: dict[str, EvidenceEntry]) -> list[str]:
         out.append(f"  - Recorded by {who}, {moment_text(item.changed_at)}")
     elif item.derived:
         out.append("  - Follows from the session (not recorded by anyone)")
-    if item.note:
-        out += _multiline("Note", item.note, "  ")
+    note = shown_note(item, evidence)
+    if note:
+        out += _multiline("Note", note, "  ")
     for evidence_id in item.evidence:
         out += _evidence(evidence[evidence_id], "  ")
     for evidence_id in item.missing_evidence:
@@ -159,7 +163,7 @@ def _country(block: CountryBlock, evidence: dict[str, EvidenceEntry]) -> list[st
     out += _facts(block.requirements)
     if block.tax_id_verification is not None:
         v = block.tax_id_verification
-        line = f"{text(v.number)}: **{text(v.outcome)}** by {text(v.method)}, {moment_text(v.checked_at)}"
+        line = f"{text(v.number)}: **{words(v.outcome)}** by {text(v.method)}, {moment_text(v.checked_at)}"
         if v.message:
             line += f"; {text(v.message)}"
         if v.vies:
@@ -170,7 +174,7 @@ def _country(block: CountryBlock, evidence: dict[str, EvidenceEntry]) -> list[st
     if block.certificate is not None:
         c = block.certificate
         out.append(
-            f"- **Certificate**: {text(c.subject)}, issued by {text(c.issuer)}, **{text(c.verdict)}**"
+            f"- **Certificate**: {text(c.subject)}, issued by {text(c.issuer)}, **{words(c.verdict)}**"
         )
         out.append(f"  - SHA-256 fingerprint: {code(c.fingerprint_sha256)}")
         expiry = f"{moment_text(c.not_after)} ({c.days_to_expiry} days after this report)"
