@@ -55,6 +55,14 @@ class SandboxServer:
         return self._port
 
     @property
+    def address(self) -> tuple[str, int]:
+        """The address the listening socket is bound to, as the OS reports it."""
+        if self._socket is None:
+            raise RuntimeError("the sandbox is not started")
+        host, port = self._socket.getsockname()[:2]
+        return str(host), int(port)
+
+    @property
     def url(self) -> str:
         """The base URL, e.g. http://127.0.0.1:8765 (a wildcard host shows as 127.0.0.1)."""
         scheme = "https" if self.settings.tls else "http"
@@ -207,7 +215,9 @@ def _stderr_logging() -> dict[str, Any]:
 
 def _listen(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    listener = socket.socket(family, socket.SOCK_STREAM)
+    # proto=IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY on accepted sockets only then;
+    # without it every response waits ~40 ms (Nagle + delayed ACK) and latency checks lie.
+    listener = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
         # Rebinding a port whose old connections linger in TIME_WAIT is fine for a server.
         # (Not on Windows, where SO_REUSEADDR would let two servers share a port.)
