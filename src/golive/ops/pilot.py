@@ -1,0 +1,408 @@
+"""The pilot: one to three customers first, and the watch that starts when they are enabled.
+
+Enabling the pilot fixes the watch's checkpoints (by default +1 h, +4 h, +24 h and the end of the
+monitoring window, +48 h). golive does not need to keep running: each checkpoint is recorded with
+its figures whenever the user (or `golive watch`) records it, and shown in the user's local time
+with what to look at.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import Literal
+
+from golive.ops.targets import FigureVerdict, judge, meets_targets
+from golive.ops.window import local_zone, zone_name
+from golive.session.checklist import default_actor, set_item_status
+from golive.session.clock import now
+from golive.session.errors import BadInputError
+from golive.session.evidence import EvidenceRecord, record
+from golive.session.model import ItemStatus, Session
+from golive.session.sections import PilotCustomer, WatchCheckpoint
+from golive.session.store import evidence_path
+
+DEFAULT_OFFSETS = (1.0, 4.0, 24.0)  # and the end of the monitoring window (targets: 48 h)
+
+
+def what_to_look_at(offset_hours: float, window_hours: float) -> str:
+    """What a checkpoint is for, by how far into the watch it is."""
+    if offset_hours >= window_hours:
+        return (
+            "the whole watch: error rate and p95 response time against the targets, rejections by "
+            "country and reason, unexpected errors; customer feedback; decide on the first rollout stage"
+        )
+    if offset_hours <= 1:
+        return (
+            "the first calls: any error at all (5xx, 429, timeouts), token refreshes, the pilot's "
+            "first documents cleared in each country"
+        )
+    if offset_hours <= 6:
+        return (
+            "error rate and p95 response time against the targets; clearance rejections by country "
+            "and reason; retries and 429s"
+        )
+    return (
+        "a full business day: the figures against the targets, rejections by reason, unexpected "
+        "errors in the logs, the pilot customers' feedback"
+    )
+
+
+def checkpoint_label(offset_hours: float) -> str:
+    return f"+{offset_hours:g} h"
+
+
+def _label_key(label: str) -> str:
+    return re.sub(r"[\s+]", "", label.lower()).removesuffix("h").removesuffix("hours")
+
+
+# --- pilot customers ----------------------------------------------------------------------------
+
+
+@dataclass
+class PilotChange:
+    customers: list[PilotCustomer]
+    warnings: list[str] = field(default_factory=list)
+    note: str = ""
+
+
+def _pilot_note(session: Session) -> tuple[str, list[str]]:
+    customers = session.golive.pilot_customers
+    names = ", ".join(c.name for c in customers) or "none"
+    warnings: list[str] = []
+    if len(customers) > session.targets.pilot_max:
+        warnings.append(
+            f"{len(customers)} pilot customers: a pilot of more than {session.targets.pilot_max} "
+            "makes a problem harder to contain and to trace"
+        )
+    note = f"pilot customers: {names}"
+    if session.golive.pilot_enabled_at:
+        note += f"; enabled at {session.golive.pilot_enabled_at:%Y-%m-%d %H:%M} UTC"
+    else:
+        note += "; enable the pilot to start the watch"
+    if warnings:
+        note += "; warning: " + "; ".join(warnings)
+    return note, warnings
+
+
+def add_pilot_customer(
+    session: Session,
+    name: str,
+    *,
+    contact: str = "",
+    countries: list[str] | None = None,
+    by: str | None = None,
+) -> PilotChange:
+    """Name a pilot customer (or update its contact and countries)."""
+    name = name.strip()
+    if not name:
+        raise BadInputError(
+            "the pilot customer's name is empty", where="--add", advice="give a name"
+        )
+    codes = [c.strip().upper() for c in countries or [] if c.strip()]
+    unknown = [c for c in codes if c not in session.active_countries()]
+    if unknown:
+        raise BadInputError(
+            f"not countries of this session: {', '.join(unknown)}",
+            where="--countries",
+            advice=f"the session has: {', '.join(session.active_countries()) or 'none'}",
+        )
+    customers = list(session.golive.pilot_customers)
+    existing = next((c for c in customers if c.name.casefold() == name.casefold()), None)
+    if existing is not None:
+        customers[customers.index(existing)] = PilotCustomer(
+            name=existing.name,
+            contact=contact or existing.contact,
+            countries=codes or existing.countries,
+        )
+    else:
+        customers.append(PilotCustomer(name=name, contact=contact, countries=codes))
+    session.golive.pilot_customers = customers
+    note, warnings = _pilot_note(session)
+    if session.golive.pilot_enabled_at is None:
+        set_item_status(session, "golive.pilot", ItemStatus.IN_PROGRESS, by=by, note=note)
+    else:
+        set_item_status(session, "golive.pilot", ItemStatus.DONE, by=by, note=note)
+    return PilotChange(customers, warnings, note)
+
+
+def remove_pilot_customer(session: Session, name: str, *, by: str | None = None) -> PilotChange:
+    customers = [
+        c for c in session.golive.pilot_customers if c.name.casefold() != name.strip().casefold()
+    ]
+    if len(customers) == len(session.golive.pilot_customers):
+        raise BadInputError(
+            f"{name!r} is not a pilot customer",
+            where="--remove",
+            advice="the pilot customers are: "
+            + (", ".join(c.name for c in session.golive.pilot_customers) or "none"),
+        )
+    session.golive.pilot_customers = customers
+    note, warnings = _pilot_note(session)
+    status = ItemStatus.IN_PROGRESS if customers else ItemStatus.TODO
+    set_item_status(session, "golive.pilot", status, by=by, note=note)
+    return PilotChange(customers, warnings, note)
+
+
+# --- enabling the pilot: the watch --------------------------------------------------------------
+
+
+@dataclass
+class PilotEnabled:
+    enabled_at: datetime
+    checkpoints: list[WatchCheckpoint]
+    watch_ends: datetime
+    warnings: list[str]
+    evidence_id: str
+
+
+def default_offsets(session: Session) -> list[float]:
+    window = float(session.targets.monitoring_window_hours)
+    return sorted({*(o for o in DEFAULT_OFFSETS if o < window), window})
+
+
+def enable_pilot(
+    session: Session,
+    session_path: Path,
+    *,
+    at: datetime | None = None,
+    offsets: list[float] | None = None,
+    restart: bool = False,
+    by: str | None = None,
+) -> PilotEnabled:
+    """The pilot is on: the watch starts now (or `at`), with its checkpoints."""
+    customers = session.golive.pilot_customers
+    if len(customers) < session.targets.pilot_min:
+        raise BadInputError(
+            f"the pilot needs at least {session.targets.pilot_min} customer(s); "
+            f"{len(customers)} named",
+            where="golive.pilot",
+            advice="name them first: `golive pilot SESSION --add NAME --contact EMAIL`",
+        )
+    if session.golive.pilot_enabled_at is not None and not restart:
+        raise BadInputError(
+            f"the pilot was enabled at {session.golive.pilot_enabled_at:%Y-%m-%d %H:%M} UTC",
+            where="golive.pilot",
+            advice="to start the watch again (after a rollback and redeploy), use --restart",
+        )
+    hours = sorted(set(offsets)) if offsets else default_offsets(session)
+    if any(h <= 0 or h > 24 * 30 for h in hours):
+        raise BadInputError(
+            "checkpoints are hours after enabling, above 0 and at most 720",
+            where="--checkpoints",
+            advice="for example --checkpoints 1,4,24,48",
+        )
+    actor = by or default_actor(session)
+    moment = at or now()
+    checkpoints = [WatchCheckpoint(label=checkpoint_label(h), offset_hours=h) for h in hours]
+    session.golive.pilot_enabled_at = moment
+    session.golive.checkpoints = checkpoints
+    note, warnings = _pilot_note(session)
+    ends = moment + timedelta(hours=max(hours))
+    evidence = EvidenceRecord(
+        kind="pilot_enabled",
+        started=moment,
+        ended=moment,
+        outcome="warning" if warnings else "info",
+        summary=note,
+        figures={
+            "customers": [c.name for c in customers],
+            "checkpoints": [c.label for c in checkpoints],
+        },
+        items=["golive.pilot", "golive.monitor_48h"],
+        by=actor,
+    )
+    record(
+        session, evidence_path(session_path), evidence, {"golive.pilot": ItemStatus.DONE}, by=actor
+    )
+    watch_note = (
+        f"watch from {moment:%Y-%m-%d %H:%M} to {ends:%Y-%m-%d %H:%M} UTC; checkpoints "
+        + ", ".join(c.label for c in checkpoints)
+    )
+    set_item_status(
+        session, "golive.monitor_48h", ItemStatus.IN_PROGRESS, by=actor, note=watch_note, at=moment
+    )
+    return PilotEnabled(moment, checkpoints, ends, warnings, evidence.id)
+
+
+@dataclass(frozen=True)
+class CheckpointView:
+    label: str
+    due: datetime
+    due_local: datetime
+    what_to_look_at: str
+    state: Literal["recorded", "due", "upcoming"]
+    checkpoint: WatchCheckpoint
+
+
+def checkpoint_schedule(
+    session: Session, *, zone: str | None = None, at: datetime | None = None
+) -> list[CheckpointView]:
+    """The checkpoints with their due times (UTC and the user's zone) and what to look at."""
+    enabled = session.golive.pilot_enabled_at
+    if enabled is None:
+        return []
+    user_zone: tzinfo = local_zone(zone)
+    moment = at or now()
+    window = float(session.targets.monitoring_window_hours)
+    views: list[CheckpointView] = []
+    for checkpoint in session.golive.checkpoints:
+        due = enabled + timedelta(hours=checkpoint.offset_hours)
+        state: Literal["recorded", "due", "upcoming"]
+        if checkpoint.recorded_at is not None:
+            state = "recorded"
+        elif due <= moment:
+            state = "due"
+        else:
+            state = "upcoming"
+        views.append(
+            CheckpointView(
+                checkpoint.label,
+                due,
+                due.astimezone(user_zone),
+                what_to_look_at(checkpoint.offset_hours, window),
+                state,
+                checkpoint,
+            )
+        )
+    return views
+
+
+def local_zone_name(zone: str | None = None) -> str:
+    return zone_name(local_zone(zone))
+
+
+def find_checkpoint(session: Session, label: str) -> WatchCheckpoint:
+    wanted = _label_key(label)
+    for checkpoint in session.golive.checkpoints:
+        if _label_key(checkpoint.label) == wanted:
+            return checkpoint
+    raise BadInputError(
+        f"{label!r} is not a checkpoint of the watch",
+        where="--checkpoint",
+        advice="the checkpoints are: "
+        + (
+            ", ".join(c.label for c in session.golive.checkpoints)
+            or "none (enable the pilot first)"
+        ),
+    )
+
+
+def due_checkpoint(session: Session, at: datetime | None = None) -> WatchCheckpoint | None:
+    """The latest checkpoint that is due and not yet recorded (the watch records on it)."""
+    enabled = session.golive.pilot_enabled_at
+    if enabled is None:
+        return None
+    moment = at or now()
+    due = [
+        c
+        for c in session.golive.checkpoints
+        if c.recorded_at is None and enabled + timedelta(hours=c.offset_hours) <= moment
+    ]
+    return max(due, key=lambda c: c.offset_hours) if due else None
+
+
+@dataclass
+class CheckpointRecorded:
+    checkpoint: WatchCheckpoint
+    verdicts: list[FigureVerdict]
+    meets_targets: bool | None
+    item_status: ItemStatus
+    warnings: list[str]
+    evidence_id: str
+
+
+def record_checkpoint(
+    session: Session,
+    session_path: Path,
+    label: str,
+    figures: dict[str, float],
+    *,
+    note: str = "",
+    evidence_id: str = "",
+    at: datetime | None = None,
+    by: str | None = None,
+) -> CheckpointRecorded:
+    """Record a checkpoint's figures (given by hand, or by `golive watch` with its evidence id)."""
+    if session.golive.pilot_enabled_at is None:
+        raise BadInputError(
+            "the pilot is not enabled, so the watch has no checkpoints",
+            where="--checkpoint",
+            advice="enable it first: `golive pilot SESSION --enable`",
+        )
+    checkpoint = find_checkpoint(session, label)
+    actor = by or default_actor(session)
+    moment = at or now()
+    verdicts = judge(session, figures)
+    meets = meets_targets(verdicts)
+    warnings: list[str] = []
+    due = session.golive.pilot_enabled_at + timedelta(hours=checkpoint.offset_hours)
+    if moment < due:
+        warnings.append(f"recorded before it is due ({due:%Y-%m-%d %H:%M} UTC)")
+    if meets is None:
+        warnings.append("not every targeted figure was given (error rate and p95 response time)")
+    summary = f"checkpoint {checkpoint.label}: " + "; ".join(
+        v.describe() for v in verdicts if not v.missing or v.judged
+    )
+    if note:
+        summary += f" — {note}"
+    if not evidence_id:
+        evidence = EvidenceRecord(
+            kind="watch_checkpoint",
+            started=moment,
+            ended=moment,
+            outcome="passed" if meets else "failed" if meets is False else "info",
+            summary=summary,
+            figures=dict(figures),
+            items=["golive.monitor_48h"],
+            by=actor,
+        )
+        record(session, evidence_path(session_path), evidence, None)
+        evidence_id = evidence.id
+    index = session.golive.checkpoints.index(checkpoint)
+    updated = WatchCheckpoint(
+        label=checkpoint.label,
+        offset_hours=checkpoint.offset_hours,
+        recorded_at=moment,
+        figures={k: float(v) for k, v in figures.items()},
+        meets_targets=meets,
+        by=actor,
+        note=note,
+        evidence=evidence_id,
+    )
+    checkpoints = list(session.golive.checkpoints)
+    checkpoints[index] = updated
+    session.golive.checkpoints = checkpoints
+    status, item_note = _watch_status(session)
+    set_item_status(
+        session,
+        "golive.monitor_48h",
+        status,
+        by=actor,
+        note=item_note,
+        evidence=[evidence_id],
+        at=moment,
+    )
+    return CheckpointRecorded(updated, verdicts, meets, status, warnings, evidence_id)
+
+
+def _watch_status(session: Session) -> tuple[ItemStatus, str]:
+    """golive.monitor_48h from the checkpoints: the latest recorded one decides."""
+    recorded = [c for c in session.golive.checkpoints if c.recorded_at is not None]
+    latest = max(recorded, key=lambda c: c.offset_hours)
+    final = max(c.offset_hours for c in session.golive.checkpoints)
+    parts = [
+        f"{c.label}: {'meets targets' if c.meets_targets else 'misses a target' if c.meets_targets is False else 'incomplete figures'}"
+        for c in sorted(recorded, key=lambda c: c.offset_hours)
+    ]
+    note = "; ".join(parts)
+    if latest.meets_targets is False:
+        return ItemStatus.FAILED, note
+    if latest.offset_hours >= final and latest.meets_targets:
+        earlier = [c.label for c in recorded if c.meets_targets is False]
+        if earlier:
+            note += f" (earlier misses: {', '.join(earlier)})"
+        return ItemStatus.DONE, note
+    return ItemStatus.IN_PROGRESS, note

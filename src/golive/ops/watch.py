@@ -1,0 +1,962 @@
+"""The post-deployment watch: figures computed from where the partner already has them.
+
+Sources, never made up:
+
+- the integration's own log: JSON lines whose field names golive recognises (ts/time/timestamp,
+  level, status, duration_ms/latency_ms, country, msg/message, ...) or maps (`latency=elapsed`),
+  or text lines read with a regular expression with named groups;
+- a Prometheus server, through its HTTP query API, with queries the user can edit;
+- the probe of the checks, as a synthetic signal.
+
+What counts: an error is a transport failure, a 5xx or a 429 left after retries (the log holds a
+call's final outcome; a line marked `final: false` is an intermediate attempt and is skipped);
+other 4xx and clearance rejections are counted apart. Response time is the 95th percentile
+(nearest rank) of the successful calls.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import IO, Any
+
+from golive.ops.pilot import due_checkpoint, find_checkpoint, record_checkpoint
+from golive.ops.targets import ERROR_RATE, RESPONSE_TIME, FigureVerdict, judge
+from golive.session.checklist import default_actor
+from golive.session.clock import now
+from golive.session.errors import BadInputError, GoliveError
+from golive.session.evidence import EvidenceRecord, record
+from golive.session.model import ItemStatus, Session
+from golive.session.store import evidence_path
+
+# --- the fields of a log line -------------------------------------------------------------------
+
+CANONICAL = (
+    "time",
+    "level",
+    "status",
+    "duration_ms",
+    "duration_s",
+    "country",
+    "message",
+    "outcome",
+    "reason",
+    "error",
+    "final",
+)
+RECOGNISED: dict[str, tuple[str, ...]] = {
+    "time": ("ts", "time", "timestamp", "@timestamp", "datetime", "asctime"),
+    "level": ("level", "severity", "lvl", "levelname", "log.level"),
+    "status": ("status", "status_code", "http_status", "statusCode", "http.status_code"),
+    "duration_ms": ("duration_ms", "latency_ms", "elapsed_ms", "response_time_ms", "took_ms"),
+    "duration_s": ("duration_s", "latency_s", "elapsed_s", "duration_seconds", "response_time_s"),
+    "country": ("country", "country_code"),
+    "message": ("msg", "message", "event"),
+    "outcome": ("outcome", "clearance_status", "clearance"),
+    "reason": ("reason", "rejection_reason", "error_code"),
+    "error": ("error", "error_type", "exception", "exc_info"),
+    "final": ("final", "last_attempt"),
+}
+# what the user may call our fields in --map and in pattern group names
+ALIASES: dict[str, str] = {
+    **{name: canonical for canonical, names in RECOGNISED.items() for name in names},
+    "latency": "duration_ms",
+    "duration": "duration_ms",
+    "elapsed": "duration_ms",
+    "seconds": "duration_s",
+    "msg": "message",
+    "rejection": "reason",
+}
+ERROR_LEVELS = frozenset(
+    {"error", "err", "critical", "crit", "fatal", "alert", "emergency", "emerg"}
+)
+REJECTED = frozenset({"rejected", "rejection", "refused", "denied", "invalid"})
+NUMBERS = re.compile(
+    r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\b0x[0-9a-f]+\b"
+    r"|\b[0-9a-f]*\d[0-9a-f]*\b",
+    re.IGNORECASE,
+)
+MESSAGE_GROUPS_KEPT = 50
+
+
+def canonical_field(name: str) -> str:
+    """Our field for a name the user gives (`latency` -> duration_ms)."""
+    key = name.strip()
+    if key in CANONICAL:
+        return key
+    if key in ALIASES:
+        return ALIASES[key]
+    raise BadInputError(
+        f"{name!r} is not a field golive reads from logs",
+        where="--map",
+        advice="use one of: time, level, status, latency (ms), duration_s, country, message, "
+        "outcome, reason, error, final",
+    )
+
+
+def parse_field_map(pairs: Iterable[str]) -> dict[str, str]:
+    """`latency=elapsed` pairs as {our field: the log's field}."""
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        ours, sep, theirs = pair.partition("=")
+        if not sep or not ours.strip() or not theirs.strip():
+            raise BadInputError(
+                f"{pair!r} is not OURS=THEIRS",
+                where="--map",
+                advice="for example --map latency=elapsed --map status=http.code",
+            )
+        mapping[canonical_field(ours)] = theirs.strip()
+    return mapping
+
+
+def compile_pattern(pattern: str) -> re.Pattern[str]:
+    try:
+        compiled = re.compile(pattern)
+    except re.error as error:
+        raise BadInputError(
+            f"the log pattern is not a regular expression: {error}",
+            where="--pattern",
+            advice=r"use named groups, e.g. (?P<time>\S+) (?P<level>\w+) status=(?P<status>\d+)",
+        ) from None
+    if not compiled.groupindex:
+        raise BadInputError(
+            "the log pattern has no named groups",
+            where="--pattern",
+            advice=r"name the parts golive should read: (?P<status>\d+), (?P<latency>\d+) ...",
+        )
+    return compiled
+
+
+def parse_time(value: Any) -> datetime | None:
+    """ISO 8601 (also with a space and a comma before the fraction) or epoch s/ms/us; naive is UTC."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        number = float(value)
+        if number > 1e15:
+            number /= 1e6
+        elif number > 1e11:
+            number /= 1e3
+        try:
+            return datetime.fromtimestamp(number, UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
+    text = str(value).strip()
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        return parse_time(float(text))
+    text = re.sub(r"(\d{2}:\d{2}:\d{2}),(\d+)", r"\1.\2", text).replace("Z", "+00:00")
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def parse_since(text: str, *, until: datetime | None = None) -> datetime:
+    """`--since`: an ISO date-time, or a span back from now such as 24h, 90m, 2d."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*", text)
+    if match:
+        unit = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}[match.group(2)]
+        return (until or now()) - timedelta(seconds=float(match.group(1)) * unit)
+    moment = parse_time(text)
+    if moment is None:
+        raise BadInputError(
+            f"{text!r} is neither a date-time nor a span",
+            where="--since",
+            advice="for example --since 24h, --since 90m or --since 2026-11-02T08:00Z",
+        )
+    return moment
+
+
+# --- reading a log ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rejection:
+    country: str
+    reason: str
+    count: int
+
+
+@dataclass(frozen=True)
+class MessageGroup:
+    message: str
+    count: int
+    first_seen: datetime | None
+    last_seen: datetime | None
+    example: str
+
+
+@dataclass
+class LogFigures:
+    """What one log says about the calls in the range."""
+
+    files: list[str]
+    lines: int = 0
+    skipped: int = 0
+    without_time: int = 0
+    outside_range: int = 0
+    intermediate_attempts: int = 0
+    calls: int = 0
+    errors: int = 0
+    transport_failures: int = 0
+    server_errors: int = 0
+    throttled: int = 0
+    client_errors: int = 0
+    successes: int = 0
+    durations_s: list[float] = field(default_factory=list, repr=False)
+    rejections: list[Rejection] = field(default_factory=list)
+    unexpected: list[MessageGroup] = field(default_factory=list)
+    unexpected_lines: int = 0
+    first_time: datetime | None = None
+    last_time: datetime | None = None
+
+    @property
+    def error_rate_pct(self) -> float | None:
+        return 100.0 * self.errors / self.calls if self.calls else None
+
+    def percentile(self, q: float) -> float | None:
+        """Nearest-rank percentile of the successful calls' response times, in seconds."""
+        if not self.durations_s:
+            return None
+        ordered = sorted(self.durations_s)
+        rank = max(1, math.ceil(q / 100 * len(ordered)))
+        return ordered[rank - 1]
+
+    def figures(self) -> dict[str, float | None]:
+        return {
+            "calls": float(self.calls),
+            "errors": float(self.errors),
+            ERROR_RATE: self.error_rate_pct,
+            "response_time_p50_s": self.percentile(50),
+            RESPONSE_TIME: self.percentile(95),
+            "response_time_p99_s": self.percentile(99),
+            "client_errors": float(self.client_errors),
+            "clearance_rejections": float(sum(r.count for r in self.rejections)),
+            "unexpected_errors": float(self.unexpected_lines),
+        }
+
+
+def _lookup(data: Mapping[str, Any], path: str) -> Any:
+    if path in data:
+        return data[path]
+    current: Any = data
+    for part in path.split("."):
+        if not isinstance(current, Mapping) or part not in current:
+            return None
+        current = current[part]
+    return current
+
+
+def _fields_from_json(data: Mapping[str, Any], field_map: Mapping[str, str]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for canonical in CANONICAL:
+        if canonical in field_map:
+            value = _lookup(data, field_map[canonical])
+        else:
+            value = next(
+                (v for v in (_lookup(data, n) for n in RECOGNISED[canonical]) if v is not None),
+                None,
+            )
+        if value is not None and value != "":
+            found[canonical] = value
+    return found
+
+
+def _group_names(pattern: re.Pattern[str], field_map: Mapping[str, str]) -> dict[str, str]:
+    """Pattern group -> our field: the map first, then group names that are ours or aliases."""
+    names: dict[str, str] = {}
+    for canonical, group in field_map.items():
+        if group in pattern.groupindex:
+            names[group] = canonical
+    for group in pattern.groupindex:
+        if group not in names:
+            with contextlib.suppress(BadInputError):
+                names[group] = canonical_field(group)
+    return names
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(str(value).strip().removesuffix("ms").removesuffix("s"))
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _normalise_message(message: str) -> str:
+    return NUMBERS.sub("<n>", " ".join(message.split()))[:200]
+
+
+def _open_text(path: Path) -> IO[str]:
+    if path.suffix == ".gz":
+        return gzip.open(path, "rt", encoding="utf-8", errors="replace")
+    return path.open("r", encoding="utf-8", errors="replace")
+
+
+def log_files(location: Path) -> list[Path]:
+    """The file, or the regular files of a folder (not its sub-folders, no symlinks), by name."""
+    if location.is_file():
+        return [location]
+    if location.is_dir():
+        return sorted(
+            p
+            for p in location.iterdir()
+            if p.is_file() and not p.is_symlink() and not p.name.startswith(".")
+        )
+    raise BadInputError(
+        f"no log at {location}",
+        where="--log",
+        advice="give the integration's log file (or its folder) as it is on this machine",
+    )
+
+
+def read_log(
+    location: Path,
+    *,
+    field_map: Mapping[str, str] | None = None,
+    pattern: str = "",
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> LogFigures:
+    """Read a log (JSON lines, or text with `pattern`) and count what happened in [since, until)."""
+    files = log_files(location)
+    mapping = dict(field_map or {})
+    compiled = compile_pattern(pattern) if pattern else None
+    groups = _group_names(compiled, mapping) if compiled else {}
+    result = LogFigures(files=[str(f) for f in files])
+    rejections: Counter[tuple[str, str]] = Counter()
+    messages: dict[str, list[Any]] = {}
+    for path in files:
+        try:
+            handle = _open_text(path)
+        except OSError as error:
+            raise GoliveError(
+                f"cannot read the log {path}: {error.strerror}",
+                where=str(path),
+                advice="check the file's permissions",
+            ) from None
+        with handle:
+            for fields in _records(handle, compiled, groups, mapping, result):
+                _count(fields, result, rejections, messages, since, until)
+    result.rejections = [
+        Rejection(country, reason, count)
+        for (country, reason), count in sorted(rejections.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    grouped = sorted(messages.items(), key=lambda kv: (-kv[1][0], kv[0]))
+    result.unexpected = [
+        MessageGroup(key, count, first, last, example)
+        for key, (count, first, last, example) in grouped[:MESSAGE_GROUPS_KEPT]
+    ]
+    return result
+
+
+def _records(
+    handle: IO[str],
+    compiled: re.Pattern[str] | None,
+    groups: Mapping[str, str],
+    mapping: Mapping[str, str],
+    result: LogFigures,
+) -> Iterator[dict[str, Any]]:
+    for raw in handle:
+        line = raw.strip()
+        if not line:
+            continue
+        result.lines += 1
+        if compiled is not None:
+            match = compiled.search(line)
+            if match is None:
+                result.skipped += 1
+                continue
+            yield {
+                groups[name]: value
+                for name, value in match.groupdict().items()
+                if name in groups and value not in (None, "")
+            }
+            continue
+        try:
+            data = json.loads(line)
+        except ValueError:
+            result.skipped += 1
+            continue
+        if not isinstance(data, dict):
+            result.skipped += 1
+            continue
+        yield _fields_from_json(data, mapping)
+
+
+def _count(
+    fields: Mapping[str, Any],
+    result: LogFigures,
+    rejections: Counter[tuple[str, str]],
+    messages: dict[str, list[Any]],
+    since: datetime | None,
+    until: datetime | None,
+) -> None:
+    moment = parse_time(fields["time"]) if "time" in fields else None
+    if since is not None or until is not None:
+        if moment is None:
+            result.without_time += 1
+            return
+        if (since is not None and moment < since) or (until is not None and moment >= until):
+            result.outside_range += 1
+            return
+    if moment is not None:
+        result.first_time = moment if result.first_time is None else min(result.first_time, moment)
+        result.last_time = moment if result.last_time is None else max(result.last_time, moment)
+    final = fields.get("final")
+    if final is False or str(final).lower() in ("false", "0", "no"):
+        result.intermediate_attempts += 1
+        return
+    status_number = _number(fields.get("status")) if "status" in fields else None
+    status = int(status_number) if status_number is not None else None
+    duration: float | None = None
+    if "duration_ms" in fields:
+        ms = _number(fields["duration_ms"])
+        duration = ms / 1000 if ms is not None else None
+    elif "duration_s" in fields:
+        duration = _number(fields["duration_s"])
+    has_error = "error" in fields
+    level = str(fields.get("level", "")).strip().lower()
+    rejected = str(fields.get("outcome", "")).strip().lower() in REJECTED
+    is_call = status is not None or duration is not None
+    failed_call = False
+    if is_call:
+        result.calls += 1
+        if status == 0 or (status is None and has_error):
+            result.transport_failures += 1
+            failed_call = True
+        elif status == 429:
+            result.throttled += 1
+            failed_call = True
+        elif status is not None and status >= 500:
+            result.server_errors += 1
+            failed_call = True
+        elif status is not None and status >= 400 and not rejected:
+            result.client_errors += 1
+        if failed_call:
+            result.errors += 1
+        elif status is None or status < 400:
+            result.successes += 1
+            if duration is not None:
+                result.durations_s.append(duration)
+    if rejected:
+        country = str(fields.get("country", "")).upper() or "?"
+        reason = str(fields.get("reason") or fields.get("message") or "no reason given")
+        rejections[(country, reason[:200])] += 1
+        return
+    if level in ERROR_LEVELS or (not level and failed_call):
+        result.unexpected_lines += 1
+        text = str(fields.get("message") or fields.get("error") or f"HTTP {status}")
+        key = _normalise_message(text)
+        entry = messages.get(key)
+        if entry is None:
+            messages[key] = [1, moment, moment, text[:500]]
+        else:
+            entry[0] += 1
+            if moment is not None:
+                entry[1] = moment if entry[1] is None else min(entry[1], moment)
+                entry[2] = moment if entry[2] is None else max(entry[2], moment)
+
+
+# --- Prometheus ---------------------------------------------------------------------------------
+
+DEFAULT_QUERIES: dict[str, str] = {
+    "calls": "sum(increase(onesource_requests_total[{window}]))",
+    "errors": 'sum(increase(onesource_requests_total{status=~"0|429|5.."}[{window}]))',
+    ERROR_RATE: '100 * sum(increase(onesource_requests_total{status=~"0|429|5.."}[{window}]))'
+    " / sum(increase(onesource_requests_total[{window}]))",
+    RESPONSE_TIME: "histogram_quantile(0.95, sum by (le) "
+    '(increase(onesource_request_duration_seconds_bucket{status=~"2..|3.."}[{window}])))',
+    "client_errors": 'sum(increase(onesource_requests_total{status=~"4..",status!="429"}[{window}]))',
+    "clearance_rejections": "sum by (country, reason) "
+    '(increase(onesource_clearance_outcomes_total{outcome="rejected"}[{window}]))',
+}
+
+
+@dataclass(frozen=True)
+class SeriesValue:
+    labels: dict[str, str]
+    value: float | None
+
+
+@dataclass
+class PrometheusFigures:
+    url: str
+    at: datetime
+    window_s: int
+    queries: dict[str, str]
+    values: dict[str, float | None] = field(default_factory=dict)
+    series: dict[str, list[SeriesValue]] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def figures(self) -> dict[str, float | None]:
+        return dict(self.values)
+
+    @property
+    def rejections(self) -> list[Rejection]:
+        found = [
+            Rejection(
+                s.labels.get("country", "?").upper() or "?",
+                s.labels.get("reason", "") or "no reason given",
+                round(s.value),
+            )
+            for s in self.series.get("clearance_rejections", [])
+            if s.value
+        ]
+        return sorted(found, key=lambda r: (-r.count, r.country, r.reason))
+
+
+def prometheus_queries(session: Session) -> dict[str, str]:
+    """golive's default queries, with the session's edits over them."""
+    return {**DEFAULT_QUERIES, **session.post_deployment.prometheus_queries}
+
+
+def _float(text: Any) -> float | None:
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def query_prometheus(
+    url: str,
+    queries: Mapping[str, str],
+    *,
+    since: datetime,
+    until: datetime,
+    timeout: float = 15.0,
+) -> PrometheusFigures:
+    """Each query evaluated at `until` over the range since..until ({window} in the query)."""
+    import httpx
+
+    window_s = max(1, round((until - since).total_seconds()))
+    result = PrometheusFigures(url, until, window_s, dict(queries))
+    with httpx.Client(timeout=timeout) as client:
+        for name, template in queries.items():
+            promql = template.replace("{window}", f"{window_s}s")
+            try:
+                answer = client.get(
+                    f"{url.rstrip('/')}/api/v1/query",
+                    params={"query": promql, "time": f"{until.timestamp():.3f}"},
+                )
+                document = answer.json()
+            except (httpx.HTTPError, ValueError) as error:
+                result.errors[name] = f"{type(error).__name__}: {error}"
+                continue
+            if document.get("status") != "success":
+                result.errors[name] = str(document.get("error") or f"HTTP {answer.status_code}")
+                continue
+            data = document.get("data", {})
+            kind = data.get("resultType")
+            if kind == "scalar":
+                result.values[name] = _float(data["result"][1])
+                continue
+            if kind != "vector":
+                result.errors[name] = f"the query gives a {kind}, not a number or a vector"
+                continue
+            samples = [
+                SeriesValue(dict(s.get("metric", {})), _float(s["value"][1]))
+                for s in data["result"]
+            ]
+            result.series[name] = samples
+            values = [s.value for s in samples if s.value is not None]
+            if not samples or not values:
+                result.values[name] = None
+            elif len(samples) == 1:
+                result.values[name] = values[0]
+            else:
+                result.values[name] = sum(values)
+    return result
+
+
+# --- the probe ----------------------------------------------------------------------------------
+
+
+@dataclass
+class ProbeFigures:
+    environment: str
+    host: str
+    passed: bool
+    rehearsal: bool
+    summary: str
+    figures: dict[str, float | None] = field(default_factory=dict)
+    evidence_id: str = ""
+
+    def targeted(self) -> dict[str, float | None]:
+        """The probe's figures under the names the targets use."""
+        return {
+            ERROR_RATE: self.figures.get("probe_error_rate_pct"),
+            RESPONSE_TIME: self.figures.get("probe_p95_s"),
+            "calls": self.figures.get("probe_requests"),
+        }
+
+
+DEFAULT_PROBE_COUNT = 20
+
+
+def run_probe(
+    session: Session,
+    environment: str = "production",
+    *,
+    session_path: Path | None = None,
+    count: int = DEFAULT_PROBE_COUNT,
+    confirm_production: bool = False,
+    prompt: Callable[[str], str] | None = None,
+) -> ProbeFigures:
+    """The checks' probe (quotes, nothing committed) against the environment, as a synthetic
+    signal; recorded as the checks record it when `session_path` is given. Runs its own event loop:
+    from the wizard, call it in a worker thread."""
+    import asyncio
+
+    from golive.checks import record_suite, run_suite
+    from golive.secrets import resolve_client_secret
+
+    secret = resolve_client_secret(session, environment, prompt=prompt).value
+    outcome = asyncio.run(
+        run_suite(
+            session,
+            environment,
+            "probe",
+            secret=secret,
+            confirm_production=confirm_production,
+            probe_count=count,
+        )
+    )
+    raw = outcome.figures
+    figures: dict[str, float | None] = {
+        "probe_requests": _float(raw.get("requests")),
+        "probe_failures": _float(raw.get("failed")),
+        "probe_error_rate_pct": _float(raw.get("error_rate_pct")),
+        "probe_p50_s": _float(raw.get("p50_s")),
+        "probe_p95_s": _float(raw.get("p95_s")),
+        "probe_p99_s": _float(raw.get("p99_s")),
+    }
+    evidence_id = ""
+    if session_path is not None:
+        evidence_id = record_suite(session, evidence_path(session_path), outcome).evidence.id
+    return ProbeFigures(
+        environment,
+        outcome.host,
+        outcome.passed,
+        outcome.rehearsal and not session.meta.demo,
+        outcome.summary(),
+        figures,
+        evidence_id,
+    )
+
+
+# --- the watch ----------------------------------------------------------------------------------
+
+
+@dataclass
+class ItemRecorded:
+    item: str
+    status: ItemStatus
+    note: str
+
+
+@dataclass
+class WatchResult:
+    since: datetime | None
+    until: datetime
+    log: LogFigures | None
+    prometheus: PrometheusFigures | None
+    probe: ProbeFigures | None
+    verdicts: dict[str, list[FigureVerdict]]
+    items: list[ItemRecorded]
+    checkpoint: str = ""
+    notes: list[str] = field(default_factory=list)
+    evidence_id: str = ""
+
+    @property
+    def meets_targets(self) -> bool | None:
+        judged = [v for vs in self.verdicts.values() for v in vs if v.judged and not v.missing]
+        if any(v.meets is False for v in judged):
+            return False
+        return True if judged else None
+
+    def figures(self) -> dict[str, float | None]:
+        """One flat set of figures: the log's, else Prometheus's, plus the probe's."""
+        merged: dict[str, float | None] = {}
+        if self.prometheus is not None:
+            merged.update({k: v for k, v in self.prometheus.figures().items() if v is not None})
+        if self.log is not None:
+            merged.update({k: v for k, v in self.log.figures().items() if v is not None})
+        if self.probe is not None:
+            merged.update(self.probe.figures)
+        return merged
+
+
+def _coverage_note(session: Session, until: datetime) -> tuple[bool, str]:
+    enabled = session.golive.pilot_enabled_at
+    if enabled is None:
+        return True, ""
+    hours = (until - enabled).total_seconds() / 3600
+    if hours >= 24:
+        return True, ""
+    return False, f"{max(hours, 0):.1f} h of the first 24 h"
+
+
+def _join(parts: list[str]) -> str:
+    return "; ".join(p for p in parts if p)
+
+
+def run_watch(
+    session: Session,
+    session_path: Path,
+    *,
+    log: Path | None = None,
+    field_map: Mapping[str, str] | None = None,
+    pattern: str | None = None,
+    prometheus: str | None = None,
+    queries: Mapping[str, str] | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    probe: ProbeFigures | None = None,
+    checkpoint: str | None = None,
+    record_checkpoint_when_due: bool = True,
+    by: str | None = None,
+) -> WatchResult:
+    """Compute the figures, hold them against the targets and record them: on the post.day1.*
+    items, in the evidence, and on the watch checkpoint that is due (or the one named).
+
+    `probe` is a run of `run_probe` made just before (the caller confirms a production probe).
+    A probe alone can fail a figure's item but never completes one: it is synthetic traffic."""
+    source = session.post_deployment.log
+    log_path = log or (Path(source.path) if source.path else None)
+    prom_url = prometheus or session.post_deployment.prometheus_url
+    if log_path is None and not prom_url and probe is None:
+        raise BadInputError(
+            "no source for the figures",
+            where="golive watch",
+            advice="give the integration's log (--log FILE), a Prometheus server (--prometheus URL) "
+            "or --probe",
+        )
+    end = until or now()
+    start = since if since is not None else session.golive.pilot_enabled_at
+    if start is not None and start >= end:
+        raise BadInputError(
+            "the range is empty: --since is not before the end",
+            where="--since",
+            advice="give an earlier --since (e.g. 24h)",
+        )
+    actor = by or default_actor(session)
+    notes: list[str] = []
+    log_figures = None
+    if log_path is not None:
+        log_figures = read_log(
+            log_path,
+            field_map=field_map if field_map is not None else source.field_map,
+            pattern=pattern if pattern is not None else source.pattern,
+            since=start,
+            until=until if until is not None else None,
+        )
+        if log_figures.skipped:
+            notes.append(f"{log_figures.skipped} log line(s) could not be read and were skipped")
+        if log_figures.without_time:
+            notes.append(
+                f"{log_figures.without_time} log line(s) without a time were left out of the range"
+            )
+        if not log_figures.calls:
+            notes.append("the log holds no calls in the range (no status or duration found)")
+    prom_figures = None
+    if prom_url:
+        prom_start = start or end - timedelta(hours=24)
+        prom_figures = query_prometheus(
+            prom_url,
+            queries if queries is not None else prometheus_queries(session),
+            since=prom_start,
+            until=end,
+        )
+        notes.extend(f"Prometheus query {k}: {v}" for k, v in prom_figures.errors.items())
+    probe_figures = probe
+    if probe is not None and not probe.passed:
+        notes.append(f"probe: {probe.summary}")
+    verdicts: dict[str, list[FigureVerdict]] = {}
+    if log_figures is not None:
+        verdicts["log"] = judge(session, log_figures.figures())
+    if prom_figures is not None:
+        verdicts["prometheus"] = judge(session, prom_figures.figures())
+    if probe is not None and probe.rehearsal:
+        notes.append(
+            f"the probe ran against {probe.host}, a rehearsal host: its figures are shown, "
+            "not held against the production targets"
+        )
+    elif probe is not None:
+        verdicts["probe"] = judge(session, probe.targeted())
+    result = WatchResult(
+        start, end, log_figures, prom_figures, probe_figures, verdicts, [], notes=notes
+    )
+    updates, item_notes = _item_updates(session, result)
+    summary = _summary(result)
+    evidence = EvidenceRecord(
+        kind="watch",
+        started=start or end,
+        ended=end,
+        outcome="failed"
+        if result.meets_targets is False
+        else "passed"
+        if result.meets_targets
+        else "info",
+        summary=summary,
+        figures=_evidence_figures(result),
+        diagnosis=_diagnosis(result),
+        items=sorted(updates),
+        by=actor,
+    )
+    record(session, evidence_path(session_path), evidence, None)
+    from golive.session.checklist import set_item_status
+
+    for item_id, status in updates.items():
+        set_item_status(
+            session,
+            item_id,
+            status,
+            by=actor,
+            note=item_notes[item_id],
+            evidence=[evidence.id],
+            at=end,
+        )
+        result.items.append(ItemRecorded(item_id, status, item_notes[item_id]))
+    result.evidence_id = evidence.id
+    target = None
+    if checkpoint:
+        target = find_checkpoint(session, checkpoint)
+    elif record_checkpoint_when_due:
+        target = due_checkpoint(session, end)
+    if target is not None:
+        flat = {k: v for k, v in result.figures().items() if v is not None}
+        recorded = record_checkpoint(
+            session,
+            session_path,
+            target.label,
+            flat,
+            note="recorded by golive watch",
+            evidence_id=evidence.id,
+            at=end,
+            by=actor,
+        )
+        result.checkpoint = recorded.checkpoint.label
+    return result
+
+
+def _item_updates(
+    session: Session, result: WatchResult
+) -> tuple[dict[str, ItemStatus], dict[str, str]]:
+    complete, partial = _coverage_note(session, result.until)
+    updates: dict[str, ItemStatus] = {}
+    notes: dict[str, str] = {}
+    for item_id, name in (
+        ("post.day1.error_rate", ERROR_RATE),
+        ("post.day1.response_time", RESPONSE_TIME),
+    ):
+        found = [
+            (src, v)
+            for src, vs in result.verdicts.items()
+            for v in vs
+            if v.name == name and not v.missing
+        ]
+        if not found:
+            continue
+        real = any(src != "probe" for src, _ in found)
+        text = _join([f"{src}: {v.describe()}" for src, v in found] + [partial])
+        if any(v.meets is False for _, v in found):
+            updates[item_id] = ItemStatus.FAILED
+        elif not real:
+            continue
+        else:
+            updates[item_id] = ItemStatus.DONE if complete else ItemStatus.IN_PROGRESS
+        notes[item_id] = text
+    rejections = None
+    if result.log is not None:
+        rejections = result.log.rejections
+    elif result.prometheus is not None and "clearance_rejections" in result.prometheus.series:
+        rejections = result.prometheus.rejections
+    if rejections is not None:
+        total = sum(r.count for r in rejections)
+        if total:
+            top = ", ".join(f"{r.country} {r.reason}: {r.count}" for r in rejections[:8])
+            updates["post.day1.clearance_rejections"] = ItemStatus.IN_PROGRESS
+            notes["post.day1.clearance_rejections"] = _join(
+                [f"{total} rejection(s) to review: {top}", partial]
+            )
+        else:
+            updates["post.day1.clearance_rejections"] = (
+                ItemStatus.DONE if complete else ItemStatus.IN_PROGRESS
+            )
+            notes["post.day1.clearance_rejections"] = _join(["no clearance rejections", partial])
+    if result.log is not None:
+        groups = result.log.unexpected
+        if groups:
+            top = "; ".join(f"{g.count}× {g.message[:80]}" for g in groups[:5])
+            updates["post.day1.logs"] = ItemStatus.IN_PROGRESS
+            notes["post.day1.logs"] = _join(
+                [
+                    f"{result.log.unexpected_lines} unexpected error line(s) in {len(groups)} group(s) to review: {top}",
+                    partial,
+                ]
+            )
+        else:
+            updates["post.day1.logs"] = ItemStatus.DONE if complete else ItemStatus.IN_PROGRESS
+            notes["post.day1.logs"] = _join(
+                [f"no unexpected errors in {result.log.lines} log line(s)", partial]
+            )
+    return updates, notes
+
+
+def _summary(result: WatchResult) -> str:
+    parts: list[str] = []
+    for source, verdicts in result.verdicts.items():
+        shown = [v.describe() for v in verdicts if v.name in (ERROR_RATE, RESPONSE_TIME, "calls")]
+        parts.append(f"{source}: " + ", ".join(shown))
+    if result.probe is not None:
+        parts.append(f"probe: {result.probe.summary}")
+    span = f"{result.since:%Y-%m-%d %H:%M} to " if result.since else "up to "
+    return f"watch {span}{result.until:%Y-%m-%d %H:%M} UTC — " + "; ".join(parts)
+
+
+def _evidence_figures(result: WatchResult) -> dict[str, Any]:
+    figures: dict[str, Any] = dict(result.figures())
+    if result.log is not None:
+        figures["log"] = result.log.figures()
+    if result.prometheus is not None:
+        figures["prometheus"] = result.prometheus.figures()
+    if result.probe is not None:
+        figures["probe"] = result.probe.figures
+    return figures
+
+
+def _diagnosis(result: WatchResult) -> dict[str, Any]:
+    diagnosis: dict[str, Any] = {"notes": result.notes}
+    if result.log is not None:
+        diagnosis["log"] = {
+            "files": result.log.files,
+            "lines": result.log.lines,
+            "skipped": result.log.skipped,
+            "rejections": [r.__dict__ for r in result.log.rejections],
+            "unexpected": [
+                {"message": g.message, "count": g.count, "example": g.example}
+                for g in result.log.unexpected[:20]
+            ],
+        }
+    if result.prometheus is not None:
+        diagnosis["prometheus"] = {
+            "url": result.prometheus.url,
+            "window_s": result.prometheus.window_s,
+            "queries": result.prometheus.queries,
+            "errors": result.prometheus.errors,
+            "rejections": [r.__dict__ for r in result.prometheus.rejections],
+        }
+    return diagnosis
