@@ -311,6 +311,30 @@ def test_pkcs12_password_is_asked_on_the_terminal_without_echo(
     assert b"USABLE" in screen
 
 
+def test_pkcs12_password_from_the_sessions_secret(run_golive: RunGolive, tmp_path: Path) -> None:
+    new_session()
+    path = p12(tmp_path, b"open sesame")
+    args = ("cert", "inspect", str(path), "--country", "MX", "--session", "acme")
+    result = run_golive(
+        *args,
+        "--password-secret",
+        "mx.csd_password",
+        env={"GOLIVE_SECRET_MX_CSD_PASSWORD": "open sesame"},  # pragma: allowlist secret
+    )
+    assert "matches (the PKCS#12 file)" in result.stdout, result.stderr
+    assert "used GOLIVE_SECRET_MX_CSD_PASSWORD from the environment" in result.stderr
+    missing = run_golive(*args, "--password-secret", "nothing_here")
+    assert missing.returncode == 1  # the secrets layer: golive cannot find it (GoliveError)
+    assert "nothing_here" in missing.stderr and "GOLIVE_SECRET_NOTHING_HERE" in missing.stderr
+
+
+def test_password_secret_needs_a_session(run_golive: RunGolive, tmp_path: Path) -> None:
+    path = p12(tmp_path, b"open sesame")
+    result = run_golive("cert", "inspect", str(path), "--password-secret", "pw")
+    assert result.returncode == 2
+    assert "--password-secret needs --session" in result.stderr
+
+
 def test_pkcs12_wrong_password_exits_2(run_golive: RunGolive, tmp_path: Path) -> None:
     path = p12(tmp_path, b"open sesame")
     result = run_golive("cert", "inspect", str(path), "--password-stdin", input="nope\n")

@@ -106,6 +106,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="read the PKCS#12 (or key) password from the first line of standard input",
     )
+    inspect.add_argument(
+        "--password-secret",
+        default=None,
+        metavar="NAME",
+        help="with --session: take the password from the session's secret NAME (OS keyring, or "
+        "GOLIVE_SECRET_NAME for this run), kept there with `golive secret set SESSION NAME`",
+    )
     inspect.add_argument("--session", default=None, metavar="SESSION", help=SESSION_HELP)
     inspect.add_argument("--json", action="store_true", help="machine-readable output")
     inspect.set_defaults(handler=cmd_cert_inspect)
@@ -298,13 +305,27 @@ def cmd_cert_inspect(args: argparse.Namespace) -> int:
     if tax_id is None and handle is not None and code is not None:
         tax_id = _session_tax_id(handle, code) or None
 
+    if args.password_secret and handle is None:
+        raise BadInputError(
+            "--password-secret needs --session and --country: secrets belong to a session",
+            where="--password-secret",
+            advice="add --session SESSION --country CC, or use --password-stdin",
+        )
+    if args.password_secret and args.password_stdin:
+        raise BadInputError(
+            "give the password one way: --password-stdin or --password-secret",
+            where="--password-secret",
+            advice="drop one of the two options",
+        )
     password = _password_from_stdin() if args.password_stdin else None
+    if args.password_secret and handle is not None:
+        password = _password_from_secret(handle, args.password_secret)
     try:
         result = inspect_certificate(
             args.file, password=password, key_path=args.key, country=code, tax_id=tax_id
         )
     except PasswordRequiredError:
-        if args.password_stdin or not sys.stdin.isatty():
+        if args.password_stdin or args.password_secret or not sys.stdin.isatty():
             raise
         password = getpass.getpass(f"password for {Path(args.file).name}: ").encode()
         result = inspect_certificate(
@@ -340,6 +361,14 @@ def _password_from_stdin() -> bytes:
             advice="pipe the password in, for example from your password manager's CLI",
         )
     return line.rstrip("\r\n").encode()
+
+
+def _password_from_secret(handle: SessionFile, name: str) -> bytes:
+    from golive.secrets import check_name, resolve_secret
+
+    resolved = resolve_secret(handle.session, check_name(name))
+    print(resolved.notice, file=sys.stderr)
+    return resolved.value.get_secret_value().encode()
 
 
 _VERDICT_WORDS = {
