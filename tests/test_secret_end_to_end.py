@@ -28,7 +28,7 @@ pytestmark = pytest.mark.keyring
 RunGolive = Callable[..., subprocess.CompletedProcess[str]]
 
 # The live check as the CLI will take it (see the design: `golive check` -> checks.run_suite).
-CHECK_COMMAND = ("check", "e2e", "--env", "staging")
+CHECK_COMMAND = ("check", "e2e", "--env", "staging", "--suite", "smoke")
 
 
 def _has_command(name: str) -> bool:
@@ -44,9 +44,7 @@ def _forms(secret: str, client_id: str) -> list[bytes]:
     return [secret.encode(), quote(secret, safe="").encode(), basic]
 
 
-def _run_end_to_end(
-    run_golive: RunGolive, golive_home: Path, tmp_path: Path, *, live_check: bool
-) -> None:
+def _run_end_to_end(run_golive: RunGolive, golive_home: Path, tmp_path: Path) -> None:
     from golive.sandbox.runner import SandboxServer
     from golive.sandbox.settings import SandboxSettings
     from golive.session.store import SessionFile, load
@@ -88,10 +86,11 @@ def _run_end_to_end(
             golive("secret", "set", "e2e", "--env", "staging", stdin=secret + "\n")
             status = json.loads(golive("secret", "status", "e2e", "--json"))
             assert status["secrets"][0]["used_from"] == "keyring"
-            if live_check:
-                golive(*CHECK_COMMAND)
-                evidence = (golive_home / "sessions" / "e2e.evidence.jsonl").read_text()
-                assert '"outcome":"passed"' in evidence, evidence
+            # the check authenticates with the keyring's secret: a wrong one would fail it
+            checked = golive(*CHECK_COMMAND)
+            assert "from the OS keyring" in outputs[-1].stderr + checked, outputs[-1].stderr
+            evidence = (golive_home / "sessions" / "e2e.evidence.jsonl").read_text()
+            assert '"outcome":"passed"' in evidence, evidence
             clean = tmp_path / "integration"
             clean.mkdir()
             (clean / "app.py").write_text("import os\nSECRET = os.environ['SECRET']\n")
@@ -122,22 +121,10 @@ def _run_end_to_end(
     assert os.environ.get("GOLIVE_STAGING_CLIENT_SECRET") is None
 
 
-def test_set_save_scan_export_without_a_live_check(
-    real_keyring: KeyringStatus, run_golive: RunGolive, golive_home: Path, tmp_path: Path
-) -> None:
-    missing = [f"`golive {c}`" for c in ("export",) if not _has_command(c)]
-    if missing:
-        pytest.skip(f"not there yet: {', '.join(missing)}")
-    _run_end_to_end(run_golive, golive_home, tmp_path, live_check=False)
-
-
 def test_set_check_save_export_then_no_secret_anywhere(
     real_keyring: KeyringStatus, run_golive: RunGolive, golive_home: Path, tmp_path: Path
 ) -> None:
     missing = [f"`golive {c}`" for c in ("check", "export") if not _has_command(c)]
     if missing:
-        pytest.skip(
-            f"not there yet: {', '.join(missing)} (another engineer's); "
-            "the rest of this path runs in test_set_save_scan_export_without_a_live_check"
-        )
-    _run_end_to_end(run_golive, golive_home, tmp_path, live_check=True)
+        pytest.skip(f"not there yet: {', '.join(missing)}")
+    _run_end_to_end(run_golive, golive_home, tmp_path)
