@@ -19,7 +19,7 @@ from golive.report import (
     report_json_schema,
 )
 from golive.report.markdown import text as md_text
-from golive.report.model import Report, _leftover_facts, measurement, safe_url
+from golive.report.model import Report, _leftover_facts, measurement, safe_url, scrub
 from golive.session import checklist as checklist_module
 from golive.session.checklist import build_checklist
 from golive.session.errors import BadInputError
@@ -406,6 +406,25 @@ def test_urls_lose_their_credentials(tmp_path: Path) -> None:
         safe_url("https://u:p@h.example/x?api_key=1&q=2")
         == "https://***@h.example/x?api_key=***&q=2"
     )
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("Basic connectivity check passed", "Basic connectivity check passed"),
+        ("Bearer token accepted", "Bearer token accepted"),
+        ("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.x", "Authorization: Bearer ***"),
+        ("client_secret=abc123xyz&x=1", "client_secret=***&x=1"),
+        ('{"password": "hunter2"}', '{"password": "***"}'),
+        (
+            "flagctl off --token=abc123 --api-key k-99 -v",
+            "flagctl off --token=*** --api-key *** -v",
+        ),
+        ("see https://bob:pw@h.example/x", "see https://***@h.example/x"),
+    ],
+)
+def test_texts_that_may_quote_a_request_are_scrubbed(typed: str, shown: str) -> None:
+    assert scrub(typed) == shown
 
 
 def test_secret_references_are_named_never_valued(tmp_path: Path) -> None:

@@ -7,12 +7,13 @@ the session itself. The JSON export is this model's dump and its JSON Schema is 
 schema.
 
 Nothing secret is ever put in the model: secret references are shown by name and store, URLs lose
-any credentials, and texts that may quote a request (evidence, commands) pass through redaction.
+any credentials, and texts that may quote a request (evidence, commands) are scrubbed of credential-shaped values.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shlex
 from datetime import date, datetime
 from enum import Enum
@@ -24,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from golive import __version__
 from golive.secrets import env_var_name
-from golive.secrets.redaction import MASK, redact
+from golive.secrets.redaction import MASK
 from golive.session import checklist as checklist_module
 from golive.session import evidence as evidence_module
 from golive.session.checklist import Checklist, ChecklistItem, build_checklist
@@ -398,6 +399,34 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
+_SECRET_SHAPES = (
+    # client_secret=..., "password": "...", access_token=..., api_key: ...
+    re.compile(
+        r"""(?i)(\b(?:access_token|refresh_token|id_token|client_secret|api_key|apikey|password"""
+        r"""|passwd|secret)\b["']?\s*[:=]\s*["']?)([^\s"'&,;}]{4,})"""
+    ),
+    # Authorization: Bearer eyJ..., Basic dXNlcjpwYXNz...: a token, not the word after it
+    re.compile(r"(?i)(\b(?:bearer|basic)\s+)((?=[A-Za-z0-9._~+/-]*\d)[A-Za-z0-9._~+/-]{16,}=*)"),
+    # a command's flag: --token=..., --api-key ..., -password ...
+    re.compile(
+        r"(?i)((?<!\S)--?[a-z-]*(?:token|password|passwd|secret|api-?key)(?:=|\s+))([^\s-]\S*)"
+    ),
+    # credentials inside a URL: https://user:password@host
+    re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://)([^/\s@]+)(?=@)"),
+)
+
+
+def scrub(text: str) -> str:
+    """Mask credential-shaped values in a text that may quote a request or a command.
+
+    Narrower than the log redaction on purpose: "Basic connectivity" or "Bearer token accepted"
+    stay as written, a report is read by customers.
+    """
+    for shape in _SECRET_SHAPES:
+        text = shape.sub(lambda m: m.group(1) + MASK, text)
+    return text
+
+
 def safe_url(url: str) -> str:
     """A URL without credentials: user info and secret-looking query values are masked."""
     if not url:
@@ -405,7 +434,7 @@ def safe_url(url: str) -> str:
     try:
         parts = urlsplit(url)
     except ValueError:
-        return redact(url)
+        return scrub(url)
     netloc = parts.netloc
     if "@" in netloc:
         netloc = f"{MASK}@{netloc.rsplit('@', 1)[1]}"
@@ -425,7 +454,7 @@ def safe_url(url: str) -> str:
         )
         masked = [(k, MASK if any(s in k.lower() for s in secretish) else v) for k, v in pairs]
         query = urlencode(masked, safe="*/:")
-    return redact(urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment)))
+    return scrub(urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment)))
 
 
 def country_name(session: Session, code: str) -> str:
@@ -474,7 +503,7 @@ def measurement(session: Session, name: str, value: Any) -> Measurement:
     else:
         scalar = number_text(value)
     numeric = isinstance(scalar, int | float) and not isinstance(scalar, bool)
-    text = f"{number_text(scalar)}{unit}" if numeric else redact(number_text(scalar))
+    text = f"{number_text(scalar)}{unit}" if numeric else scrub(number_text(scalar))
     target = _target_for(session, name)
     if target is None or not numeric:
         return Measurement(name=name, label=label, value=scalar, text=text)
@@ -527,17 +556,17 @@ def _evidence_entry(session: Session, record: EvidenceRecord) -> EvidenceEntry:
     if record.diagnosis:
         known = {"stage", "message", "advice"}
         extra = {k: v for k, v in record.diagnosis.items() if k not in known}
-        message = redact(str(record.diagnosis.get("message", "") or ""))
+        message = scrub(str(record.diagnosis.get("message", "") or ""))
         if extra:
             more = "; ".join(f"{k}: {number_text(v)}" for k, v in sorted(extra.items()))
-            message = f"{message} ({redact(more)})" if message else redact(more)
+            message = f"{message} ({scrub(more)})" if message else scrub(more)
         diagnosis = Diagnosis(
             stage=str(record.diagnosis.get("stage", "") or ""),
             message=message,
-            advice=redact(str(record.diagnosis.get("advice", "") or "")),
+            advice=scrub(str(record.diagnosis.get("advice", "") or "")),
         )
     details = [
-        Fact(label=key.replace("_", " "), value=redact(number_text(value)))
+        Fact(label=key.replace("_", " "), value=scrub(number_text(value)))
         for key, value in sorted((record.model_extra or {}).items())
         if value not in (None, "", [], {})
     ]
@@ -553,7 +582,7 @@ def _evidence_entry(session: Session, record: EvidenceRecord) -> EvidenceEntry:
         outcome_symbol=OUTCOME_SYMBOLS.get(record.outcome, "·"),
         rehearsal=record.rehearsal,
         by=record.by,
-        summary=redact(record.summary),
+        summary=scrub(record.summary),
         measurements=measurements(session, record.figures),
         diagnosis=diagnosis,
         details=details,
@@ -713,13 +742,13 @@ def _generic_facts(label: str, value: Any) -> list[Fact]:
             else:
                 parts.append(number_text(element))
         joiner = "; " if any(isinstance(e, BaseModel) for e in value) else ", "
-        return [Fact(label=label, value=redact(joiner.join(p for p in parts if p)))]
+        return [Fact(label=label, value=scrub(joiner.join(p for p in parts if p)))]
     if isinstance(value, dict):
         text = "; ".join(f"{k}: {number_text(v)}" for k, v in sorted(value.items()))
-        return [Fact(label=label, value=redact(text))]
+        return [Fact(label=label, value=scrub(text))]
     if isinstance(value, bool) and value is False:
         return []
-    return [Fact(label=label, value=redact(number_text(value)))]
+    return [Fact(label=label, value=scrub(number_text(value)))]
 
 
 def _days_until(day: date, today: date) -> str:
@@ -1017,7 +1046,7 @@ def _golive_details(session: Session) -> tuple[list[Fact], list[Table]]:
                 (moment_text(s.opened_at) + (f" by {s.opened_by}" if s.opened_by else ""))
                 if s.opened_at
                 else "not yet",
-                redact(s.gate),
+                scrub(s.gate),
                 s.override_reason,
             ]
             for s in record.rollout
@@ -1093,12 +1122,12 @@ def _rollback_details(session: Session) -> tuple[list[Fact], list[Table]]:
         if http.token_secret:
             http_text += f", bearer token from golive's secret {http.token_secret!r} (not shown)"
         if http.body:
-            http_text += f", body: {redact(http.body)}"
+            http_text += f", body: {scrub(http.body)}"
     facts = _facts(
         ("How the integration is disabled", method_words.get(plan.disable_method, "")),
         (
             "Disable command",
-            redact(shlex.join(plan.disable_command)) if plan.disable_command else "",
+            scrub(shlex.join(plan.disable_command)) if plan.disable_command else "",
         ),
         (
             "Disable command time limit",
@@ -1239,9 +1268,9 @@ def _country_block(
                 number=verification.number,
                 method=verification.method,
                 outcome=verification.outcome,
-                message=redact(verification.message),
+                message=scrub(verification.message),
                 checked_at=verification.checked_at,
-                vies=redact(verification.vies),
+                vies=scrub(verification.vies),
             )
             if verification is not None
             else None
