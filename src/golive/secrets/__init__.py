@@ -14,7 +14,6 @@ first paint must not pay for it.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 from collections.abc import Callable
@@ -113,7 +112,7 @@ def ways_forward(
         "(or `golive secret set SESSION NAME`)"
         if keyring_usable
         else "(1) start a Secret Service (gnome-keyring or KeePassXC on Linux; the README's "
-        "'Secrets on a headless server' shows how), then run `golive secret set SESSION ...`"
+        "'A keyring on a headless server' shows how), then run `golive secret set SESSION ...`"
     )
     return (
         f"{first}; (2) give the secret for this run only in the environment variable {env_var} "
@@ -185,6 +184,8 @@ def keyring_status() -> KeyringStatus:
 
 async def akeyring_status() -> KeyringStatus:
     """keyring_status off the event loop."""
+    import asyncio
+
     return await asyncio.to_thread(keyring_status)
 
 
@@ -307,16 +308,22 @@ def delete_secret(session: Session, name: str) -> bool:
 
 async def aget(session: Session, name: str) -> SecretStr | None:
     """get_secret off the event loop (the wizard awaits this)."""
+    import asyncio
+
     return await asyncio.to_thread(get_secret, session, name)
 
 
 async def aset(session: Session, name: str, value: SecretStr, *, description: str = "") -> None:
     """store_secret off the event loop."""
+    import asyncio
+
     await asyncio.to_thread(store_secret, session, name, value, description=description)
 
 
 async def adelete(session: Session, name: str) -> bool:
     """delete_secret off the event loop."""
+    import asyncio
+
     return await asyncio.to_thread(delete_secret, session, name)
 
 
@@ -382,6 +389,8 @@ async def aresolve_secret(
     session: Session, name: str, *, prompt: Callable[[str], str] | None = None
 ) -> ResolvedSecret:
     """resolve_secret off the event loop (the prompt, if any, runs in the worker thread)."""
+    import asyncio
+
     return await asyncio.to_thread(resolve_secret, session, name, prompt=prompt)
 
 
@@ -389,6 +398,8 @@ async def aresolve_client_secret(
     session: Session, environment: str, *, prompt: Callable[[str], str] | None = None
 ) -> ResolvedSecret:
     """resolve_client_secret off the event loop."""
+    import asyncio
+
     return await asyncio.to_thread(resolve_client_secret, session, environment, prompt=prompt)
 
 
