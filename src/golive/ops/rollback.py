@@ -328,7 +328,7 @@ def preview_rollback(
     ]
     if plan.disable_method == "command":
         actions.append(
-            f"disable the integration: run {describe_disable('command', plan)} "
+            f"disable the integration: {describe_disable('command', plan)} "
             f"(no shell, timeout {plan.disable_timeout_s:g} s); its exit code and output are recorded"
         )
     elif plan.disable_method == "http":

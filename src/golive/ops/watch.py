@@ -727,16 +727,25 @@ def run_watch(
     probe: ProbeFigures | None = None,
     checkpoint: str | None = None,
     record_checkpoint_when_due: bool = True,
+    use_session_sources: bool = True,
     by: str | None = None,
 ) -> WatchResult:
     """Compute the figures, hold them against the targets and record them: on the post.day1.*
     items, in the evidence, and on the watch checkpoint that is due (or the one named).
 
+    Without `log` or `prometheus`, the session's recorded sources are used (unless
+    `use_session_sources` is False: then only the sources given here).
+
     `probe` is a run of `run_probe` made just before (the caller confirms a production probe).
     A probe alone can fail a figure's item but never completes one: it is synthetic traffic."""
+    from golive.ops.monitoring import prometheus_url
+
     source = session.post_deployment.log
-    log_path = log or (Path(source.path) if source.path else None)
-    prom_url = prometheus or session.post_deployment.prometheus_url
+    log_path = log
+    prom_url = prometheus or ""
+    if use_session_sources:
+        log_path = log_path or (Path(source.path) if source.path else None)
+        prom_url = prom_url or prometheus_url(session)
     if log_path is None and not prom_url and probe is None:
         raise BadInputError(
             "no source for the figures",
@@ -960,3 +969,44 @@ def _diagnosis(result: WatchResult) -> dict[str, Any]:
             "rejections": [r.__dict__ for r in result.prometheus.rejections],
         }
     return diagnosis
+
+
+def remember_sources(
+    session: Session,
+    *,
+    log: Path | None = None,
+    field_map: Mapping[str, str] | None = None,
+    pattern: str | None = None,
+    prometheus: str | None = None,
+    queries: Mapping[str, str] | None = None,
+) -> None:
+    """Keep the watch's sources in the session, so the next watch (and the wizard) reuse them."""
+    from golive.session.model import check_url
+
+    if log is not None:
+        session.post_deployment.log.path = str(log)
+    if field_map is not None:
+        session.post_deployment.log.field_map = dict(field_map)
+    if pattern is not None:
+        if pattern:
+            compile_pattern(pattern)
+        session.post_deployment.log.pattern = pattern
+    if prometheus is not None:
+        try:
+            session.post_deployment.prometheus_url = check_url(prometheus.strip())
+        except ValueError as error:
+            raise BadInputError(
+                str(error), where="--prometheus", advice="give http://host:9090"
+            ) from None
+    if queries:
+        unknown = [name for name in queries if not re.fullmatch(r"[a-z][a-z0-9_]{0,40}", name)]
+        if unknown:
+            raise BadInputError(
+                f"not usable figure names: {', '.join(unknown)}",
+                where="--query",
+                advice="name figures in lower case, e.g. error_rate_pct=PROMQL",
+            )
+        session.post_deployment.prometheus_queries = {
+            **session.post_deployment.prometheus_queries,
+            **queries,
+        }
