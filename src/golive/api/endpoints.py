@@ -21,7 +21,7 @@ from golive.session.model import (
 )
 
 ENVIRONMENTS = ("staging", "production")
-SANDBOX_DEFAULT_URL = "https://127.0.0.1:8443"
+SANDBOX_DEFAULT_URL = "http://127.0.0.1:8765"  # `golive sandbox` without --tls
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def apply_preset(
         update={
             "preset": chosen.name,
             "base_url": (base_url or chosen.base_url).rstrip("/"),
-            "token_url": "",
+            "token_url": "",  # nosec B105 (empty: the default token path)
             "calculate_path": DEFAULT_CALCULATE_PATH,
             "einvoice_submit_path": DEFAULT_EINVOICE_SUBMIT_PATH,
             "einvoice_status_path": DEFAULT_EINVOICE_STATUS_PATH,

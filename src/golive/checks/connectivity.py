@@ -80,9 +80,9 @@ def certificate_facts(der: bytes) -> dict[str, Any]:
     names: list[str] = []
     with contextlib.suppress(x509.ExtensionNotFound):
         san = cert.extensions.get_extension_for_oid(ExtensionOID.SUBJECT_ALTERNATIVE_NAME).value
-        assert isinstance(san, x509.SubjectAlternativeName)
-        names = [str(n) for n in san.get_values_for_type(x509.DNSName)]
-        names += [str(n) for n in san.get_values_for_type(x509.IPAddress)]
+        if isinstance(san, x509.SubjectAlternativeName):
+            names = [str(n) for n in san.get_values_for_type(x509.DNSName)]
+            names += [str(n) for n in san.get_values_for_type(x509.IPAddress)]
     moment = now()
     return {
         "subject": _name(cert.subject),

@@ -138,7 +138,7 @@ def quote_request(
     }
 
 
-def test_document(company: str, country: str, total_tax: float) -> dict[str, Any]:
+def clearance_test_document(company: str, country: str, total_tax: float) -> dict[str, Any]:
     """An e-invoice sent as a test document (sendType "Test"): never a real invoice."""
     return {
         "externalCompanyId": company,

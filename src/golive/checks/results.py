@@ -101,6 +101,7 @@ class SuiteResult(_Result):
     demo: bool = False
     started: datetime = Field(default_factory=now)
     ended: datetime = Field(default_factory=now)
+    elapsed_s: float = Field(default=0.0, description="wall-clock seconds of the run")
     cancelled: bool = False
     checks: list[CheckResult] = Field(default_factory=list)
     figures: dict[str, Any] = Field(default_factory=dict)

@@ -62,7 +62,8 @@ class StageRecorder:
     ) -> StageResult:
         """End the current stage (or record `stage` as the one that failed)."""
         chosen = stage or self._current
-        assert chosen is not None, "finish() before start()"
+        if chosen is None:
+            raise RuntimeError("StageRecorder.finish() before start()")
         elapsed = time.perf_counter() - self._stage_started
         result = StageResult(
             stage=chosen,

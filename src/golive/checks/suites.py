@@ -8,6 +8,7 @@ evidence and item states.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
@@ -279,6 +280,7 @@ async def run_suite(
         started=now(),
     )
     checks: list[CheckResult] = []
+    clock = time.perf_counter()
     async with OnesourceClient(
         settings,
         environment=environment,
@@ -326,6 +328,7 @@ async def run_suite(
             result.figures.update(figures)
     result.checks = checks
     result.ended = now()
+    result.elapsed_s = round(time.perf_counter() - clock, 3)
     result.figures.update(_figures(checks))
     return result
 
@@ -359,11 +362,13 @@ def _transaction(
 
 def _figures(checks: list[CheckResult]) -> dict[str, object]:
     figures: dict[str, object] = {
-        "checks": len(checks),
-        "passed": sum(c.outcome == "passed" for c in checks),
-        "warnings": sum(c.outcome == "warning" for c in checks),
-        "failed": sum(c.outcome == "failed" for c in checks),
-        "skipped": sum(c.outcome == "skipped" for c in checks),
+        "checks": {
+            "total": len(checks),
+            "passed": sum(c.outcome == "passed" for c in checks),
+            "warning": sum(c.outcome == "warning" for c in checks),
+            "failed": sum(c.outcome == "failed" for c in checks),
+            "skipped": sum(c.outcome == "skipped" for c in checks),
+        }
     }
     for check in checks:
         if check.id == "connectivity":

@@ -13,9 +13,9 @@ from golive.api.client import OnesourceClient
 from golive.api.errors import ApiError, Failure
 from golive.checks.documents import (
     TEST_SEND_TYPE,
+    clearance_test_document,
     invalid_request,
     quote_request,
-    test_document,
 )
 from golive.checks.events import EventSink
 from golive.checks.results import CheckResult, CheckStage
@@ -76,7 +76,8 @@ async def check_transaction(
         if clearance:
             recorder.skip(CheckStage.CLEARANCE, "not run: the tax calculation failed")
         return recorder.result()
-    assert isinstance(total, int | float) and isinstance(lines, list)
+    if not isinstance(total, int | float) or not isinstance(lines, list):  # checked above
+        raise TypeError("unreachable: the answer was checked above")
     details["total_tax"] = total
     details["authorities"] = sorted(
         {
@@ -122,7 +123,7 @@ async def clear_test_document(
 ) -> str:
     """Send one test document and follow it; returns its final status ("" when it failed)."""
     recorder.start(CheckStage.CLEARANCE, f"an e-invoice test document for {name} (sendType Test)")
-    document = test_document(company, country, total_tax)
+    document = clearance_test_document(company, country, total_tax)
     try:
         accepted = await client.submit_document(document)
     except ApiError as error:
