@@ -6,12 +6,79 @@ Textual is imported only inside these handlers, so headless commands never load 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
+
+from golive.session.errors import BadInputError
+
+SESSION_HELP = "a session name (in golive's sessions folder) or a path to a .toml file"
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this module's sub-commands to `golive`."""
+    resume = sub.add_parser(
+        "resume", help="open the wizard on a session, at the step where it was left"
+    )
+    resume.add_argument("session", metavar="SESSION", help=SESSION_HELP)
+    resume.add_argument(
+        "--read-only", action="store_true", help="look without changing anything (no lock taken)"
+    )
+    resume.set_defaults(handler=cmd_resume)
+
+    demo = sub.add_parser(
+        "demo",
+        help="start the built-in sandbox and walk a demo go-live against it (start here)",
+    )
+    demo.add_argument(
+        "--reset", action="store_true", help="start the demo session afresh (drop its progress)"
+    )
+    demo.set_defaults(handler=cmd_demo)
+
+
+def _need_terminal() -> None:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise BadInputError(
+            "the wizard needs an interactive terminal",
+            where="terminal",
+            advice="run it in a terminal (over SSH: ssh -t); the headless commands "
+            "(`golive status`, `golive check`, `golive export`) work without one",
+        )
 
 
 def open_start_screen(args: argparse.Namespace) -> int:
     """`golive` with no command: the wizard's start screen."""
-    raise NotImplementedError("the wizard is being built (issue 6)")
+    _need_terminal()
+    from golive.tui.app import SessionSource
+    from golive.tui.launch import run_wizard
+
+    return run_wizard(SessionSource(kind="start"))
+
+
+def open_wizard(path: Path, *, read_only: bool = False) -> int:
+    """Open the wizard on an existing session file (what `golive new` calls after creating it)."""
+    _need_terminal()
+    from golive.tui.launch import run_wizard, source_for_path
+
+    return run_wizard(source_for_path(path, read_only=read_only))
+
+
+def cmd_resume(args: argparse.Namespace) -> int:
+    from golive.session.store import resolve
+
+    path = resolve(args.session)
+    if not path.exists():
+        raise BadInputError(
+            f"no session file at {path}",
+            where=str(path),
+            advice="`golive` lists the recent sessions; `golive new SESSION` creates one",
+        )
+    return open_wizard(path, read_only=args.read_only)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _need_terminal()
+    from golive.tui.app import SessionSource
+    from golive.tui.launch import run_wizard
+
+    source = SessionSource(kind="demo", first_title="Demo go-live", demo_reset=args.reset)
+    return run_wizard(source)

@@ -1,0 +1,357 @@
+"""The wizard application: the open session, step navigation, autosave and the save state.
+
+This module is on the first-paint path of `golive resume`: it imports Textual and the light
+parts of the session layer only. The session model, the store and every step screen are imported
+once the first frame is on the terminal (see `screens/opening.py`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, Protocol
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.timer import Timer
+
+from golive.session.clock import now
+from golive.session.errors import GoliveError
+from golive.tui.widgets.sidebar import STEP_IDS, STEP_TITLES, STEPS, StepState
+
+if TYPE_CHECKING:
+    from pydantic import SecretStr
+
+    from golive.session.checklist import Checklist
+    from golive.session.lock import SessionLock
+    from golive.session.model import Session
+    from golive.session.store import SessionFile
+
+AUTOSAVE_DELAY = 0.8  # seconds of quiet after a change before it is written
+
+# step id -> (module in golive.tui.screens, class name); imported on first use
+STEP_SCREENS: dict[str, tuple[str, str]] = {
+    "credentials": ("credentials", "CredentialsScreen"),
+    "environment": ("environment", "EnvironmentScreen"),
+    "compliance": ("compliance", "ComplianceScreen"),
+    "monitoring": ("monitoring", "MonitoringScreen"),
+    "staging": ("staging", "StagingScreen"),
+    "production": ("production", "ProductionScreen"),
+    "golive": ("go_live", "GoLiveScreen"),
+    "post": ("post_deployment", "PostDeploymentScreen"),
+    "rollback": ("rollback", "RollbackScreen"),
+    "support": ("support", "SupportScreen"),
+    "review": ("review", "ReviewScreen"),
+}
+
+
+@dataclass
+class SessionSource:
+    """How the wizard was asked to open: the start screen, a session file, or the demo."""
+
+    kind: Literal["start", "path", "file", "demo"] = "start"
+    path: Path | None = None
+    file: SessionFile | None = None
+    read_only: bool = False
+    demo_reset: bool = False
+    # what `golive resume` read cheaply for the first frame (the step and the title)
+    first_step: str = "credentials"
+    first_title: str = ""
+    cleanups: list[Callable[[], None]] = field(default_factory=list)
+
+
+class RefreshesFromSession(Protocol):
+    def refresh_from_session(self) -> None: ...
+
+
+class WizardApp(App[int]):
+    """golive's wizard."""
+
+    CSS_PATH = "../screens.css"
+    TITLE = "golive"
+    BINDINGS = [  # noqa: RUF012  (Textual's own declaration style)
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("f1", "help", "Help"),
+        Binding("ctrl+q", "quit_wizard", "Quit", priority=True),
+    ]
+    COMMAND_PALETTE_BINDING = "ctrl+p"
+
+    save_state: reactive[str] = reactive("")
+
+    def __init__(self, source: SessionSource | None = None) -> None:
+        super().__init__()
+        self.source = source or SessionSource()
+        self.file: SessionFile | None = None
+        self.lock: SessionLock | None = None
+        self.read_only = False
+        self.save_error: GoliveError | None = None
+        self.cleanups: list[Callable[[], None]] = list(self.source.cleanups)
+        self._save_timer: Timer | None = None
+        self._checklist: Checklist | None = None
+        # client secrets typed for this run only: in memory, never written anywhere
+        self.run_secrets: dict[str, SecretStr] = {}
+
+    # --- screens ------------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[None]:
+        if self.source.kind == "start":
+            from golive.tui.screens.start import StartScreen
+
+            return StartScreen()
+        from golive.tui.screens.opening import OpeningScreen
+
+        return OpeningScreen(self.source)
+
+    @property
+    def session(self) -> Session:
+        if self.file is None:
+            raise RuntimeError("no session is open")
+        return self.file.session
+
+    def attach(self, file: SessionFile, *, lock: SessionLock | None, read_only: bool) -> None:
+        """Take an opened session and show the step the user left."""
+        self.file = file
+        self.lock = lock
+        self.read_only = read_only
+        self._checklist = None
+        self.save_state = "read-only: changes are not saved" if read_only else "saved"
+        for step_id in STEP_IDS:  # screens of an earlier session (the start screen's "open")
+            name = f"step-{step_id}"
+            if self.is_screen_installed(name):
+                self.uninstall_screen(name)
+        step = file.session.meta.current_step
+        self.go_to_step(step if step in STEP_IDS else STEP_IDS[0], save=False)
+
+    def step_screen_name(self, step_id: str) -> str:
+        return f"step-{step_id}"
+
+    def go_to_step(self, step_id: str, *, save: bool = True) -> None:
+        """Open a step (any step, any time). Input on the step left stays where it was."""
+        if self.file is None or step_id not in STEP_IDS:
+            return
+        while len(self.screen_stack) > 1 and getattr(self.screen, "IS_DETAIL", False):
+            self.pop_screen()
+        name = self.step_screen_name(step_id)
+        if not self.is_screen_installed(name):
+            import importlib
+
+            module_name, class_name = STEP_SCREENS[step_id]
+            module = importlib.import_module(f"golive.tui.screens.{module_name}")
+            self.install_screen(getattr(module, class_name)(), name)
+        meta = self.file.session.meta
+        if meta.current_step != step_id:
+            meta.current_step = step_id
+            if save:
+                self.save_now()
+        if getattr(self.screen, "IS_STEP", False):
+            self.switch_screen(name)
+        else:  # the first step shown, over the opening (or start) screen
+            self.push_screen(name)
+
+    def step_offset(self, offset: int) -> str | None:
+        """The step `offset` places from the current one, or None past either end."""
+        if self.file is None:
+            return None
+        current = self.file.session.meta.current_step
+        index = STEP_IDS.index(current) + offset if current in STEP_IDS else 0
+        return STEP_IDS[index] if 0 <= index < len(STEP_IDS) else None
+
+    # --- the checklist and the step states ----------------------------------------------------
+
+    def checklist(self) -> Checklist:
+        """The session's checklist, built once per change (only golive.session.checklist builds it)."""
+        if self._checklist is None:
+            from golive.session.checklist import build_checklist
+
+            self._checklist = build_checklist(self.session)
+        return self._checklist
+
+    def step_states(self) -> dict[str, StepState]:
+        """Each step's state from its checklist items and drafts. Items golive derived (not
+        applicable here) make a step done when all else is, but never "in progress" alone."""
+        from golive.session.model import ItemStatus
+
+        items = self.checklist().items
+        drafts = self.session.drafts
+        states: dict[str, StepState] = {}
+        for step in STEPS:
+            own = [item for item in items if item.section == step.id]
+            has_draft = bool(step.paths) and any(path.startswith(step.paths) for path in drafts)
+            touched = any(
+                not item.derived and (item.state.history or item.status is not ItemStatus.TODO)
+                for item in own
+            )
+            if has_draft or any(
+                item.status in (ItemStatus.FAILED, ItemStatus.BLOCKED) for item in own
+            ):
+                states[step.id] = StepState.ATTENTION
+            elif own and all(item.ready for item in own):
+                states[step.id] = StepState.DONE
+            elif touched:
+                states[step.id] = StepState.IN_PROGRESS
+            else:
+                states[step.id] = StepState.NOT_STARTED
+        if self.checklist().ready_for_golive:
+            states["review"] = StepState.DONE
+        elif any(state is not StepState.NOT_STARTED for state in states.values()):
+            states["review"] = StepState.IN_PROGRESS
+        return states
+
+    # --- changes and saving -------------------------------------------------------------------
+
+    def session_changed(self, *, save_now: bool = False) -> None:
+        """Something in the session changed: refresh what shows it and autosave (debounced)."""
+        if self.file is None:
+            return
+        self._checklist = None
+        if self.read_only:
+            self.save_state = "read-only: changes are not saved"
+        else:
+            self.save_state = "unsaved changes"
+            if self._save_timer is not None:
+                self._save_timer.stop()
+            self._save_timer = self.set_timer(AUTOSAVE_DELAY, self._autosave)
+        for screen in self.screen_stack:
+            refresh = getattr(screen, "refresh_from_session", None)
+            if refresh is not None:
+                refresh()
+        if save_now:
+            self.save_now()
+
+    def _autosave(self) -> None:
+        self._save_timer = None
+        self.save_now()
+
+    def save_now(self) -> bool:
+        """Save the session now. A failure is shown with its reason; memory keeps everything."""
+        if self.file is None:
+            return True
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+        if self.read_only:
+            self.save_state = "read-only: changes are not saved"
+            return False
+        try:
+            self.file.save()
+        except GoliveError as error:
+            first_failure = self.save_error is None or self.save_error.message != error.message
+            self.save_error = error
+            self.save_state = f"save failed: {error.message}"
+            if first_failure:
+                self.notify(
+                    f"{error.message}\nWhat to do: {error.advice}"
+                    if error.advice
+                    else error.message,
+                    title="Not saved (nothing in memory is lost)",
+                    severity="error",
+                    timeout=12,
+                )
+            return False
+        self.save_error = None
+        self.save_state = f"saved {now():%H:%M:%S} UTC"
+        return True
+
+    def action_save(self) -> None:
+        if self.file is None:
+            return
+        if self.save_now():
+            self.notify("Saved.", timeout=2)
+
+    # --- help, palette, quit ------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from golive.tui.screens.help import HelpScreen
+
+        text = getattr(self.screen, "help_text", None)
+        body = text() if callable(text) else "golive walks a go-live step by step."
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(body))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        if self.file is not None:
+            for number, step in enumerate(STEPS, start=1):
+                yield SystemCommand(
+                    f"Step {number}: {step.title}",
+                    f"Open the {step.title} step",
+                    partial(self.go_to_step, step.id),
+                )
+            yield SystemCommand("Save now", "Write the session file now (ctrl+s)", self.action_save)
+        yield from super().get_system_commands(screen)
+
+    def running_checks(self) -> bool:
+        return any(w.group == "checks" and w.is_running for w in self.workers)
+
+    def action_quit_wizard(self) -> None:
+        from golive.tui.screens.confirm import ConfirmScreen
+
+        if self.running_checks():
+            self.push_screen(
+                ConfirmScreen(
+                    "A live test is running. Cancel it and quit?",
+                    confirm="Cancel the test and quit",
+                    cancel="Keep running",
+                ),
+                self._quit_confirmed,
+            )
+            return
+        self._quit_confirmed(True)
+
+    def _quit_confirmed(self, confirmed: bool | None) -> None:
+        from golive.tui.screens.confirm import ConfirmScreen
+
+        if not confirmed:
+            return
+        self.workers.cancel_group(self, "checks")
+        for screen in self.screen_stack:
+            self.workers.cancel_node(screen)
+        if self.file is not None and not self.read_only and not self.save_now():
+            reason = self.save_error.message if self.save_error else "unknown reason"
+            self.push_screen(
+                ConfirmScreen(
+                    f"Saving failed: {reason}\n\nQuit anyway? Changes since the last save are lost.",
+                    confirm="Quit without saving",
+                    cancel="Stay",
+                    danger=True,
+                ),
+                self._quit_anyway,
+            )
+            return
+        if self.file is not None and self.read_only and self.file.has_changes():
+            self.push_screen(
+                ConfirmScreen(
+                    "This session is open read-only: your changes here are not saved. Quit?",
+                    confirm="Quit",
+                    cancel="Stay",
+                ),
+                self._quit_anyway,
+            )
+            return
+        self.exit(0)
+
+    def _quit_anyway(self, confirmed: bool | None) -> None:
+        if confirmed:
+            self.exit(0)
+
+    def on_unmount(self) -> None:
+        self.release()
+
+    def release(self) -> None:
+        """Give back the session lock and stop what the wizard started (the demo's sandbox)."""
+        if self.lock is not None:
+            with contextlib.suppress(OSError):
+                self.lock.release()
+            self.lock = None
+        while self.cleanups:
+            cleanup = self.cleanups.pop()
+            with contextlib.suppress(Exception):
+                cleanup()
+
+
+def step_title(step_id: str) -> str:
+    return STEP_TITLES.get(step_id, step_id)

@@ -1,0 +1,287 @@
+"""A country of the deployment: what it requires, its tax ID (verified by
+`golive.countries.taxid.verify_tax_id`), its certificate (`golive.certs.inspect_certificate`),
+and its four checklist items. Opened from Compliance; Esc goes back there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, Checkbox, Input, Label, Static
+
+from golive.session.errors import GoliveError
+from golive.session.evidence import EvidenceRecord, Outcome, record
+from golive.session.model import ItemStatus
+from golive.tui.screens.step import WizardScreen
+from golive.tui.widgets.checklist import ChecklistPanel
+from golive.tui.widgets.field import FieldSpec, ModelField
+
+# what a verdict means for the item (the same as `golive taxid` / `golive cert inspect` record)
+TAX_ID_OUTCOMES: dict[str, tuple[Outcome, ItemStatus | None]] = {
+    "valid": ("passed", ItemStatus.DONE),
+    "format_only": ("warning", ItemStatus.DONE),
+    "invalid": ("failed", ItemStatus.FAILED),
+    "unverifiable": ("info", None),
+}
+CERTIFICATE_VERDICTS: dict[str, tuple[Outcome, ItemStatus]] = {
+    "usable": ("passed", ItemStatus.DONE),
+    "warning": ("warning", ItemStatus.DONE),
+    "not_usable": ("failed", ItemStatus.FAILED),
+}
+
+
+class CountryScreen(WizardScreen):
+    STEP = "compliance"
+    IS_DETAIL = True
+
+    def __init__(self, code: str) -> None:
+        super().__init__()
+        self.code = code
+
+    def compose_main(self) -> ComposeResult:
+        setup = self.session.countries[self.code]
+        req = setup.requirements
+        yield Static(f"Compliance · {self.code} {req.name}", classes="step-title")
+        yield Static(Text(self._requirements()), classes="step-intro", id="requirements")
+        yield ModelField(
+            FieldSpec(
+                f"countries.{self.code}.tax_id",
+                req.tax_id_name or "Tax ID",
+                help="as printed on the registration; Verify checks format and check digits",
+            ),
+            self.session,
+        )
+        with Horizontal(classes="row-buttons"):
+            yield Button("Verify tax ID", id="verify-tax-id", compact=True)
+            yield Checkbox("also ask VIES (EU, online)", id="vies", compact=True)
+        yield Static(Text(self._tax_id_state()), id="tax-id-state", classes="field-help")
+        yield ModelField(
+            FieldSpec(
+                f"countries.{self.code}.external_company_id",
+                "External company id",
+                help="only when this country uses another company than the environment's",
+            ),
+            self.session,
+        )
+        yield ModelField(
+            FieldSpec(
+                f"countries.{self.code}.platform_account",
+                "Platform account",
+                help="e.g. the PAC, the SdI channel, the Peppol access point",
+            ),
+            self.session,
+        )
+        yield Static("Certificate or e-seal", classes="panel-title")
+        with Horizontal(classes="open-row"):
+            yield Label("File ", classes="field-label")
+            yield Input(
+                setup.certificate.file if setup.certificate else "",
+                placeholder="path to .cer/.pem/.der/.p12",
+                id="cert-path",
+                compact=True,
+            )
+        with Horizontal(classes="open-row"):
+            yield Label("Password (PKCS#12) ", classes="field-label")
+            yield Input(password=True, id="cert-password", compact=True, placeholder="if any")
+            yield Button("Inspect", id="inspect-cert", compact=True)
+        yield Static(Text(self._certificate_state()), id="cert-state", classes="field-help")
+        yield ChecklistPanel(("compliance",), country=self.code, title=f"{self.code} items")
+        with Horizontal(classes="step-nav"):
+            yield Button("◀ Back to the countries", id="back-countries")
+
+    def _requirements(self) -> str:
+        req = self.session.countries[self.code].requirements
+        if not req.model:
+            return (
+                f"{req.name or self.code} is not in golive's country catalog: the certificate and "
+                "platform items ask you what applies."
+            )
+        lines = [f"E-invoicing: {req.model}" + (f" via {req.platform}" if req.platform else "")]
+        if req.certificate_required:
+            lines.append(f"Certificate: {req.certificate_kind or 'required'}")
+        else:
+            lines.append(f"Certificate: not required ({req.certificate_reason})")
+        if req.platform_required:
+            lines.append(f"Platform: {req.platform_registration or 'registration required'}")
+        else:
+            lines.append(f"Platform: not required ({req.platform_reason})")
+        if req.source:
+            reviewed = f", reviewed {req.reviewed}" if req.reviewed else ""
+            lines.append(f"Source: {req.source}{reviewed}")
+        return "\n".join(lines)
+
+    def _tax_id_state(self) -> str:
+        verification = self.session.countries[self.code].tax_id_verification
+        if verification is None:
+            return "Not verified yet."
+        symbol = {"valid": "✓", "format_only": "!", "invalid": "✗"}.get(verification.outcome, "•")
+        text = (
+            f"{symbol} {verification.number}: {verification.outcome.replace('_', ' ')} "
+            f"({verification.method}) {verification.message}"
+        )
+        if verification.vies:
+            text += f"\nVIES: {verification.vies}"
+        return text
+
+    def _certificate_state(self) -> str:
+        certificate = self.session.countries[self.code].certificate
+        if certificate is None:
+            return "No certificate inspected yet."
+        symbol = {"usable": "✓", "warning": "!", "not_usable": "✗"}[certificate.verdict]
+        lines = [
+            f"{symbol} {certificate.verdict.replace('_', ' ')}: {certificate.kind or 'certificate'} "
+            f"{certificate.subject}",
+            f"valid {certificate.not_before:%Y-%m-%d} to {certificate.not_after:%Y-%m-%d}; "
+            f"SHA-256 {certificate.fingerprint_sha256[:23]}…",
+        ]
+        lines.extend(f"  • {message}" for message in certificate.messages)
+        return "\n".join(lines)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    @on(Button.Pressed, "#back-countries")
+    def _back(self) -> None:
+        self.action_back()
+
+    def on_session_refresh(self) -> None:
+        self.query_one("#tax-id-state", Static).update(Text(self._tax_id_state()))
+        self.query_one("#cert-state", Static).update(Text(self._certificate_state()))
+
+    def refresh_from_session(self) -> None:
+        super().refresh_from_session()
+        if self.is_mounted:
+            self.on_session_refresh()
+
+    def _evidence(
+        self,
+        item: str,
+        kind: str,
+        outcome: Outcome,
+        summary: str,
+        figures: dict[str, Any],
+        status: ItemStatus | None,
+    ) -> None:
+        file = self.wizard.file
+        if file is None:
+            return
+        evidence = EvidenceRecord(
+            kind=kind, outcome=outcome, summary=summary, figures=figures, items=[item]
+        )
+        record(file.session, file.evidence_path, evidence, {item: status} if status else {})
+
+    @on(Button.Pressed, "#verify-tax-id")
+    def _verify_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        field = self.query_one(ModelField)
+        if field.errors:
+            return
+        self.query_one("#tax-id-state", Static).update("verifying…")
+        self._verify(
+            self.session.countries[self.code].tax_id, self.query_one("#vies", Checkbox).value
+        )
+
+    @work(exclusive=True, group="taxid", exit_on_error=False, thread=True)
+    def _verify(self, number: str, vies: bool) -> None:
+        from golive.countries.taxid import verify_tax_id
+
+        try:
+            result = verify_tax_id(self.code, number, vies=vies)
+        except GoliveError as error:
+            self.app.call_from_thread(
+                self.query_one("#tax-id-state", Static).update,
+                Text(f"✗ {error.message}" + (f"\n  {error.advice}" if error.advice else "")),
+            )
+            return
+        self.app.call_from_thread(self._take_tax_id, result)
+
+    def _take_tax_id(self, result: Any) -> None:
+        setup = self.session.countries[self.code]
+        setup.tax_id_verification = result
+        if result.outcome in ("valid", "format_only") and setup.tax_id != result.number:
+            setup.tax_id = result.number
+            field = self.query_one(ModelField)
+            field.set_text(result.number)
+        outcome, status = TAX_ID_OUTCOMES[result.outcome]
+        summary = f"{self.code} tax ID {result.number}: {result.outcome} ({result.method}); {result.message}"
+        if result.vies:
+            summary += f"; VIES: {result.vies}"
+        try:
+            self._evidence(
+                f"compliance.{self.code}.tax_id",
+                "tax_id",
+                outcome,
+                summary,
+                {
+                    "country": self.code,
+                    "number": result.number,
+                    "method": result.method,
+                    "outcome": result.outcome,
+                    "vies": result.vies,
+                },
+                status,
+            )
+        except GoliveError as error:
+            self.notify(error.message, title="Evidence not written", severity="error")
+        self.wizard.session_changed(save_now=True)
+
+    @on(Button.Pressed, "#inspect-cert")
+    @on(Input.Submitted, "#cert-path, #cert-password")
+    def _inspect_pressed(self, event: Button.Pressed | Input.Submitted) -> None:
+        event.stop()
+        path = self.query_one("#cert-path", Input).value.strip()
+        if not path:
+            self.query_one("#cert-state", Static).update("✗ give the certificate's file")
+            return
+        password = self.query_one("#cert-password", Input).value
+        self.query_one("#cert-state", Static).update("inspecting…")
+        self._inspect(Path(path).expanduser(), password.encode() if password else None)
+
+    @work(exclusive=True, group="certificate", exit_on_error=False, thread=True)
+    def _inspect(self, path: Path, password: bytes | None) -> None:
+        from golive.certs import inspect_certificate
+
+        setup = self.session.countries[self.code]
+        try:
+            result = inspect_certificate(
+                path, password=password, country=self.code, tax_id=setup.tax_id or None
+            )
+        except GoliveError as error:
+            self.app.call_from_thread(
+                self.query_one("#cert-state", Static).update,
+                Text(f"✗ {error.message}" + (f"\n  {error.advice}" if error.advice else "")),
+            )
+            return
+        self.app.call_from_thread(self._take_certificate, result)
+
+    def _take_certificate(self, result: Any) -> None:
+        self.session.countries[self.code].certificate = result.to_record()
+        self.query_one("#cert-password", Input).value = ""
+        outcome, status = CERTIFICATE_VERDICTS[result.verdict]
+        first = result.messages[0] if result.messages else ""
+        summary = f"{self.code} certificate {Path(result.file).name}: {result.verdict}"
+        summary += f" ({result.kind})" if result.kind else ""
+        summary += f"; {first}" if first else ""
+        try:
+            self._evidence(
+                f"compliance.{self.code}.certificate",
+                "certificate",
+                outcome,
+                summary,
+                {
+                    "country": self.code,
+                    "file": result.file,
+                    "fingerprint_sha256": result.fingerprint_sha256,
+                    "not_after": result.not_after.isoformat(),
+                    "kind": result.kind,
+                    "verdict": result.verdict,
+                },
+                status,
+            )
+        except GoliveError as error:
+            self.notify(error.message, title="Evidence not written", severity="error")
+        self.wizard.session_changed(save_now=True)

@@ -1,0 +1,280 @@
+"""Step 7, Go-live: pilot customers first (1 to 3), the watch checkpoints, then the rollout in
+stages. Held until the production single transaction has passed and the rollback plan and both
+support items are done, unless overridden with a reason (recorded, shown in the report)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, DataTable, Input, Label, Static
+
+from golive.session.errors import GoliveError
+from golive.tui.screens.step import StepScreen
+from golive.tui.widgets.gate import GateBanner
+
+
+class GoLiveScreen(StepScreen):
+    STEP = "golive"
+    INTRO = (
+        "Enable the integration for 1 to 3 pilot customers, watch them through the checkpoints, "
+        "then open the rollout stages one by one when the figures meet the targets."
+    )
+    HELP = (
+        "The gate: the production single transaction passed, the rollback plan and both support "
+        "items done. Override it only with a reason; the report shows it."
+    )
+
+    def compose_top(self) -> ComposeResult:
+        yield GateBanner("golive")
+
+    def compose_extra(self) -> ComposeResult:
+        with Vertical(id="golive-actions"):
+            yield Static("Pilot customers", classes="panel-title")
+            pilots: DataTable[str] = DataTable(
+                id="pilots", cursor_type="row", classes="record-table"
+            )
+            pilots.add_columns("Customer", "Contact", "Countries")
+            yield pilots
+            with Horizontal(classes="open-row"):
+                yield Input(placeholder="customer", id="pilot-name", compact=True)
+                yield Input(placeholder="contact e-mail", id="pilot-contact", compact=True)
+                yield Input(
+                    placeholder="countries, e.g. DE, IT", id="pilot-countries", compact=True
+                )
+                yield Button("Add", id="pilot-add", compact=True)
+            with Horizontal(classes="row-buttons"):
+                yield Button("Remove selected", id="pilot-remove", compact=True)
+                yield Button(
+                    "Enable the pilot…", id="pilot-enable", variant="warning", compact=True
+                )
+            yield Static("Watch checkpoints", classes="panel-title")
+            checkpoints: DataTable[str] = DataTable(
+                id="checkpoints", cursor_type="row", classes="record-table"
+            )
+            checkpoints.add_columns("Checkpoint", "Due (UTC)", "State", "Figures")
+            yield checkpoints
+            with Horizontal(classes="open-row"):
+                yield Label("Figures ", classes="field-label")
+                yield Input(
+                    placeholder="error_rate_pct=0.4, response_time_p95_s=1.2",
+                    id="checkpoint-figures",
+                    compact=True,
+                )
+                yield Button("Record for selected", id="checkpoint-record", compact=True)
+            yield Static("Rollout stages", classes="panel-title")
+            stages: DataTable[str] = DataTable(
+                id="stages", cursor_type="row", classes="record-table"
+            )
+            stages.add_columns("Stage", "Share", "Opened")
+            yield stages
+            with Horizontal(classes="row-buttons"):
+                yield Button("Plan 10/25/50/100 %", id="stages-plan", compact=True)
+                yield Button("Open selected stage…", id="stage-open", compact=True)
+        yield Static("", id="golive-result", classes="field-help")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.show_records()
+
+    def on_session_refresh(self) -> None:
+        banner = self.query_one(GateBanner)
+        banner.refresh_gate()
+        self.query_one("#golive-actions").disabled = not banner.status().passable
+
+    def show_records(self) -> None:
+        golive = self.session.golive
+        pilots = self.query_one("#pilots", DataTable)
+        pilots.clear()
+        for customer in golive.pilot_customers:
+            pilots.add_row(customer.name, customer.contact, ", ".join(customer.countries))
+        checkpoints = self.query_one("#checkpoints", DataTable)
+        checkpoints.clear()
+        enabled = golive.pilot_enabled_at
+        from datetime import timedelta
+
+        for checkpoint in golive.checkpoints:
+            due = (
+                f"{enabled + timedelta(hours=checkpoint.offset_hours):%Y-%m-%d %H:%M}"
+                if enabled
+                else ""
+            )
+            state = (
+                ("✓ meets targets" if checkpoint.meets_targets else "✗ misses targets")
+                if checkpoint.recorded_at
+                else "○ not recorded"
+            )
+            figures = ", ".join(f"{k}={v:g}" for k, v in checkpoint.figures.items())
+            checkpoints.add_row(checkpoint.label, due, state, figures)
+        stages = self.query_one("#stages", DataTable)
+        stages.clear()
+        for stage in golive.rollout:
+            share = f"{stage.share_pct:g} %" if stage.share_pct is not None else ""
+            opened = f"✓ {stage.opened_at:%Y-%m-%d %H:%M}" if stage.opened_at else "○ not yet"
+            stages.add_row(stage.name, share, opened)
+        self.on_session_refresh()
+
+    def _result(self, text: str) -> None:
+        self.query_one("#golive-result", Static).update(Text(text))
+
+    def _done(self, text: str) -> None:
+        self._result(text)
+        self.show_records()
+        self.wizard.session_changed(save_now=True)
+
+    def _error(self, error: GoliveError) -> None:
+        self._result(
+            f"✗ {error.message}" + (f"\n  what to do: {error.advice}" if error.advice else "")
+        )
+
+    @on(Button.Pressed, "#pilot-add")
+    @on(Input.Submitted, "#pilot-name, #pilot-contact, #pilot-countries")
+    def _add_pilot(self, event: Button.Pressed | Input.Submitted) -> None:
+        from golive.ops.pilot import add_pilot_customer
+
+        event.stop()
+        name = self.query_one("#pilot-name", Input)
+        contact = self.query_one("#pilot-contact", Input)
+        countries = self.query_one("#pilot-countries", Input)
+        try:
+            change = add_pilot_customer(
+                self.session,
+                name.value,
+                contact=contact.value.strip(),
+                countries=[c for c in countries.value.replace(" ", ",").split(",") if c],
+            )
+        except GoliveError as error:
+            self._error(error)
+            return
+        for box in (name, contact, countries):
+            box.value = ""
+        self._done("✓ " + change.note)
+
+    @on(Button.Pressed, "#pilot-remove")
+    def _remove_pilot(self, event: Button.Pressed) -> None:
+        from golive.ops.pilot import remove_pilot_customer
+
+        event.stop()
+        table = self.query_one("#pilots", DataTable)
+        customers = self.session.golive.pilot_customers
+        if not customers or not 0 <= table.cursor_row < len(customers):
+            return
+        try:
+            change = remove_pilot_customer(self.session, customers[table.cursor_row].name)
+        except GoliveError as error:
+            self._error(error)
+            return
+        self._done("✓ " + change.note)
+
+    @on(Button.Pressed, "#pilot-enable")
+    def _enable(self, event: Button.Pressed) -> None:
+        event.stop()
+        self._enable_flow()
+
+    @work(exclusive=True, group="golive", exit_on_error=False)
+    async def _enable_flow(self) -> None:
+        from golive.ops.pilot import enable_pilot
+        from golive.tui.screens.confirm import ConfirmScreen
+
+        names = ", ".join(c.name for c in self.session.golive.pilot_customers) or "nobody yet"
+        confirmed = await self.app.push_screen_wait(
+            ConfirmScreen(
+                f"Record that the integration is now enabled for the pilot customers ({names})? "
+                "The watch checkpoints start now.",
+                confirm="Pilot enabled",
+                cancel="Not yet",
+            )
+        )
+        if not confirmed or self.wizard.file is None:
+            return
+        try:
+            enabled = enable_pilot(self.session, self.wizard.file.path)
+        except GoliveError as error:
+            self._error(error)
+            return
+        self._done(
+            f"✓ pilot enabled at {enabled.enabled_at:%Y-%m-%d %H:%M} UTC; watch until "
+            f"{enabled.watch_ends:%Y-%m-%d %H:%M} UTC"
+            + "".join(f"\n! {w}" for w in enabled.warnings)
+        )
+
+    @on(Button.Pressed, "#checkpoint-record")
+    def _record_checkpoint(self, event: Button.Pressed) -> None:
+        from golive.ops.pilot import record_checkpoint
+
+        event.stop()
+        table = self.query_one("#checkpoints", DataTable)
+        checkpoints = self.session.golive.checkpoints
+        if self.wizard.file is None or not 0 <= table.cursor_row < len(checkpoints):
+            self._result("✗ choose a checkpoint in the table first (enable the pilot to get them)")
+            return
+        figures: dict[str, float] = {}
+        for part in self.query_one("#checkpoint-figures", Input).value.split(","):
+            if not part.strip():
+                continue
+            key, _, value = part.partition("=")
+            try:
+                figures[key.strip()] = float(value)
+            except ValueError:
+                self._result(f"✗ {part.strip()!r} is not name=number")
+                return
+        try:
+            recorded = record_checkpoint(
+                self.session, self.wizard.file.path, checkpoints[table.cursor_row].label, figures
+            )
+        except GoliveError as error:
+            self._error(error)
+            return
+        verdicts = "; ".join(v.describe() for v in recorded.verdicts)
+        self._done(f"✓ {recorded.checkpoint.label} recorded: {verdicts}")
+
+    @on(Button.Pressed, "#stages-plan")
+    def _plan(self, event: Button.Pressed) -> None:
+        from golive.ops.rollout import plan_default_stages
+
+        event.stop()
+        try:
+            plan_default_stages(self.session)
+        except GoliveError as error:
+            self._error(error)
+            return
+        self._done("✓ stages planned")
+
+    @on(Button.Pressed, "#stage-open")
+    def _open(self, event: Button.Pressed) -> None:
+        event.stop()
+        self._open_flow()
+
+    @work(exclusive=True, group="golive", exit_on_error=False)
+    async def _open_flow(self) -> None:
+        from golive.ops.rollout import open_stage
+        from golive.tui.screens.reason import ReasonScreen
+
+        table = self.query_one("#stages", DataTable)
+        stages = self.session.golive.rollout
+        file = self.wizard.file
+        if file is None or not 0 <= table.cursor_row < len(stages):
+            self._result("✗ plan the stages and choose one first")
+            return
+        name = stages[table.cursor_row].name
+        try:
+            opened = open_stage(self.session, file.path, name)
+            if not opened.opened and opened.needs_reason:
+                reason = await self.app.push_screen_wait(
+                    ReasonScreen(
+                        f"The watch figures do not meet the targets ({opened.gate.describe()}). "
+                        f"Open {name} anyway? Say why (recorded).",
+                        confirm="Open the stage",
+                    )
+                )
+                if not reason:
+                    return
+                opened = open_stage(self.session, file.path, name, reason=reason)
+        except GoliveError as error:
+            self._error(error)
+            return
+        self._done(
+            f"✓ {opened.stage.name} opened; {opened.gate.describe()}"
+            + "".join(f"\n! {w}" for w in opened.warnings)
+        )

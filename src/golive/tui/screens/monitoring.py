@@ -1,0 +1,187 @@
+"""Step 4, Monitoring: logging, error alerting, API usage and performance tracking, the targets;
+with the checks golive can run on them (log location, test alert, Prometheus)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, Static
+
+from golive.session.errors import GoliveError
+from golive.tui.screens.step import StepScreen
+from golive.tui.widgets.field import FieldSpec
+
+TOOLS = (
+    ("Prometheus", "prometheus"),
+    ("Datadog", "datadog"),
+    ("CloudWatch", "cloudwatch"),
+    ("other", "other"),
+)
+
+
+def metrics_fields(area: str, title: str) -> tuple[FieldSpec | str, ...]:
+    base = f"monitoring.{area}"
+    return (
+        title,
+        FieldSpec(f"{base}.tool", "Tool", "choice", choices=TOOLS),
+        FieldSpec(f"{base}.prometheus_url", "Prometheus URL", placeholder="http://prometheus:9090"),
+        FieldSpec(f"{base}.dashboard", "Dashboard", help="a URL or the dashboard's name"),
+        FieldSpec(f"{base}.notes", "Notes"),
+    )
+
+
+class MonitoringScreen(StepScreen):
+    STEP = "monitoring"
+    INTRO = (
+        "How the integration's errors, usage and response times will be seen once it is live. "
+        "golive can check the log location, send a test alert and query Prometheus."
+    )
+    FIELDS = (
+        "Application logging",
+        FieldSpec(
+            "monitoring.logging.location",
+            "Log location",
+            placeholder="/var/log/integration/",
+            help="the file or folder the integration writes its logs to",
+        ),
+        FieldSpec(
+            "monitoring.logging.format",
+            "Format",
+            "choice",
+            choices=(("JSON", "json"), ("text", "text")),
+        ),
+        FieldSpec("monitoring.logging.level", "Level", placeholder="info"),
+        "Error alerting",
+        FieldSpec(
+            "monitoring.alerting.channel",
+            "Channel",
+            "choice",
+            choices=(
+                ("Slack", "slack"),
+                ("Microsoft Teams", "teams"),
+                ("PagerDuty", "pagerduty"),
+                ("webhook", "webhook"),
+                ("e-mail", "email"),
+            ),
+        ),
+        FieldSpec(
+            "monitoring.alerting.webhook_secret",
+            "Webhook secret name",
+            help="the keyring secret holding the webhook URL (PagerDuty: the routing key)",
+        ),
+        FieldSpec("monitoring.alerting.email_recipients", "E-mail recipients", "list"),
+        *metrics_fields("api_usage", "API usage monitoring"),
+        *metrics_fields("performance", "Performance metrics"),
+        "Targets",
+        FieldSpec("targets.error_rate_pct", "Error rate below (%)", "number"),
+        FieldSpec("targets.response_time_p95_s", "Response time p95 (s)", "number"),
+        FieldSpec("targets.pilot_min", "Pilot customers, fewest", "number"),
+        FieldSpec("targets.pilot_max", "Pilot customers, most", "number"),
+        FieldSpec("targets.monitoring_window_hours", "Watch after go-live (h)", "number"),
+    )
+    RECORDED = (
+        "monitoring.logging",
+        "monitoring.alerting",
+        "monitoring.api_usage",
+        "monitoring.performance",
+    )
+
+    def compose_extra(self) -> ComposeResult:
+        yield Static("Checks", classes="panel-title")
+        with Horizontal(classes="row-buttons"):
+            yield Button("Check log location", id="check-logs", compact=True)
+            yield Button("Send test alert", id="test-alert", compact=True)
+            yield Button("Alert arrived…", id="alert-received", compact=True)
+            yield Button("Check Prometheus", id="check-prometheus", compact=True)
+        yield Static("", id="monitoring-result", classes="field-help")
+
+    def record_changes(self, changed: list[str]) -> None:
+        from golive.ops.monitoring import set_alerting, set_logging, set_metrics
+
+        session = self.session
+        if "monitoring.logging" in changed:
+            set_logging(session)
+        if "monitoring.alerting" in changed:
+            set_alerting(
+                session, email_recipients=list(session.monitoring.alerting.email_recipients)
+            )
+        for area in ("api_usage", "performance"):
+            if f"monitoring.{area}" in changed:
+                set_metrics(session, area)
+
+    def _result(self, text: str) -> None:
+        self.query_one("#monitoring-result", Static).update(Text(text))
+
+    @on(Button.Pressed, "#check-logs, #test-alert, #check-prometheus")
+    def _check(self, event: Button.Pressed) -> None:
+        event.stop()
+        # what was typed is recorded first, so the check runs on it
+        self.on_screen_suspend()
+        self._run_check(event.button.id or "")
+
+    @work(exclusive=True, group="monitoring-checks", exit_on_error=False, thread=True)
+    def _run_check(self, which: str) -> None:
+        from golive.ops import monitoring
+
+        file = self.wizard.file
+        if file is None:
+            return
+        self.app.call_from_thread(self._result, "checking…")
+        try:
+            if which == "check-logs":
+                result: object = monitoring.check_log_location(file.session, file.path)
+            elif which == "test-alert":
+                result = monitoring.send_test_alert(file.session, file.path)
+            else:
+                result = monitoring.check_prometheus(file.session, file.path)
+        except GoliveError as error:
+            text = f"✗ {error.message}" + (
+                f"\n  what to do: {error.advice}" if error.advice else ""
+            )
+        except Exception as error:  # never a traceback
+            text = f"✗ the check stopped: {type(error).__name__}: {error}"
+        else:
+            text = _describe(result)
+        self.app.call_from_thread(self._result, text)
+        self.app.call_from_thread(self.wizard.session_changed, save_now=True)
+
+    @on(Button.Pressed, "#alert-received")
+    def _alert_received(self, event: Button.Pressed) -> None:
+        event.stop()
+        from golive.ops.monitoring import confirm_alert_received
+        from golive.tui.screens.reason import ReasonScreen
+
+        def done(note: str | None) -> None:
+            if not note:
+                return
+            try:
+                confirm_alert_received(self.session, note)
+            except GoliveError as error:
+                self._result(f"✗ {error.message}\n  {error.advice}")
+                return
+            self._result("✓ recorded: the test alert arrived")
+            self.wizard.session_changed(save_now=True)
+
+        self.on_screen_suspend()
+        self.app.push_screen(
+            ReasonScreen(
+                "When and where did the test alert arrive?",
+                placeholder="test mail received by ops@acme.example at 10:42",
+            ),
+            done,
+        )
+
+
+def _describe(result: object) -> str:
+    """A check's result in a line or two, whatever its type (each has a summary or a note)."""
+    for name in ("summary", "note", "message"):
+        value = getattr(result, name, None)
+        if callable(value):
+            value = value()
+        if isinstance(value, str) and value:
+            ok = getattr(result, "ok", getattr(result, "passed", None))
+            symbol = "✓" if ok is True else "✗" if ok is False else "•"
+            return f"{symbol} {value}"
+    return str(result)

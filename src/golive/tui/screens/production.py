@@ -1,0 +1,154 @@
+"""Step 6, Production: the low-traffic window, the deploy, connectivity and the single
+transaction against production (each asked for before it is sent). Warns while the staging
+smoke tests have not passed."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Button, Input, Label, Static
+
+from golive.session.errors import GoliveError
+from golive.tui.screens.step import StepScreen
+from golive.tui.widgets.check_panel import CheckPanel
+from golive.tui.widgets.deploy import DeployRecord
+from golive.tui.widgets.gate import GateBanner
+
+
+class ProductionScreen(StepScreen):
+    STEP = "production"
+    INTRO = (
+        "Pick a low-traffic window (outside business hours and public holidays in every country), "
+        "deploy, then verify connectivity and send one transaction to production as a quote."
+    )
+    HELP = (
+        "F5 verifies connectivity (DNS, TCP, TLS, HTTP, token, company); F7 sends the single "
+        "transaction after you confirm it; F6 cancels. Production runs always ask first."
+    )
+    BINDINGS = [  # noqa: RUF012
+        Binding("f5", "run_main", "Connectivity"),
+        Binding("f7", "run_transaction", "Transaction"),
+        Binding("f6", "cancel_run", "Cancel test"),
+    ]
+
+    def compose_top(self) -> ComposeResult:
+        yield GateBanner("production")
+
+    def compose_extra(self) -> ComposeResult:
+        yield Static("Deployment window (low traffic)", classes="panel-title")
+        with Horizontal(classes="open-row"):
+            yield Label("Start (your local time) ", classes="field-label")
+            yield Input(placeholder="2026-11-14T22:00", id="window-start", compact=True)
+            yield Input("2", id="window-hours", compact=True, classes="short-input")
+            yield Button("Check", id="window-check", compact=True)
+            yield Button("Choose", id="window-choose", compact=True)
+        yield Button("Suggest windows", id="window-suggest", compact=True)
+        yield Static("", id="window-state", classes="field-help")
+        yield DeployRecord("production")
+        yield CheckPanel(
+            "production",
+            (
+                ("connectivity", "Verify connectivity (F5)"),
+                ("transaction", "Single transaction (F7)"),
+            ),
+            title="Live tests against production",
+        )
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._show_window()
+
+    def on_session_refresh(self) -> None:
+        self.query_one(GateBanner).refresh_gate()
+
+    def _show_window(self) -> None:
+        window = self.session.production.window
+        if window is None:
+            return
+        text = f"✓ chosen: {window.start:%Y-%m-%d %H:%M}–{window.end:%H:%M} UTC"
+        if window.warnings:
+            text += "\n! " + "\n! ".join(window.warnings)
+        self.query_one("#window-state", Static).update(Text(text))
+
+    def action_run_main(self) -> None:
+        self.query_one(CheckPanel).start("connectivity")
+
+    def action_run_transaction(self) -> None:
+        self.query_one(CheckPanel).start("transaction")
+
+    def action_cancel_run(self) -> None:
+        self.query_one(CheckPanel).cancel()
+
+    def _window_inputs(self) -> tuple[object, float] | None:
+        from golive.ops.window import parse_moment
+
+        state = self.query_one("#window-state", Static)
+        try:
+            start = parse_moment(self.query_one("#window-start", Input).value)
+            hours = float(self.query_one("#window-hours", Input).value or "2")
+        except GoliveError as error:
+            state.update(Text(f"✗ {error.message}\n  {error.advice}"))
+            return None
+        except ValueError:
+            state.update(Text("✗ the length is a number of hours, e.g. 2"))
+            return None
+        return start, hours
+
+    @on(Button.Pressed, "#window-check, #window-choose")
+    def _window(self, event: Button.Pressed) -> None:
+        event.stop()
+        from datetime import datetime
+
+        from golive.ops.window import assess_window, choose_window
+
+        given = self._window_inputs()
+        if given is None:
+            return
+        start, hours = given
+        assert isinstance(start, datetime)
+        state = self.query_one("#window-state", Static)
+        try:
+            if event.button.id == "window-choose":
+                assessment = choose_window(self.session, start, hours)
+                self.wizard.session_changed(save_now=True)
+            else:
+                assessment = assess_window(self.session, start, hours)
+        except GoliveError as error:
+            state.update(Text(f"✗ {error.message}\n  {error.advice}"))
+            return
+        lines = [
+            f"{assessment.start:%Y-%m-%d %H:%M}–{assessment.end:%H:%M} UTC "
+            f"({assessment.local_start:%a %d %b %H:%M} {assessment.local_zone})",
+        ]
+        lines += [f"! {w}" for w in assessment.warnings] or [
+            f"✓ outside business hours and holidays everywhere "
+            f"({assessment.hours_from_business:.1f} h margin)"
+        ]
+        if event.button.id == "window-choose":
+            lines.insert(0, "✓ chosen and recorded (Schedule deployment: done)")
+        state.update(Text("\n".join(lines)))
+
+    @on(Button.Pressed, "#window-suggest")
+    def _suggest(self, event: Button.Pressed) -> None:
+        event.stop()
+        from golive.ops.window import suggest_windows
+
+        state = self.query_one("#window-state", Static)
+        try:
+            suggestions = suggest_windows(self.session, limit=5)
+        except GoliveError as error:
+            state.update(Text(f"✗ {error.message}"))
+            return
+        if not suggestions.candidates:
+            state.update(Text("No clear window in the coming days. " + " ".join(suggestions.notes)))
+            return
+        lines = [f"Best windows ({suggestions.local_zone}); type one into Start and Choose:"]
+        for c in suggestions.candidates:
+            lines.append(
+                f"  {c.local_start:%Y-%m-%dT%H:%M}  ({c.local_start:%a}, "
+                f"{c.hours_from_business:.1f} h from business hours)"
+            )
+        state.update(Text("\n".join(lines)))

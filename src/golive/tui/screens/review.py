@@ -1,0 +1,113 @@
+"""Step 11, Review & export: readiness for production and for go-live, what still blocks them,
+progress per section, gate overrides, unfinished values; the report in Markdown, HTML or JSON."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Button, DataTable, Static
+
+from golive.session.checklist import definition
+from golive.session.errors import GoliveError
+from golive.tui.screens.step import StepScreen
+from golive.tui.widgets.checklist import status_words
+
+FORMATS = (("markdown", "Markdown"), ("html", "HTML"), ("json", "JSON"))
+
+
+class ReviewScreen(StepScreen):
+    STEP = "review"
+    INTRO = "Where the go-live stands, and the report to share (it states its evidence)."
+    SECTIONS = ()
+    BINDINGS = [Binding("f5", "export('markdown')", "Export Markdown")]  # noqa: RUF012
+
+    def compose_extra(self) -> ComposeResult:
+        yield Static("", id="readiness", classes="readiness")
+        yield Static("Progress per section", classes="panel-title")
+        table: DataTable[str] = DataTable(id="progress", cursor_type="row", classes="record-table")
+        table.add_columns("Section", "Ready", "Failed", "Blocked", "In progress")
+        yield table
+        yield Static("", id="review-notes", classes="field-help")
+        yield Static("Export the report", classes="panel-title")
+        with Horizontal(classes="row-buttons"):
+            for fmt, label in FORMATS:
+                yield Button(label, id=f"export-{fmt}", compact=True, classes="export-button")
+        yield Static("", id="export-result", classes="field-help")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.on_session_refresh()
+
+    def on_session_refresh(self) -> None:
+        checklist = self.wizard.checklist()
+        lines = []
+        for readiness, ready in (
+            ("production", checklist.ready_for_production),
+            ("go-live", checklist.ready_for_golive),
+        ):
+            blocking = checklist.blocking("production" if readiness == "production" else "golive")
+            if ready:
+                lines.append(f"✓ Ready for {readiness}.")
+            else:
+                lines.append(f"✗ Not ready for {readiness}: {len(blocking)} item(s) open")
+                lines.extend(
+                    f"    {status_words(item.status)}  {item.country + ' ' if item.country else ''}"
+                    f"{item.text}"
+                    for item in blocking[:8]
+                )
+                if len(blocking) > 8:
+                    lines.append(f"    … and {len(blocking) - 8} more")
+        self.query_one("#readiness", Static).update(Text("\n".join(lines)))
+        table = self.query_one("#progress", DataTable)
+        table.clear()
+        progress = checklist.section_progress()
+        for section in definition().sections:
+            p = progress[section.id]
+            table.add_row(
+                section.title,
+                f"{p.ready}/{p.total}" + (" ✓" if p.complete else ""),
+                str(p.failed or ""),
+                str(p.blocked or ""),
+                str(p.in_progress or ""),
+            )
+        notes = []
+        for override in self.session.gate_overrides:
+            notes.append(
+                f"⚑ gate {override.gate} overridden by {override.by} at "
+                f"{override.at:%Y-%m-%d %H:%M} UTC: {override.reason}"
+            )
+        for path, raw in sorted(self.session.drafts.items()):
+            notes.append(f"✎ unfinished value (draft) {path} = {raw!r}: not valid yet")
+        self.query_one("#review-notes", Static).update(Text("\n".join(notes)))
+
+    @on(Button.Pressed, ".export-button")
+    def _export_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_export((event.button.id or "").removeprefix("export-"))
+
+    def action_export(self, fmt: str) -> None:
+        self.wizard.save_now()
+        self.query_one("#export-result", Static).update("writing the report…")
+        self._export(fmt)
+
+    @work(exclusive=True, group="export", exit_on_error=False, thread=True)
+    def _export(self, fmt: str) -> None:
+        from golive.report import export_report
+
+        file = self.wizard.file
+        if file is None:
+            return
+        try:
+            written = export_report(file, fmt)
+        except GoliveError as error:
+            text = f"✗ {error.message}" + (
+                f"\n  what to do: {error.advice}" if error.advice else ""
+            )
+        except Exception as error:  # never a traceback
+            text = f"✗ the report could not be written: {type(error).__name__}: {error}"
+        else:
+            text = f"✓ written: {written}"
+        self.app.call_from_thread(self.query_one("#export-result", Static).update, Text(text))

@@ -1,0 +1,259 @@
+"""What every step screen has: the header, the sidebar, its fields, its checklist items, Back/Next.
+
+A step screen declares its fields (`FIELDS`, read from and validated by the session model) and
+adds what is special to it in `compose_extra`; the rest is here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Button, Footer, OptionList, Static
+
+from golive.session.checklist import definition
+from golive.session.errors import GoliveError
+from golive.tui.widgets.checklist import ChecklistPanel
+from golive.tui.widgets.field import FieldSpec, ModelField
+from golive.tui.widgets.sidebar import STEP_IDS, STEP_TITLES, STEPS, StepSidebar
+from golive.tui.widgets.topbar import TopBar
+
+if TYPE_CHECKING:
+    from golive.session.model import Session
+    from golive.tui.app import WizardApp
+
+FOCUSABLE_IN_MAIN = (
+    "#main Input, #main Select, #main Switch, #main TextArea, #main DataTable, #main Button"
+)
+
+
+def session_title(app: WizardApp) -> str:
+    """The header's text: the session, its customer, and whether it is a demo or read-only."""
+    if app.file is None:
+        return "golive"
+    meta = app.file.session.meta
+    parts = ["golive", meta.title or app.file.name]
+    if meta.customer:
+        parts.append(meta.customer)
+    if meta.demo:
+        parts.append("DEMO")
+    if app.read_only:
+        parts.append("read-only")
+    return " · ".join(parts)
+
+
+class WizardScreen(Screen[None]):
+    """A screen of an open session: header, sidebar, footer, the keys shared by every step."""
+
+    STEP: ClassVar[str] = "credentials"
+    IS_STEP: ClassVar[bool] = True
+    AUTO_FOCUS = FOCUSABLE_IN_MAIN
+    BINDINGS = [  # noqa: RUF012
+        Binding("ctrl+n", "next", "Next", priority=True),
+        Binding("ctrl+b", "back", "Back", priority=True),
+        Binding("escape", "back", "Back", show=False),
+        Binding("f2", "steps", "Steps"),
+    ]
+
+    @property
+    def wizard(self) -> WizardApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def session(self) -> Session:
+        return self.wizard.session
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(session_title(self.wizard))
+        with Horizontal(id="body"):
+            yield StepSidebar(self.STEP)
+            with VerticalScroll(id="main"):
+                yield from self.compose_main()
+        yield Footer()
+
+    def compose_main(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.query_one(StepSidebar).set_states(self.wizard.step_states())
+
+    def on_screen_resume(self) -> None:
+        self.refresh_from_session()
+
+    def refresh_from_session(self) -> None:
+        """The session changed (here or on another step): show the new states."""
+        if not self.is_mounted or self.wizard.file is None:
+            return
+        self.query_one(StepSidebar).set_states(self.wizard.step_states())
+        self.query_one(TopBar).set_title(session_title(self.wizard))
+        for panel in self.query(ChecklistPanel):
+            panel.refresh_items()
+        self.on_session_refresh()
+
+    def on_session_refresh(self) -> None:
+        """Hook: a step shows more than fields and items (gates, progress)."""
+
+    @on(StepSidebar.StepChosen)
+    def _step_chosen(self, event: StepSidebar.StepChosen) -> None:
+        self.wizard.go_to_step(event.step_id)
+
+    def action_steps(self) -> None:
+        self.query_one("#step-list", OptionList).focus()
+
+    def action_back(self) -> None:
+        previous = self.wizard.step_offset(-1)
+        if previous is not None:
+            self.wizard.go_to_step(previous)
+
+    def action_next(self) -> None:
+        nxt = self.wizard.step_offset(1)
+        if nxt is not None:
+            self.wizard.go_to_step(nxt)
+
+    def help_text(self) -> str:
+        return f"# {STEP_TITLES.get(self.STEP, self.STEP)}"
+
+
+class StepScreen(WizardScreen):
+    """A step: its title and intro, its fields, extras, its checklist items, Back and Next."""
+
+    INTRO: ClassVar[str] = ""
+    HELP: ClassVar[str] = ""
+    FIELDS: ClassVar[tuple[FieldSpec | str, ...]] = ()  # a str is a group heading
+    SECTIONS: ClassVar[tuple[str, ...] | None] = None  # the checklist sections shown
+
+    # Sections of the session a core `golive.ops` function turns into item states and notes:
+    # when their values changed while the step was shown, `record_changes` runs on leaving it.
+    RECORDED: ClassVar[tuple[str, ...]] = ()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._recorded_snapshot = self._snapshot()
+
+    def _snapshot(self) -> dict[str, object]:
+        from golive.tui.widgets.field import value_at
+
+        snapshot: dict[str, object] = {}
+        for path in self.RECORDED:
+            value = value_at(self.session, path)
+            snapshot[path] = value.model_dump() if hasattr(value, "model_dump") else value
+        return snapshot
+
+    def on_screen_suspend(self) -> None:
+        if not self.RECORDED or self.wizard.file is None:
+            return
+        now_values = self._snapshot()
+        changed = [p for p in self.RECORDED if now_values[p] != self._recorded_snapshot.get(p)]
+        self._recorded_snapshot = now_values
+        if changed:
+            try:
+                self.record_changes(changed)
+            except GoliveError as error:
+                self.notify(
+                    f"{error.message}\n{error.advice}", title="Not recorded", severity="error"
+                )
+            self.wizard.session_changed()
+
+    def record_changes(self, changed: list[str]) -> None:
+        """Hook: let the core record what changed (item states, notes)."""
+
+    def compose_main(self) -> ComposeResult:
+        number = STEP_IDS.index(self.STEP) + 1
+        yield Static(
+            f"Step {number} of {len(STEP_IDS)} · {STEP_TITLES[self.STEP]}", classes="step-title"
+        )
+        if self.INTRO:
+            yield Static(self.INTRO, classes="step-intro")
+        yield Static("", id="step-errors", classes="step-errors")
+        yield from self.compose_top()
+        yield from self.compose_fields(self.FIELDS)
+        yield from self.compose_extra()
+        sections = self.SECTIONS if self.SECTIONS is not None else (self.STEP,)
+        if sections:
+            yield ChecklistPanel(sections)
+        with Horizontal(classes="step-nav"):
+            yield Button("◀ Back", id="back")
+            yield Button("Next ▶", id="next", variant="primary")
+
+    def compose_top(self) -> ComposeResult:
+        """Hook: banners above the fields (gates)."""
+        yield from ()
+
+    def compose_fields(self, fields: Iterable[FieldSpec | str]) -> Iterable[Widget]:
+        session = self.session
+        for spec in fields:
+            if isinstance(spec, str):
+                yield Static(spec, classes="group-title")
+            else:
+                yield ModelField(spec, session)
+
+    def compose_extra(self) -> ComposeResult:
+        """Hook: what is special to the step."""
+        yield from ()
+
+    @on(Button.Pressed, "#back")
+    def _back_pressed(self) -> None:
+        self.action_back()
+
+    @on(Button.Pressed, "#next")
+    def _next_pressed(self) -> None:
+        self.action_next()
+
+    # --- Next checks the step ------------------------------------------------------------------
+
+    def step_problems(self) -> list[str]:
+        """Every problem of this step, all at once: fields that do not validate, drafts, extras."""
+        problems: list[str] = []
+        shown: set[str] = set()
+        for field in self.query(ModelField):
+            shown.add(field.spec.path)
+            problems.extend(f"{field.spec.label}: {message}" for message in field.revalidate())
+        step = next((s for s in STEPS if s.id == self.STEP), None)
+        prefixes = step.paths if step else ()
+        for path in self.session.drafts:
+            if path not in shown and prefixes and path.startswith(prefixes):
+                problems.append(f"{path}: the value typed there does not validate yet")
+        problems.extend(self.extra_problems())
+        return problems
+
+    def extra_problems(self) -> list[str]:
+        return []
+
+    def action_next(self) -> None:
+        problems = self.step_problems()
+        box = self.query_one("#step-errors", Static)
+        if problems:
+            box.update(
+                f"✗ {len(problems)} problem(s) on this step; fix them, or open another step "
+                "from the list (what you typed is kept):\n"
+                + "\n".join(f"  • {p}" for p in problems)
+            )
+            box.add_class("-shown")
+            self.query_one("#main", VerticalScroll).scroll_home(animate=False)
+            invalid = [f for f in self.query(ModelField) if f.errors]
+            if invalid:
+                invalid[0].control.focus()
+            return
+        box.update("")
+        box.remove_class("-shown")
+        super().action_next()
+
+    def help_text(self) -> str:
+        title = STEP_TITLES.get(self.STEP, self.STEP)
+        parts = [f"# {title}"]
+        if self.INTRO:
+            parts.append(self.INTRO)
+        if self.HELP:
+            parts.append(self.HELP)
+        sections = self.SECTIONS if self.SECTIONS is not None else (self.STEP,)
+        items = [d for d in definition().items if d.section in sections]
+        if items:
+            parts.append("## Items")
+            parts.extend(f"- **{d.text}** — {d.help or 'record it when done'}" for d in items)
+        return "\n\n".join(parts)

@@ -1,0 +1,200 @@
+"""A step's checklist items: status (symbol and word), note, evidence and the last changes.
+
+Items and their effective states come only from `golive.session.checklist.build_checklist`
+(through the app); changes go only through `set_item_status`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from golive.session.checklist import ChecklistItem, set_item_status
+from golive.session.errors import GoliveError
+from golive.session.model import ItemStatus
+from golive.tui.widgets.sidebar import theme_colours
+
+STATUS_LOOK: dict[ItemStatus, tuple[str, str]] = {
+    ItemStatus.TODO: ("○", "to do"),
+    ItemStatus.IN_PROGRESS: ("◐", "in progress"),
+    ItemStatus.DONE: ("✓", "done"),
+    ItemStatus.FAILED: ("✗", "failed"),
+    ItemStatus.NOT_APPLICABLE: ("–", "not applicable"),
+    ItemStatus.BLOCKED: ("■", "blocked"),
+}
+STATUS_STYLE: dict[ItemStatus, str] = {
+    ItemStatus.TODO: "text-muted",
+    ItemStatus.IN_PROGRESS: "warning",
+    ItemStatus.DONE: "success",
+    ItemStatus.FAILED: "error",
+    ItemStatus.NOT_APPLICABLE: "text-muted",
+    ItemStatus.BLOCKED: "error",
+}
+
+
+def status_words(status: ItemStatus) -> str:
+    symbol, word = STATUS_LOOK[status]
+    return f"{symbol} {word}"
+
+
+@dataclass(frozen=True)
+class ItemEdit:
+    """What the item dialog asks to change."""
+
+    status: ItemStatus
+    reason: str
+    note: str
+
+
+class ChecklistTable(DataTable[Text]):
+    BINDINGS = [  # noqa: RUF012
+        Binding("enter", "open_item", "Item…", show=True),
+        Binding("space", "toggle_done", "Done/undo", show=True),
+    ]
+
+    def action_open_item(self) -> None:
+        panel = self.parent
+        if isinstance(panel, ChecklistPanel):
+            panel.open_item()
+
+    def action_toggle_done(self) -> None:
+        panel = self.parent
+        if isinstance(panel, ChecklistPanel):
+            panel.toggle_done()
+
+
+class ChecklistPanel(Vertical):
+    """The items of some sections (or of one country), kept in step with the session."""
+
+    DEFAULT_CLASSES = "checklist-panel"
+
+    def __init__(
+        self,
+        sections: tuple[str, ...],
+        *,
+        country: str | None = None,
+        title: str = "Checklist",
+        id: str | None = "checklist",
+    ) -> None:
+        super().__init__(id=id)
+        self.sections = sections
+        self.country = country
+        self.title = title
+        self._items: list[ChecklistItem] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.title, classes="panel-title")
+        table = ChecklistTable(cursor_type="row", zebra_stripes=False, id="items")
+        table.add_columns("Status", "Item", "Note / reason", "Evidence")
+        yield table
+        yield Static("", id="item-detail", classes="item-detail")
+
+    def on_mount(self) -> None:
+        self.refresh_items()
+
+    def items(self) -> list[ChecklistItem]:
+        checklist = self.app.checklist()  # type: ignore[attr-defined]
+        if self.country:
+            return list(checklist.for_country(self.country))
+        return [item for item in checklist.items if item.section in self.sections]
+
+    def refresh_items(self) -> None:
+        table = self.query_one(ChecklistTable)
+        items = self.items()
+        colours = theme_colours(self.app.get_css_variables())
+        row = table.cursor_row
+        self._items = items
+        table.clear()
+        for item in items:
+            label = item.text
+            if item.country and not self.country:
+                label = f"{item.country}  {label}"
+            if item.group:
+                label = f"{item.group} · {label}"
+            note = item.note or item.reason
+            evidence = str(len(item.state.evidence)) if item.state.evidence else ""
+            status = Text(
+                status_words(item.status), style=colours.get(STATUS_STYLE[item.status], "")
+            )
+            table.add_row(status, Text(label), Text(note), Text(evidence), key=item.id)
+        if items:
+            table.move_cursor(row=min(row, len(items) - 1))
+        self._show_detail()
+
+    def current(self) -> ChecklistItem | None:
+        table = self.query_one(ChecklistTable)
+        if not self._items or table.cursor_row < 0 or table.cursor_row >= len(self._items):
+            return None
+        return self._items[table.cursor_row]
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._show_detail()
+
+    @on(DataTable.RowSelected)
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.open_item()
+
+    def _show_detail(self) -> None:
+        item = self.current()
+        detail = self.query_one("#item-detail", Static)
+        if item is None:
+            detail.update("No items here yet.")
+            return
+        lines = [f"{item.id}: {item.help or item.text}"]
+        if item.detail:
+            lines.append(item.detail)
+        if item.derived:
+            lines.append(f"Not applicable (derived): {item.reason}")
+        for entry in item.state.history[-2:]:
+            change = f"{entry.from_.value if entry.from_ else '—'} → {entry.to.value}"
+            why = f" ({entry.reason})" if entry.reason else ""
+            lines.append(f"{entry.at:%Y-%m-%d %H:%M} {entry.by}: {change}{why}")
+        detail.update(Text("\n".join(lines)))
+
+    def _record(self, item_id: str, edit: ItemEdit) -> None:
+        app = self.app
+        try:
+            set_item_status(
+                app.session,  # type: ignore[attr-defined]
+                item_id,
+                edit.status,
+                note=edit.note,
+                reason=edit.reason,
+            )
+        except GoliveError as error:
+            self.notify(f"{error.message}\n{error.advice}", title="Not changed", severity="error")
+            return
+        app.session_changed()  # type: ignore[attr-defined]
+
+    def toggle_done(self) -> None:
+        item = self.current()
+        if item is None:
+            return
+        status = ItemStatus.TODO if item.status is ItemStatus.DONE else ItemStatus.DONE
+        self._record(item.id, ItemEdit(status, "", item.note))
+
+    def open_item(self, on_done: Callable[[], None] | None = None) -> None:
+        from golive.tui.screens.item import ItemScreen
+
+        item = self.current()
+        if item is None:
+            return
+        file = self.app.file  # type: ignore[attr-defined]
+
+        def done(edit: ItemEdit | None) -> None:
+            if edit is not None:
+                self._record(item.id, edit)
+            if on_done is not None:
+                on_done()
+
+        self.app.push_screen(ItemScreen(item, file.evidence_path), done)

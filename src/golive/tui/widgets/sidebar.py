@@ -1,0 +1,146 @@
+"""The list of steps beside every step: each with its state in a symbol as well as a colour.
+
+This module is on the first-paint path: it imports Textual only, never the session layer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    title: str
+    # where this step's values live in the session (its drafts count as "needs attention")
+    paths: tuple[str, ...] = ()
+
+
+STEPS: tuple[Step, ...] = (
+    Step("credentials", "Credentials", ("credentials.",)),
+    Step("environment", "Environment", ("environments.",)),
+    Step("compliance", "Compliance", ("countries.",)),
+    Step("monitoring", "Monitoring", ("monitoring.", "targets.")),
+    Step("staging", "Staging", ("staging.",)),
+    Step("production", "Production", ("production.",)),
+    Step("golive", "Go-live", ("golive.",)),
+    Step("post", "Post-deployment", ("post_deployment.",)),
+    Step("rollback", "Rollback", ("rollback.",)),
+    Step("support", "Support", ("support.",)),
+    Step("review", "Review & export", ()),
+)
+STEP_IDS = tuple(step.id for step in STEPS)
+STEP_TITLES = {step.id: step.title for step in STEPS}
+
+
+def step_index(step_id: str) -> int:
+    return STEP_IDS.index(step_id) if step_id in STEP_IDS else 0
+
+
+class StepState(Enum):
+    """A step's state, as a symbol, a word and a style class (never the colour alone)."""
+
+    NOT_STARTED = ("○", "not started", "not-started")
+    IN_PROGRESS = ("◐", "in progress", "in-progress")
+    DONE = ("✓", "done", "done")
+    ATTENTION = ("!", "needs attention", "attention")
+    UNKNOWN = ("·", "loading", "unknown")
+
+    @property
+    def symbol(self) -> str:
+        return self.value[0]
+
+    @property
+    def word(self) -> str:
+        return self.value[1]
+
+    @property
+    def css(self) -> str:
+        return self.value[2]
+
+
+def theme_colours(variables: dict[str, str]) -> dict[str, str]:
+    """The theme's colour variables that Rich can paint with (text-muted is "auto 60%": dim)."""
+    from textual.color import Color, ColorParseError
+
+    colours: dict[str, str] = {}
+    for name, value in variables.items():
+        try:
+            colours[name] = Color.parse(value).rich_color.name
+        except (ColorParseError, ValueError, TypeError):
+            colours[name] = "dim"
+    return colours
+
+
+_STATE_STYLES = {
+    StepState.NOT_STARTED: "$text-muted",
+    StepState.IN_PROGRESS: "$warning",
+    StepState.DONE: "$success",
+    StepState.ATTENTION: "$error",
+    StepState.UNKNOWN: "$text-muted",
+}
+
+
+class StepSidebar(Vertical):
+    """The steps, their states and a legend. Enter or a click opens a step."""
+
+    class StepChosen(Message):
+        def __init__(self, step_id: str) -> None:
+            super().__init__()
+            self.step_id = step_id
+
+    def __init__(self, current: str, *, id: str | None = "sidebar") -> None:
+        super().__init__(id=id)
+        self.current = current
+        self.states: dict[str, StepState] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static("Steps", classes="sidebar-title")
+        yield OptionList(*self._options(), id="step-list")
+        yield Static(
+            "✓ done  ◐ in progress\n! needs attention\n○ not started", classes="sidebar-legend"
+        )
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        options.highlighted = step_index(self.current)
+
+    def _prompt(self, index: int, step: Step, colours: dict[str, str] | None = None) -> Text:
+        state = self.states.get(step.id, StepState.UNKNOWN)
+        marker = "▶" if step.id == self.current else " "
+        style = (colours or {}).get(_STATE_STYLES[state][1:], "")
+        text = Text()
+        text.append(f"{marker}{state.symbol} ", style=style or None)
+        text.append(f"{index + 1:>2} {step.title}", style="bold" if step.id == self.current else "")
+        return text
+
+    def _options(self) -> list[Option]:
+        return [Option(self._prompt(index, step), id=step.id) for index, step in enumerate(STEPS)]
+
+    def set_states(self, states: dict[str, StepState]) -> None:
+        """Show new states (from the checklist); keeps the cursor where it is."""
+        if states == self.states:
+            return
+        self.states = dict(states)
+        if not self.is_mounted:
+            return
+        options = self.query_one(OptionList)
+        colours = theme_colours(self.app.get_css_variables())
+        for index, step in enumerate(STEPS):
+            options.replace_option_prompt(step.id, self._prompt(index, step, colours))
+        options.tooltip = "\n".join(
+            f"{step.title}: {self.states.get(step.id, StepState.UNKNOWN).word}" for step in STEPS
+        )
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(self.StepChosen(event.option.id))

@@ -1,0 +1,34 @@
+"""The header of every screen: what session this is, and whether it is saved."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Static
+
+
+class TopBar(Horizontal):
+    """`golive · TITLE · CUSTOMER` on the left, the save state on the right."""
+
+    def __init__(self, title: str = "", *, id: str | None = "topbar") -> None:
+        super().__init__(id=id)
+        self._title = title
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._title, id="topbar-title")
+        yield Static("", id="save-state")
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "save_state", self._show_save_state, init=True)
+
+    def set_title(self, title: str) -> None:
+        self._title = title
+        if self.is_mounted:
+            self.query_one("#topbar-title", Static).update(title)
+
+    def _show_save_state(self, state: str) -> None:
+        widget = self.query_one("#save-state", Static)
+        widget.update(state)
+        failed = state.startswith("save failed") or state.startswith("not saved")
+        widget.set_class(failed, "-failed")
+        widget.set_class(state.startswith("unsaved") or state.startswith("saving"), "-pending")
