@@ -222,17 +222,19 @@ class _Zone:
                 self.ends.append(datetime.combine(day, BUSINESS_END, self.tz).astimezone(UTC))
             day += timedelta(days=1)
 
-    def distance(self, start: datetime, end: datetime) -> float:
-        """Hours between [start, end) and the nearest business hours; 0 when they overlap."""
-        index = bisect.bisect_left(self.ends, start)
+    def distance(self, start: datetime, end: datetime) -> tuple[bool, float]:
+        """Whether [start, end) overlaps business hours, and the hours to the nearest ones."""
+        index = bisect.bisect_right(
+            self.ends, start
+        )  # the first business interval ending after start
         best = SEARCH_MARGIN.total_seconds()
         if index < len(self.starts):
             if self.starts[index] < end:
-                return 0.0
+                return True, 0.0
             best = min(best, (self.starts[index] - end).total_seconds())
         if index > 0:
             best = min(best, (start - self.ends[index - 1]).total_seconds())
-        return best / 3600
+        return False, best / 3600
 
     def holidays_in(self, start: datetime, end: datetime) -> tuple[str, ...]:
         if not self.holidays:
@@ -248,13 +250,13 @@ class _Zone:
         return tuple(found)
 
     def assess(self, start: datetime, end: datetime) -> ZoneTime:
-        distance = self.distance(start, end)
+        overlaps, distance = self.distance(start, end)
         return ZoneTime(
             zone=self.name,
             start=start.astimezone(self.tz),
             end=end.astimezone(self.tz),
             hours_from_business=distance,
-            in_business_hours=distance == 0.0,
+            in_business_hours=overlaps,
             holidays=self.holidays_in(start, end),
         )
 
