@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from session_factory import make_session
 
 from golive.ops import monitoring
 from golive.session.checklist import build_checklist
 from golive.session.errors import BadInputError, GoliveError
 from golive.session.evidence import read
 from golive.session.store import SessionFile, evidence_path
+from session_factory import make_session
 
 pytest_plugins = ["keyring_fixtures"]
 
@@ -203,10 +203,10 @@ def test_no_secret_anywhere_says_how_to_give_it(session_file: SessionFile) -> No
 def test_webhook_url_from_the_real_keyring(
     real_keyring: Any, receiver: Receiver, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from keyring_fixtures import remove_entries
     from pydantic import SecretStr
 
     from golive.secrets import store_secret
+    from keyring_fixtures import remove_entries
 
     monkeypatch.delenv(SECRET_ENV, raising=False)
     handle = SessionFile.create(tmp_path / "kr.toml", make_session(("DE",)))

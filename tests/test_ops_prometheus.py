@@ -30,7 +30,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from session_factory import make_session
 
 from golive.ops import monitoring
 from golive.ops.pilot import add_pilot_customer, enable_pilot
@@ -38,6 +37,7 @@ from golive.ops.watch import DEFAULT_QUERIES, query_prometheus, run_watch
 from golive.session.checklist import build_checklist
 from golive.session.evidence import read
 from golive.session.store import SessionFile, evidence_path
+from session_factory import make_session
 
 FIXTURE = Path(__file__).parent / "data" / "ops" / "watch-24h.om"
 START = datetime(2025, 6, 2, tzinfo=UTC)

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 import holidays
 import pytest
-from session_factory import make_session
 
 from golive.ops.window import (
     assess_window,
@@ -22,6 +21,7 @@ from golive.session.checklist import build_checklist
 from golive.session.errors import BadInputError
 from golive.session.model import CountrySetup, Session
 from golive.session.store import SessionFile
+from session_factory import make_session
 
 NOW = "2026-12-14T00:00:00+00:00"
 MONDAY = datetime(2026, 12, 14, tzinfo=UTC)
