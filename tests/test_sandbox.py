@@ -508,6 +508,15 @@ def test_metrics_count_requests_in_prometheus_text_format(api: httpx.Client) -> 
     assert buckets[-1][1] == count >= 4
 
 
+def test_a_request_is_counted_by_the_time_its_answer_arrives(
+    sandbox: SandboxServer, api: httpx.Client
+) -> None:
+    before = sandbox.state.metrics.requests("ping", 200)
+    for done in range(1, 31):
+        api.get("/ping")
+        assert sandbox.state.metrics.requests("ping", 200) == before + done
+
+
 def test_answers_come_without_a_nagle_delay(api: httpx.Client) -> None:
     # A pre-bound socket without TCP_NODELAY added ~40 ms to every answer: latency checks lied.
     durations = []
