@@ -173,7 +173,15 @@ def test_help_lists_the_flags(run_golive: RunGolive) -> None:
 
 @pytest.mark.parametrize(
     ("host", "warned"),
-    [("127.0.0.1", False), ("localhost", False), ("::1", False), ("0.0.0.0", True)],
+    [
+        ("127.0.0.1", False),
+        ("127.0.0.2", False),
+        ("localhost", False),
+        ("::1", False),
+        ("0.0.0.0", True),
+        ("127.evil.example", True),
+        ("192.168.1.20", True),
+    ],
 )
 def test_a_non_loopback_host_is_warned_about(host: str, warned: bool) -> None:
     warning = exposure_warning(SandboxSettings(host=host))

@@ -33,7 +33,9 @@ _STOP_TIMEOUT_S = 5.0
 class SandboxServer:
     """One sandbox on a background thread. `start()` returns once /health answers."""
 
-    def __init__(self, settings: SandboxSettings | None = None, *, log_requests: bool = False):
+    def __init__(
+        self, settings: SandboxSettings | None = None, *, log_requests: bool = False
+    ) -> None:
         self.settings = settings or SandboxSettings()
         self.state = SandboxState(self.settings)
         self._log_requests = log_requests

@@ -5,6 +5,7 @@ The demo credentials are deliberately public: they only open this throw-away loc
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
@@ -54,4 +55,10 @@ class SandboxSettings(BaseModel):
 
     @property
     def is_loopback(self) -> bool:
-        return self.host in {"127.0.0.1", "::1", "localhost"} or self.host.startswith("127.")
+        """Whether only this machine can reach the sandbox."""
+        if self.host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(self.host).is_loopback
+        except ValueError:  # a host name: it may resolve to anything
+            return False
