@@ -17,7 +17,8 @@ from golive.session.sections import Deployment
 from golive.session.store import evidence_path
 
 Environment = Literal["staging", "production"]
-# hosts that are not production: UAT, sandboxes, test and local machines
+# host names that suggest a test machine (UAT, sandbox and loopback hosts are decided by
+# golive.api.endpoints.is_rehearsal, the one place that knows them)
 NOT_PRODUCTION_HOST = re.compile(
     r"(^|[.-])(uat|sandbox|sbx|test|testing|qa|dev|stage|staging|stg|preprod|demo)([.-]|\d|$)"
     r"|^localhost$|^127\.|^::1$|\.local$|\.internal$",
@@ -205,14 +206,27 @@ def compare_settings(session: Session) -> ConfigComparison:
     ):
         if not getattr(production, key):
             problem(f"production.{key}", f"the production {words} is not set")
+    from golive.api.endpoints import is_rehearsal
+
+    rehearsal = is_rehearsal(production)
     for key in ("base_url", "token_url"):
         host = _host(right.get(key, ""))
-        if host and NOT_PRODUCTION_HOST.search(host):
+        if not host:
+            continue
+        alone = production.model_copy(
+            update={"preset": "", "base_url": right[key], "token_url": ""}
+        )
+        if is_rehearsal(alone):
             problem(
                 f"production.{key}",
-                f"production points at {host}, which looks like a UAT, sandbox or test host",
+                f"production points at {host}, which looks like a UAT, sandbox or local host",
             )
-    if production.preset in ("onesource-uat", "sandbox"):
+        elif NOT_PRODUCTION_HOST.search(host):
+            warning(
+                f"production.{key}",
+                f"production points at {host}, whose name looks like a test or staging host",
+            )
+    if rehearsal and production.preset in ("onesource-uat", "sandbox"):
         problem("production.preset", f"production uses the {production.preset} preset")
     if production.base_url and production.base_url == staging.base_url:
         problem(
