@@ -49,7 +49,7 @@ class CalendarExport:
 
 
 def _uid(session: Session, key: str) -> str:
-    slug = re.sub(r"[^A-Za-z0-9.-]+", "-", key).strip("-").lower()
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", key).strip("-").lower()
     return f"{slug}.{session.meta.session_id}@golive"
 
 
