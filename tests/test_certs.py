@@ -416,3 +416,29 @@ def test_the_record_keeps_fingerprint_and_expiry_and_never_the_key(tmp_path: Pat
     assert "PRIVATE" not in dumped
     assert "correct horse" not in dumped
     assert key_der.hex() not in dumped.replace(":", "").lower()
+
+
+def test_an_inspection_is_kept_as_the_evidence_of_the_certificate_item(tmp_path: Path) -> None:
+    from golive.certs import record_certificate
+    from golive.session import evidence
+    from golive.session.model import ItemStatus
+    from session_factory import make_session
+
+    session = make_session(("MX",))
+    log = tmp_path / "s.evidence.jsonl"
+    result = inspect_certificate(FIEL, country="MX", now=NOW)
+    record = record_certificate(session, log, "MX", result, by="Ada")
+    assert session.countries["MX"].certificate == result.to_record()
+    item = session.items["compliance.MX.certificate"]
+    assert item.status is ItemStatus.FAILED and item.evidence == [record.id]
+    stored = evidence.read(log).by_id()[record.id]
+    assert stored.kind == "certificate" and stored.outcome == "failed"
+    assert stored.figures["fingerprint_sha256"] == result.fingerprint_sha256
+    assert "e.firma" in stored.summary
+
+    soon = inspect_certificate(
+        write_pem(tmp_path / "d.pem", make(not_after=NOW + timedelta(days=5))), now=NOW
+    )
+    assert soon.verdict == "warning"
+    record_certificate(session, log, "MX", soon)  # usable with a warning still counts as done
+    assert session.items["compliance.MX.certificate"].status is ItemStatus.DONE

@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -441,3 +442,49 @@ def test_vies_is_not_asked_about_numbers_outside_the_eu_or_already_invalid(vies:
     wrong = verify_tax_id("IT", "00743110158", vies=True, vies_url=vies.url)
     assert wrong.vies == "not checked: the number failed the local check"
     assert vies.requests == []
+
+
+# --- the evidence in a session ----------------------------------------------------------------
+
+
+def test_a_verification_is_kept_as_the_evidence_of_the_tax_id_item(tmp_path: Path) -> None:
+    from golive.countries.taxid import record_tax_id
+    from golive.session import evidence
+    from golive.session.model import ItemStatus
+    from session_factory import make_session
+
+    session = make_session(("MX", "DE"))
+    log = tmp_path / "s.evidence.jsonl"
+    result = verify_tax_id("MX", "MAB9307148T4", now=MOMENT)
+    record = record_tax_id(session, log, "MX", result, by="Ada")
+    assert session.countries["MX"].tax_id_verification == result
+    assert session.countries["MX"].tax_id == "MAB9307148T4"
+    item = session.items["compliance.MX.tax_id"]
+    assert item.status is ItemStatus.DONE and item.evidence == [record.id]
+    stored = evidence.read(log).by_id()[record.id]
+    assert stored.outcome == "passed" and stored.by == "Ada" and stored.ended == MOMENT
+
+    wrong = record_tax_id(session, log, "DE", verify_tax_id("DE", "136695978"))
+    assert session.items["compliance.DE.tax_id"].status is ItemStatus.FAILED
+    assert wrong.outcome == "failed" and session.countries["DE"].tax_id == ""
+
+
+def test_an_unverifiable_number_leaves_the_item_to_the_user(tmp_path: Path) -> None:
+    from golive.countries.taxid import record_tax_id
+    from golive.session.model import CountrySetup
+    from session_factory import make_session
+
+    session = make_session(("MX",))
+    session.countries = {**session.countries, "AQ": CountrySetup()}
+    record = record_tax_id(session, tmp_path / "log.jsonl", "AQ", verify_tax_id("AQ", "1"))
+    assert record.outcome == "info"
+    assert "compliance.AQ.tax_id" not in session.items
+
+
+def test_recording_for_a_country_outside_the_session_is_bad_input(tmp_path: Path) -> None:
+    from golive.countries.taxid import record_tax_id
+    from session_factory import make_session
+
+    session = make_session(("MX",))
+    with pytest.raises(BadInputError, match="IT is not a country of this session"):
+        record_tax_id(session, tmp_path / "log.jsonl", "IT", verify_tax_id("IT", "00743110157"))

@@ -12,6 +12,7 @@ import getpass
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +21,7 @@ from golive.session.errors import BadInputError
 if TYPE_CHECKING:
     from golive.certs import CertificateInspection
     from golive.countries.catalog import CountryFacts
-    from golive.session.evidence import Outcome
+    from golive.session.evidence import EvidenceRecord
     from golive.session.model import TaxIdVerification
     from golive.session.store import SessionFile
 
@@ -438,83 +439,25 @@ def _session_tax_id(handle: SessionFile, code: str) -> str:
     return setup.tax_id_verification.number if setup.tax_id_verification else ""
 
 
-def _save_with_evidence(
-    handle: SessionFile,
-    item_id: str,
-    kind: str,
-    outcome: Outcome,
-    summary: str,
-    figures: dict[str, Any],
-    status: str | None,
-) -> str:
-    from golive.session import evidence
-    from golive.session.checklist import default_actor
+def _save(handle: SessionFile, record: Callable[[], EvidenceRecord]) -> str:
+    """Record under the session's lock, then save; returns the evidence id."""
     from golive.session.lock import SessionLock
-    from golive.session.model import ItemStatus
 
-    record = evidence.EvidenceRecord(
-        kind=kind,
-        outcome=outcome,
-        summary=summary,
-        figures=figures,
-        items=[item_id],
-        by=default_actor(handle.session),
-    )
-    updates = {item_id: ItemStatus(status)} if status else {}
     with SessionLock(handle.path):
-        evidence.record(handle.session, handle.evidence_path, record, updates)
+        evidence = record()
         handle.save()
-    return record.id
+    return evidence.id
 
 
 def _record_tax_id(handle: SessionFile, code: str, result: TaxIdVerification) -> str:
-    setup = handle.session.countries[code]
-    setup.tax_id_verification = result
-    if result.outcome in ("valid", "format_only"):
-        setup.tax_id = result.number
-    outcomes: dict[str, tuple[Outcome, str | None]] = {
-        "valid": ("passed", "done"),
-        "format_only": ("warning", "done"),
-        "invalid": ("failed", "failed"),
-        "unverifiable": ("info", None),
-    }
-    outcome, status = outcomes[result.outcome]
-    summary = f"{code} tax ID {result.number}: {result.outcome} ({result.method}); {result.message}"
-    if result.vies:
-        summary += f"; VIES: {result.vies}"
-    figures = {
-        "country": code,
-        "number": result.number,
-        "method": result.method,
-        "outcome": result.outcome,
-        "vies": result.vies,
-    }
-    return _save_with_evidence(
-        handle, f"compliance.{code}.tax_id", "tax_id", outcome, summary, figures, status
-    )
+    from golive.countries.taxid import record_tax_id
+
+    return _save(handle, lambda: record_tax_id(handle.session, handle.evidence_path, code, result))
 
 
 def _record_certificate(handle: SessionFile, code: str, result: CertificateInspection) -> str:
-    record = result.to_record()
-    handle.session.countries[code].certificate = record
-    verdicts: dict[str, tuple[Outcome, str]] = {
-        "usable": ("passed", "done"),
-        "warning": ("warning", "done"),
-        "not_usable": ("failed", "failed"),
-    }
-    outcome, status = verdicts[result.verdict]
-    first = result.messages[0] if result.messages else ""
-    summary = f"{code} certificate {Path(result.file).name}: {result.verdict}"
-    summary += f" ({result.kind})" if result.kind else ""
-    summary += f"; {first}" if first else ""
-    figures = {
-        "country": code,
-        "file": result.file,
-        "fingerprint_sha256": result.fingerprint_sha256,
-        "not_after": result.not_after.isoformat(),
-        "kind": result.kind,
-        "verdict": result.verdict,
-    }
-    return _save_with_evidence(
-        handle, f"compliance.{code}.certificate", "certificate", outcome, summary, figures, status
+    from golive.certs import record_certificate
+
+    return _save(
+        handle, lambda: record_certificate(handle.session, handle.evidence_path, code, result)
     )

@@ -11,7 +11,8 @@ from __future__ import annotations
 import importlib
 import re
 from datetime import datetime
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from golive.countries import country, country_name, normalise_code
 from golive.countries.catalog import CountryFacts
@@ -26,7 +27,11 @@ from golive.session.clock import now as clock_now
 from golive.session.errors import BadInputError, GoliveError
 from golive.session.model import TaxIdVerification
 
-__all__ = ["DEFAULT_TIMEOUT", "DEFAULT_VIES_URL", "verify_tax_id"]
+if TYPE_CHECKING:
+    from golive.session.evidence import EvidenceRecord, Outcome
+    from golive.session.model import Session
+
+__all__ = ["DEFAULT_TIMEOUT", "DEFAULT_VIES_URL", "record_tax_id", "verify_tax_id"]
 
 _SEPARATORS = re.compile(r"[\s\-./,:]")
 _PREFIX_COUNTRY = {prefix: code for code, prefix in VIES_CODES.items()}
@@ -73,6 +78,71 @@ def verify_tax_id(
     if not vies:
         return result
     return _with_vies(cc, facts, result, url=vies_url, timeout=timeout)
+
+
+def record_tax_id(
+    session: Session,
+    evidence_log: Path,
+    country_code: str,
+    result: TaxIdVerification,
+    *,
+    by: str | None = None,
+) -> EvidenceRecord:
+    """Keep a verification as the evidence for `compliance.CC.tax_id` (in memory; the caller saves).
+
+    The session's country gets the verification (and the normalised number when it passed); the
+    evidence log gets a record; the item becomes done (valid, format only) or failed (invalid). An
+    unverifiable number leaves the item as it was: only the user can vouch for it.
+    """
+    from golive.session import evidence
+    from golive.session.checklist import default_actor
+    from golive.session.model import ItemStatus
+
+    cc = normalise_code(country_code)
+    setup = _session_country(session, cc)
+    setup.tax_id_verification = result
+    if result.outcome in ("valid", "format_only"):
+        setup.tax_id = result.number
+    outcomes: dict[str, tuple[Outcome, ItemStatus | None]] = {
+        "valid": ("passed", ItemStatus.DONE),
+        "format_only": ("warning", ItemStatus.DONE),
+        "invalid": ("failed", ItemStatus.FAILED),
+        "unverifiable": ("info", None),
+    }
+    outcome, status = outcomes[result.outcome]
+    summary = f"{cc} tax ID {result.number}: {result.outcome} ({result.method}); {result.message}"
+    if result.vies:
+        summary += f"; VIES: {result.vies}"
+    item = f"compliance.{cc}.tax_id"
+    record = evidence.EvidenceRecord(
+        kind="tax_id",
+        started=result.checked_at,
+        ended=result.checked_at,
+        outcome=outcome,
+        summary=summary,
+        figures={
+            "country": cc,
+            "number": result.number,
+            "method": result.method,
+            "outcome": result.outcome,
+            "vies": result.vies,
+        },
+        items=[item],
+        by=by or default_actor(session),
+    )
+    evidence.record(session, evidence_log, record, {item: status} if status else {})
+    return record
+
+
+def _session_country(session: Session, cc: str) -> Any:
+    setup = session.countries.get(cc)
+    if setup is None or setup.removed:
+        raise BadInputError(
+            f"{cc} is not a country of this session",
+            where=f"countries.{cc}",
+            advice=f"add {cc} to the session first (`golive countries SESSION add {cc}`)",
+        )
+    return setup
 
 
 # --- the three ways to check ------------------------------------------------------------------
