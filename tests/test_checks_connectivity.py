@@ -197,3 +197,19 @@ async def test_rate_limiting_within_the_cap_still_passes(tls_sandbox: SandboxSer
     result = await connectivity(session_for(tls_sandbox), events)
     assert result.passed
     assert any(e.kind == "notice" and "HTTP 429" in e.message for e in events)
+
+
+async def test_through_a_proxy_dns_and_tcp_check_the_proxy(
+    tls_sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("NO_PROXY", "")
+    result = await connectivity(session_for(tls_sandbox))
+    check = result.checks[0]
+    assert check.details["proxy"] == f"127.0.0.1:{port}"
+    assert check.stage is CheckStage.TCP
+    assert f"127.0.0.1:{port} refused the connection" in check.message
+    assert "the proxy" in check.message
