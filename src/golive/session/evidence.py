@@ -14,7 +14,7 @@ import hashlib
 import json
 import os
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -67,6 +67,48 @@ def _line_hash(line: bytes) -> str:
     return hashlib.sha256(line).hexdigest()
 
 
+def _parse_line(line: bytes) -> tuple[EvidenceRecord, str] | None:
+    """The record of a line and the hash it claims for the line before; None if damaged."""
+    try:
+        payload = json.loads(line)
+        record = EvidenceRecord.model_validate(payload["record"])
+        claimed = payload["prev"]
+    except (ValueError, KeyError, TypeError, ValidationError, RecursionError):
+        return None
+    if not isinstance(claimed, str):
+        return None
+    return record, claimed
+
+
+_CHUNK = 1 << 16
+
+
+def _lines_backwards(fd: int, size: int) -> Iterator[bytes]:
+    """The file's lines, last first; the first one yielded is what follows the last newline."""
+    position, pending = size, b""
+    while position > 0:
+        start = max(0, position - _CHUNK)
+        pending = os.pread(fd, position - start, start) + pending
+        position = start
+        lines = pending.split(b"\n")
+        pending = lines.pop(0)  # may go on further back
+        yield from reversed(lines)
+    yield pending
+
+
+def _last_record_hash(fd: int, size: int) -> str:
+    """The hash of the last whole line holding a record: what the next record chains to.
+
+    Damaged lines (half a line left by an interrupted write, ended by a later append) are
+    stepped over, so one interrupted write never breaks the chain of everything after it."""
+    lines = _lines_backwards(fd, size)
+    next(lines, None)  # after the last newline: nothing, or half a line
+    for line in lines:
+        if line and _parse_line(line) is not None:
+            return _line_hash(line)
+    return GENESIS
+
+
 def _encode(record: EvidenceRecord, prev: str) -> bytes:
     payload = {"prev": prev, "record": record.model_dump(mode="json")}
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
@@ -83,24 +125,20 @@ def append(log_path: Path, record: EvidenceRecord) -> EvidenceRecord:
             where=str(log_path),
             advice="check the folder is writable and the disk not full; the run's result is still shown",
         ) from None
+    size = 0
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         size = os.fstat(fd).st_size
-        prev = GENESIS
-        prefix = b""
-        if size:
-            tail = os.pread(fd, min(size, 1 << 20), max(0, size - (1 << 20)))
-            if not tail.endswith(b"\n"):
-                # an interrupted write left half a line: end it so ours starts clean
-                prefix = b"\n"
-            lines = [ln for ln in tail.split(b"\n") if ln]
-            whole = lines[:-1] if prefix else lines
-            if whole:
-                prev = _line_hash(whole[-1])
-        line = _encode(record, prev)
-        os.write(fd, prefix + line + b"\n")
+        # an interrupted write may have left half a line: end it so ours starts clean
+        prefix = b"\n" if size and os.pread(fd, 1, size - 1) != b"\n" else b""
+        data = prefix + _encode(record, _last_record_hash(fd, size)) + b"\n"
+        written = 0
+        while written < len(data):  # a full disk gives short writes before it gives errors
+            written += os.write(fd, data[written:])
         os.fsync(fd)
     except OSError as error:
+        with contextlib.suppress(OSError):  # leave no half line of ours behind
+            os.ftruncate(fd, size)
         raise SaveError(
             f"writing the evidence log {log_path.name} failed: {error.strerror}",
             where=str(log_path),
@@ -129,21 +167,23 @@ def read(log_path: Path) -> EvidenceLog:
     lines = raw.split(b"\n")
     trailing = lines.pop()  # after the last newline: empty, or half a line
     prev = GENESIS
+    # Damaged lines since the last record. The next record may chain over them (they were
+    # half lines of interrupted writes, ended by that append) or to one of them; an edited
+    # or removed record matches neither, and breaks the chain.
+    damaged: list[int] = []
+    accepted = {GENESIS}
     for number, line in enumerate(lines, start=1):
         if not line:
             continue
-        try:
-            payload = json.loads(line)
-            record = EvidenceRecord.model_validate(payload["record"])
-            claimed = payload["prev"]
-        except (ValueError, KeyError, TypeError, ValidationError):
+        parsed = _parse_line(line)
+        if parsed is None:
             log.problems.append(f"{log_path.name}:{number}: damaged line, its record is lost")
-            if log.broken_at is None:
-                log.broken_at = number
-            prev = _line_hash(line)
+            damaged.append(number)
+            accepted.add(_line_hash(line))
             continue
-        if claimed != prev and log.broken_at is None:
-            log.broken_at = number
+        record, claimed = parsed
+        if claimed not in accepted and log.broken_at is None:
+            log.broken_at = damaged[0] if damaged else number
             log.problems.append(
                 f"{log_path.name}:{number}: the hash chain breaks here: a line before it was "
                 "changed, removed or inserted"
@@ -152,6 +192,12 @@ def read(log_path: Path) -> EvidenceLog:
             log.verified_lines = number
         log.records.append(record)
         prev = _line_hash(line)
+        damaged.clear()
+        accepted = {prev}
+    if damaged and log.broken_at is None:
+        # a damaged last whole line: an interrupted write never ends with a newline, so this
+        # was a whole record once
+        log.broken_at = damaged[0]
     if trailing:
         log.problems.append(
             f"{log_path.name}:{len(lines) + 1}: an incomplete last line (an interrupted write) was ignored"

@@ -1,21 +1,33 @@
 """One golive at a time per session: a lock file naming who holds it.
 
 A second golive opening a locked session is told which host, process and start time hold it
-and may open it read-only. A lock left by a dead process on this host is recognised as stale.
+and may open it read-only. A lock left by a dead process is recognised as stale and taken over.
+
+How: the lock file `NAME.toml.lock` holds the owner (host, pid, start time) as JSON, and the
+owner keeps an exclusive `flock` on it for as long as it holds the session. The kernel drops
+that flock the moment the process dies (kill -9, a crash, a power cut on reboot), so "stale"
+never depends on guessing from a pid that may have been reused. A lock whose owner runs on
+another host is never broken automatically (a shared folder's locks may not reach across
+hosts): the message names that host so the user can check.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import fcntl
 import json
 import os
 import socket
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from golive.session.clock import now
 from golive.session.errors import SessionLockedError
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 def lock_path(session_path: Path) -> Path:
@@ -56,77 +68,165 @@ class LockOwner:
         return f"golive on host {self.host}, process {self.pid}, since {when}"
 
     def is_stale(self) -> bool:
+        """The owner is a process of this host that is gone (or whose pid now names another)."""
         return self.host == socket.gethostname() and not _alive(self.pid, self.start_ticks)
 
 
-def read_owner(session_path: Path) -> LockOwner | None:
+def _parse_owner(raw: bytes) -> LockOwner | None:
     try:
-        data = json.loads(lock_path(session_path).read_text("utf-8"))
+        data = json.loads(raw.decode("utf-8"))
         return LockOwner(
             host=str(data["host"]),
             pid=int(data["pid"]),
             started=str(data["started"]),
             start_ticks=str(data.get("start_ticks", "")),
         )
-    except (OSError, ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
+def read_owner(session_path: Path) -> LockOwner | None:
+    """Who holds (or last held) the session's lock, from the lock file; None if none is readable."""
+    path = lock_path(session_path)
+    for _attempt in range(20):  # the owner may be writing it this very moment
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return None
+        owner = _parse_owner(raw)
+        if owner is not None:
+            return owner
+        time.sleep(0.005)
+    return None
+
+
+def is_locked(session_path: Path) -> LockOwner | None:
+    """The live owner of the session's lock, or None if nobody holds it (no file, or stale)."""
+    path = lock_path(session_path)
+    try:
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
+    except OSError:
+        return None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return read_owner(session_path) or LockOwner(host="?", pid=0, started="?")
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        owner = read_owner(session_path)
+        if owner is not None and owner.host != socket.gethostname():
+            return owner  # another host's lock: its flock may not reach us, trust the file
+        return None
+    finally:
+        os.close(fd)
+
+
 class SessionLock:
-    """Held while a golive has a session open for writing."""
+    """Held while a golive has a session open for writing.
+
+    `acquire()` raises SessionLockedError naming the other golive (host, process, start time)
+    when the session is open elsewhere; the caller may then open the session read-only
+    (`SessionFile.open(path, read_only=True)`). `took_over` names the dead owner of a stale
+    lock this one replaced, so a presenter can say so.
+    """
 
     def __init__(self, session_path: Path) -> None:
         self.session_path = session_path
         self.path = lock_path(session_path)
         self.held = False
+        self.took_over: LockOwner | None = None
+        self._fd: int | None = None
 
-    def acquire(self) -> None:
-        me = LockOwner(
+    def _me(self) -> LockOwner:
+        return LockOwner(
             host=socket.gethostname(),
             pid=os.getpid(),
             started=now().isoformat(),
             start_ticks=_process_start_ticks(os.getpid()),
         )
-        payload = json.dumps(me.__dict__).encode()
-        for _attempt in range(2):
+
+    def _cannot(self, error: OSError) -> SessionLockedError:
+        read_only = error.errno in (errno.EROFS, errno.EACCES, errno.EPERM)
+        return SessionLockedError(
+            f"cannot take the lock {self.path.name}: {error.strerror}",
+            where=str(self.path),
+            advice="open the session read-only"
+            + (
+                " (its folder cannot be written)"
+                if read_only
+                else ", or check the folder is writable and the disk not full"
+            ),
+        )
+
+    def acquire(self) -> None:
+        if self.held:
+            return
+        me = self._me()
+        for _attempt in range(50):
             try:
-                fd = os.open(
-                    self.path,
-                    os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
-                    0o600,
-                )
-            except FileExistsError:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o600)
+            except OSError as error:
+                raise self._cannot(error) from None
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
                 owner = read_owner(self.session_path)
-                if owner is None or owner.is_stale():
-                    with contextlib.suppress(FileNotFoundError):
-                        self.path.unlink()
-                    continue
-                if owner.host == me.host and owner.pid == me.pid:
+                if owner is not None and owner.host == me.host and owner.pid == me.pid:
+                    # this process already holds it (another handle): nothing more to take
                     self.held = True
                     return
+                described = owner.describe() if owner else "golive (its lock file is unreadable)"
                 raise SessionLockedError(
-                    f"{self.session_path.name} is open in another {owner.describe()}",
+                    f"{self.session_path.name} is open in another {described}",
                     where=str(self.session_path),
-                    advice="close it there, or open this one read-only; if that golive is gone "
-                    f"(another host crashed), remove {self.path.name}",
+                    advice="close it there, or open this one read-only",
                 ) from None
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(payload)
+            except OSError as error:
+                os.close(fd)
+                raise self._cannot(error) from None
+            try:
+                if os.fstat(fd).st_ino != os.lstat(self.path).st_ino:
+                    raise FileNotFoundError  # released and removed meanwhile: take a fresh one
+                previous = _parse_owner(os.pread(fd, 4096, 0))
+                if previous is not None and previous.host != me.host:
+                    # another host's lock: our flock proves nothing about that host
+                    os.close(fd)
+                    raise SessionLockedError(
+                        f"{self.session_path.name} is open in another {previous.describe()}",
+                        where=str(self.session_path),
+                        advice="close it there, or open this one read-only; if that golive is "
+                        f"gone (the other host crashed), remove {self.path}",
+                    )
+                payload = json.dumps(me.__dict__).encode()
+                os.ftruncate(fd, 0)
+                os.pwrite(fd, payload, 0)
+                os.fsync(fd)
+            except FileNotFoundError:
+                os.close(fd)
+                continue
+            except OSError as error:
+                os.close(fd)
+                raise self._cannot(error) from None
+            self.took_over = previous
+            self._fd = fd
             self.held = True
             return
         raise SessionLockedError(
-            f"cannot take the lock {self.path.name}",
+            f"cannot take the lock {self.path.name}: it keeps changing",
             where=str(self.path),
-            advice="check the folder is writable",
+            advice="another golive is opening and closing this session; try again",
         )
 
     def release(self) -> None:
-        if self.held:
-            owner = read_owner(self.session_path)
-            if owner and owner.pid == os.getpid() and owner.host == socket.gethostname():
-                with contextlib.suppress(FileNotFoundError):
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                if os.fstat(self._fd).st_ino == os.lstat(self.path).st_ino:
                     self.path.unlink()
-            self.held = False
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = None
+        self.held = False
 
     def __enter__(self) -> SessionLock:
         self.acquire()

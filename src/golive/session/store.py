@@ -12,12 +12,15 @@
 from __future__ import annotations
 
 import contextlib
+import errno
+import fcntl
 import hashlib
 import os
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from enum import Enum
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +40,7 @@ from golive.session.model import SCHEMA_VERSION, Session
 
 END_MARKER = "# end of golive session"
 SESSION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+MAX_FILE_NAME = 200  # bytes; the longest name leaves room for ".bak", ".lock" and temp names
 
 
 # --- where sessions live ----------------------------------------------------------------------
@@ -71,7 +75,15 @@ def resolve(reference: str) -> Path:
                 where="SESSION",
                 advice="give a name such as acme-eu, or a path ending in .toml",
             )
-        return Path(reference).expanduser().absolute()
+        path = Path(reference).expanduser().absolute()
+        if len(os.fsencode(path.name)) > MAX_FILE_NAME:
+            raise BadInputError(
+                f"the file name {path.name[:40]!r}... is too long ({len(os.fsencode(path.name))} bytes)",
+                where="SESSION",
+                advice=f"use a file name of at most {MAX_FILE_NAME} bytes (golive keeps "
+                "NAME.toml.bak, NAME.toml.lock and NAME.evidence.jsonl beside it)",
+            )
+        return path
     if not SESSION_NAME.fullmatch(reference) or ".." in reference:
         raise BadInputError(
             f"{reference[:80]!r} is not a usable session name",
@@ -103,6 +115,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _has_carriage_return(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\r" in value
+    if isinstance(value, dict):
+        return any(_has_carriage_return(k) or _has_carriage_return(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_carriage_return(v) for v in value)
+    return False
+
+
 def _item_order(session: Session) -> Callable[[str], tuple[int, str]]:
     order: dict[str, int] = {}
     for index, item_def in enumerate(definition().items):
@@ -122,7 +144,9 @@ def dumps(session: Session) -> bytes:
         "# golive session file. Hand edits are fine, but comments are not kept:\n"
         "# golive rewrites this file when it saves. Nothing secret belongs here.\n"
     )
-    body = tomli_w.dumps(data, multiline_strings=True)
+    # Multi-line strings read best, but tomli_w writes CRLF in them as LF: a session holding a
+    # carriage return anywhere is written with escaped strings instead, so nothing changes.
+    body = tomli_w.dumps(data, multiline_strings=not _has_carriage_return(data))
     return (header + body.rstrip("\n") + "\n\n" + END_MARKER + "\n").encode("utf-8")
 
 
@@ -175,6 +199,15 @@ def _line_index(text: str) -> dict[tuple[str, ...], int]:
     return index
 
 
+def _first_line_of_trouble(text: str, error: BaseException) -> int | None:
+    """For reader errors without a position: the first line holding a very long number or
+    very deep nesting (what makes Python's own limits trip)."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if re.search(r"\d{1000}", line) or line.count("[") + line.count("{") > 500:
+            return number
+    return None
+
+
 def _locate(index: dict[tuple[str, ...], int], loc: tuple[str, ...]) -> int | None:
     for end in range(len(loc), 0, -1):
         if loc[:end] in index:
@@ -182,14 +215,16 @@ def _locate(index: dict[tuple[str, ...], int], loc: tuple[str, ...]) -> int | No
     return None
 
 
-def _migrate(data: dict[str, Any]) -> dict[str, Any]:
+def _migrate(data: dict[str, Any], problems: list[Problem], name: str) -> dict[str, Any]:
     """Bring an older session file up to SCHEMA_VERSION."""
     version = data.get("schema_version")
     if version == 1:
         # version 1 kept item states as a flat `[checklist]` table of id = "status"
         flat = data.pop("checklist", {})
         items = data.setdefault("items", {})
-        if isinstance(flat, dict):
+        if not isinstance(flat, dict):
+            problems.append(Problem('must be a table of id = "status"', name, key="checklist"))
+        elif isinstance(items, dict):
             for item_id, status in flat.items():
                 items.setdefault(item_id, {"status": status})
         data["schema_version"] = 2
@@ -208,18 +243,36 @@ def parse(raw: bytes, path: Path) -> Session:
         ) from None
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
+    except (ValueError, RecursionError) as error:
+        # TOMLDecodeError is a ValueError; so are integers past Python's digit limit.
+        # RecursionError: arrays or inline tables nested thousands deep.
         match = re.search(r"\(at line (\d+), column \d+\)", str(error))
         toml_line = int(match.group(1)) if match else None
-        message = re.sub(r"\s*\(at line.*\)$", "", str(error)) or "not valid TOML"
-        raise SessionLoadError(name, [Problem(f"not valid TOML: {message}", name, toml_line)]) from None
+        if "(at end of document)" in str(error):
+            toml_line = max(1, len(text.splitlines()))
+        if isinstance(error, RecursionError):
+            message = "values nested too deeply"
+        elif isinstance(error, tomllib.TOMLDecodeError):
+            message = (
+                re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)$", "", str(error))
+                or "not valid TOML"
+            )
+        else:
+            message = "a number too long to read"
+        if toml_line is None:
+            toml_line = _first_line_of_trouble(text, error)
+        raise SessionLoadError(
+            name, [Problem(f"not valid TOML: {message}", name, toml_line)]
+        ) from None
     problems: list[Problem] = []
     version = data.get("schema_version")
     if "schema_version" not in data or "meta" not in data:
+        missing = "schema_version" if "schema_version" not in data else "meta"
         problems.append(
             Problem(
                 "no schema_version or [meta]: this is not a golive session file, or it is cut short",
                 name,
+                key=missing,
             )
         )
         raise SessionLoadError(name, problems)
@@ -239,7 +292,11 @@ def parse(raw: bytes, path: Path) -> Session:
         )
         raise SessionLoadError(name, problems)
     if version < 1:
-        problems.append(Problem(f"schema_version {version} is not one golive ever wrote", name))
+        problems.append(
+            Problem(
+                f"schema_version {version} is not one golive ever wrote", name, key="schema_version"
+            )
+        )
         raise SessionLoadError(name, problems)
     if version == SCHEMA_VERSION and text.rstrip().splitlines()[-1:] != [END_MARKER]:
         problems.append(
@@ -250,11 +307,13 @@ def parse(raw: bytes, path: Path) -> Session:
                 len(text.splitlines()),
             )
         )
-    data = _migrate(data)
+    data = _migrate(data, problems, name)
     index = _line_index(text)
     session: Session | None = None
     try:
         session = Session.model_validate(data)
+    except RecursionError:
+        problems.append(Problem("values nested too deeply", name, key="(file)"))
     except ValidationError as error:
         for detail in error.errors():
             loc = tuple(str(part) for part in detail["loc"] if part != "[key]")
@@ -288,12 +347,21 @@ def _digest(raw: bytes | None) -> str | None:
     return hashlib.sha256(raw).hexdigest() if raw is not None else None
 
 
+_NOT_A_FILE = (errno.EISDIR, errno.ENOTDIR, errno.ENAMETOOLONG, errno.ELOOP)
+
+
 def _read(path: Path) -> bytes | None:
     try:
         return path.read_bytes()
     except FileNotFoundError:
         return None
     except OSError as error:
+        if error.errno in _NOT_A_FILE:
+            raise BadInputError(
+                f"{str(path)[:200]} is not a session file: {error.strerror}",
+                where="SESSION",
+                advice="give a session name such as acme-eu, or the path of a .toml file",
+            ) from None
         raise SaveError(
             f"cannot read {path}: {error.strerror}",
             where=str(path),
@@ -311,10 +379,14 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def _temp_prefix(path: Path) -> str:
+    return f".{path.name[:120]}."
+
+
 def clean_orphaned_temp_files(path: Path) -> list[Path]:
     """Remove temp files left by a save that was killed (their process is gone)."""
     removed = []
-    for candidate in path.parent.glob(f".{path.name}.*.tmp"):
+    for candidate in path.parent.glob(f"{glob_escape(_temp_prefix(path))}*.tmp"):
         parts = candidate.name.split(".")
         try:
             pid = int(parts[-3])
@@ -332,7 +404,7 @@ def write_atomically(path: Path, content: bytes, mode: int = 0o600) -> None:
     import secrets as _random
 
     folder = path.parent
-    temp = folder / f".{path.name}.{os.getpid()}.{_random.token_hex(4)}.tmp"
+    temp = folder / f"{_temp_prefix(path)}{os.getpid()}.{_random.token_hex(4)}.tmp"
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     try:
         fd = os.open(temp, flags, mode)
@@ -367,12 +439,38 @@ def write_atomically(path: Path, content: bytes, mode: int = 0o600) -> None:
             os.close(dir_fd)
 
 
-class SessionFile:
-    """A session and the file it lives in, as this run loaded it."""
+@contextlib.contextmanager
+def _saving(folder: Path) -> Iterator[None]:
+    """One save at a time in a folder, across processes: between reading what is on disk and
+    replacing it, no other golive can replace it (so no save overwrites content it did not
+    load). Best effort where the file system has no flock (the check still runs)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        yield
+        return
+    try:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing drops the flock
 
-    def __init__(self, path: Path, session: Session, loaded: bytes | None) -> None:
+
+class SessionFile:
+    """A session and the file it lives in, as this run loaded it.
+
+    Opened with `read_only=True` (the session is open in another golive, see
+    `golive.session.lock`), it never writes: `save()` raises SaveError and memory keeps every
+    change.
+    """
+
+    def __init__(
+        self, path: Path, session: Session, loaded: bytes | None, *, read_only: bool = False
+    ) -> None:
         self.path = path
         self.session = session
+        self.read_only = read_only
         self._loaded = loaded
         self._on_disk = _digest(loaded)
         self._backed_up = loaded is None
@@ -386,7 +484,7 @@ class SessionFile:
         return evidence_path(self.path)
 
     @classmethod
-    def open(cls, reference: str | Path) -> SessionFile:
+    def open(cls, reference: str | Path, *, read_only: bool = False) -> SessionFile:
         path = reference if isinstance(reference, Path) else resolve(reference)
         raw = _read(path)
         if raw is None:
@@ -396,8 +494,9 @@ class SessionFile:
                 advice="check the name (`golive` lists recent sessions) or create it with `golive new`",
             )
         session = parse(raw, path)
-        clean_orphaned_temp_files(path)
-        return cls(path, session, raw)
+        if not read_only:
+            clean_orphaned_temp_files(path)
+        return cls(path, session, raw, read_only=read_only)
 
     @classmethod
     def create(cls, reference: str | Path, session: Session) -> SessionFile:
@@ -428,21 +527,32 @@ class SessionFile:
         content = dumps(self.session)
         if _digest(content) == self._on_disk:
             return False
-        current = _read(self.path)
-        if not force and _digest(current) != self._on_disk:
-            raise SessionConflictError(
-                f"{self.path.name} was changed by someone else since this run loaded it",
+        if self.read_only:
+            raise SaveError(
+                f"{self.path.name} is open read-only here: changes are not saved",
                 where=str(self.path),
-                advice="your changes are still in memory; reload the file to see the other changes "
-                "(or save under another name) rather than overwrite them",
+                advice="your changes are still in memory; close the other golive and open the "
+                "session again to edit it",
             )
-        if not self._backed_up and self._loaded is not None:
-            write_atomically(backup_path(self.path), self._loaded)
-            self._backed_up = True
-        self.session.meta.updated = now()
-        content = dumps(self.session)
-        write_atomically(self.path, content)
-        self._on_disk = _digest(content)
+        with _saving(self.path.parent):
+            current = _read(self.path)
+            if not force and _digest(current) != self._on_disk:
+                created = self._on_disk is None
+                raise SessionConflictError(
+                    f"{self.path.name} was created by another golive meanwhile"
+                    if created
+                    else f"{self.path.name} was changed by someone else since this run loaded it",
+                    where=str(self.path),
+                    advice="your changes are still in memory; reload the file to see the other "
+                    "changes (or save under another name) rather than overwrite them",
+                )
+            if not self._backed_up and self._loaded is not None:
+                write_atomically(backup_path(self.path), self._loaded)
+                self._backed_up = True
+            self.session.meta.updated = now()
+            content = dumps(self.session)
+            write_atomically(self.path, content)
+            self._on_disk = _digest(content)
         return True
 
     def reload(self) -> None:
