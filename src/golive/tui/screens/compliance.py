@@ -60,7 +60,6 @@ class ComplianceScreen(StepScreen):
             yield Button("Remove (Del)", id="country-remove", compact=True)
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.show_countries()
 
     def on_session_refresh(self) -> None:

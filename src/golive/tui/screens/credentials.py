@@ -70,7 +70,6 @@ class CredentialsScreen(StepScreen):
             yield Static("", id=f"secret-state-{env}", classes="field-help")
 
     def on_mount(self) -> None:
-        super().on_mount()
         self._check_secrets()
 
     @work(exclusive=True, group="keyring", exit_on_error=False)

@@ -75,7 +75,6 @@ class GoLiveScreen(StepScreen):
         yield Static("", id="golive-result", classes="field-help")
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.show_records()
 
     def on_session_refresh(self) -> None:

@@ -58,7 +58,6 @@ class ProductionScreen(StepScreen):
         )
 
     def on_mount(self) -> None:
-        super().on_mount()
         self._show_window()
 
     def on_session_refresh(self) -> None:

@@ -15,14 +15,14 @@ from golive.session.errors import GoliveError
 from golive.tui.screens.step import StepScreen
 from golive.tui.widgets.checklist import status_words
 
-FORMATS = (("markdown", "Markdown"), ("html", "HTML"), ("json", "JSON"))
+FORMATS = (("md", "Markdown"), ("html", "HTML"), ("json", "JSON"))
 
 
 class ReviewScreen(StepScreen):
     STEP = "review"
     INTRO = "Where the go-live stands, and the report to share (it states its evidence)."
     SECTIONS = ()
-    BINDINGS = [Binding("f5", "export('markdown')", "Export Markdown")]  # noqa: RUF012
+    BINDINGS = [Binding("f5", "export('md')", "Export Markdown")]  # noqa: RUF012
 
     def compose_extra(self) -> ComposeResult:
         yield Static("", id="readiness", classes="readiness")
@@ -38,7 +38,6 @@ class ReviewScreen(StepScreen):
         yield Static("", id="export-result", classes="field-help")
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.on_session_refresh()
 
     def on_session_refresh(self) -> None:

@@ -133,7 +133,6 @@ class StepScreen(WizardScreen):
     RECORDED: ClassVar[tuple[str, ...]] = ()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self._recorded_snapshot = self._snapshot()
 
     def _snapshot(self) -> dict[str, object]:

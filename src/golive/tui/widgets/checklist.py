@@ -88,6 +88,7 @@ class ChecklistPanel(Vertical):
         self.country = country
         self.title = title
         self._items: list[ChecklistItem] = []
+        self._signature: list[object] = []
 
     def compose(self) -> ComposeResult:
         yield Static(self.title, classes="panel-title")
@@ -108,7 +109,14 @@ class ChecklistPanel(Vertical):
     def refresh_items(self) -> None:
         table = self.query_one(ChecklistTable)
         items = self.items()
-        colours = theme_colours(self.app.get_css_variables())
+        signature = [
+            (i.id, i.status, i.note, i.reason, len(i.state.evidence), len(i.state.history))
+            for i in items
+        ]
+        if signature == self._signature:
+            return
+        self._signature = signature
+        colours = theme_colours(self.app)
         row = table.cursor_row
         self._items = items
         table.clear()

@@ -276,6 +276,8 @@ class ModelField(Vertical):
         return errors
 
     def _show(self, errors: list[str]) -> None:
+        if errors == self.errors and self.has_class("-invalid") == bool(errors):
+            return
         self.errors = errors
         error_box = self.query_one(".field-error", Static)
         error_box.update("\n".join(f"✗ {message}" for message in errors))

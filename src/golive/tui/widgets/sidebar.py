@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import OptionList, Static
@@ -67,16 +67,26 @@ class StepState(Enum):
         return self.value[2]
 
 
-def theme_colours(variables: dict[str, str]) -> dict[str, str]:
-    """The theme's colour variables that Rich can paint with (text-muted is "auto 60%": dim)."""
+_WANTED = ("success", "warning", "error", "text-muted")
+_colour_cache: dict[str, dict[str, str]] = {}
+
+
+def theme_colours(app: App[object]) -> dict[str, str]:
+    """The theme's state colours as Rich can paint them (text-muted is "auto 60%": dim).
+    Computed once per theme: reading the CSS variables is slow."""
     from textual.color import Color, ColorParseError
 
+    cached = _colour_cache.get(app.theme)
+    if cached is not None:
+        return cached
+    variables = app.get_css_variables()
     colours: dict[str, str] = {}
-    for name, value in variables.items():
+    for name in _WANTED:
         try:
-            colours[name] = Color.parse(value).rich_color.name
+            colours[name] = Color.parse(variables.get(name, "")).rich_color.name
         except (ColorParseError, ValueError, TypeError):
             colours[name] = "dim"
+    _colour_cache[app.theme] = colours
     return colours
 
 
@@ -133,7 +143,7 @@ class StepSidebar(Vertical):
         if not self.is_mounted:
             return
         options = self.query_one(OptionList)
-        colours = theme_colours(self.app.get_css_variables())
+        colours = theme_colours(self.app)
         for index, step in enumerate(STEPS):
             options.replace_option_prompt(step.id, self._prompt(index, step, colours))
         options.tooltip = "\n".join(

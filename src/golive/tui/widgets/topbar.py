@@ -22,12 +22,17 @@ class TopBar(Horizontal):
         self.watch(self.app, "save_state", self._show_save_state, init=True)
 
     def set_title(self, title: str) -> None:
+        if title == self._title:
+            return
         self._title = title
         if self.is_mounted:
             self.query_one("#topbar-title", Static).update(title)
 
     def _show_save_state(self, state: str) -> None:
-        widget = self.query_one("#save-state", Static)
+        found = self.query("#save-state").results(Static)
+        widget = next(iter(found), None)
+        if widget is None:  # being removed
+            return
         widget.update(state)
         failed = state.startswith("save failed") or state.startswith("not saved")
         widget.set_class(failed, "-failed")
