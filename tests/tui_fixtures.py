@@ -64,23 +64,23 @@ def demo_app() -> WizardApp:
 
 
 async def wait_for(
-    pilot: Pilot[Any], condition: Callable[[], bool], timeout: float = 20.0, what: str = ""
+    pilot: Pilot[Any], condition: Callable[[], bool], limit: float = 20.0, what: str = ""
 ) -> None:
     """Let the app run until `condition()` holds (workers, screen switches)."""
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
+    deadline = loop.time() + limit
     while not condition():
         if loop.time() > deadline:
             raise AssertionError(f"timed out waiting for {what or condition}")
         await pilot.pause(0.05)
 
 
-async def wait_for_screen(pilot: Pilot[Any], name: str, timeout: float = 20.0) -> None:
+async def wait_for_screen(pilot: Pilot[Any], name: str, limit: float = 20.0) -> None:
     """Until the active screen is `name` (a class name), mounted and settled."""
     await wait_for(
         pilot,
         lambda: type(pilot.app.screen).__name__ == name and pilot.app.screen.is_mounted,
-        timeout,
+        limit,
         name,
     )
     await pilot.pause()

@@ -88,7 +88,7 @@ class ChecklistPanel(Vertical):
         self.country = country
         self.title = title
         self._items: list[ChecklistItem] = []
-        self._signature: list[object] = []
+        self._signature: list[tuple[str, ItemStatus, str, str, int, int]] = []
 
     def compose(self) -> ComposeResult:
         yield Static(self.title, classes="panel-title")
