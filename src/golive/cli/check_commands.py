@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from golive.session.errors import BadInputError
 
 if TYPE_CHECKING:
+    from pydantic import SecretStr
     from rich.console import Console, RenderableType
 
     from golive.checks.events import CheckEvent
@@ -185,7 +186,7 @@ def _confirm_production(plan: SuitePlan, err: Console) -> None:
         )
 
 
-def _client_secret(session: Any, environment: str, err: Console) -> Any:
+def _client_secret(session: Any, environment: str, err: Console) -> SecretStr:
     import getpass
 
     from golive.secrets import resolve_client_secret
