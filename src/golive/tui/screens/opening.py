@@ -81,6 +81,7 @@ class OpeningScreen(Screen[None]):
         from golive.tui.screens.confirm import ConfirmScreen
 
         if self.source.read_only:
+            file.read_only = True
             self.wizard.attach(file, lock=None, read_only=True)
             return
         lock = SessionLock(file.path)
@@ -90,6 +91,7 @@ class OpeningScreen(Screen[None]):
 
             def answer(read_only: bool | None) -> None:
                 if read_only:
+                    file.read_only = True
                     self.wizard.attach(file, lock=None, read_only=True)
                 else:
                     self.app.exit(1)
@@ -108,6 +110,13 @@ class OpeningScreen(Screen[None]):
             self._fail(error)
             return
         self.wizard.attach(file, lock=lock, read_only=False)
+        took_over = getattr(lock, "took_over", None)
+        if took_over is not None:
+            self.notify(
+                f"A golive that is gone had left this session locked ({took_over.describe()}); "
+                "the lock was taken over.",
+                timeout=8,
+            )
 
     @work(thread=True, exit_on_error=False, group="opening")
     def _start_demo(self) -> None:
