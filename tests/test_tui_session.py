@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -107,7 +108,9 @@ async def test_a_failed_save_is_shown_and_nothing_in_memory_is_lost() -> None:
     assert reload(file).meta.customer == "Changed elsewhere"
 
 
-async def test_a_locked_session_offers_read_only() -> None:
+@pytest.fixture
+def locked_session() -> Iterator[SessionFile]:
+    """A session held open by another process (a real flock, as another golive holds it)."""
     file = make_session()
     holder = (
         "import sys, time; from pathlib import Path; from golive.session.lock import SessionLock; "
@@ -118,24 +121,30 @@ async def test_a_locked_session_offers_read_only() -> None:
     )
     try:
         assert other.stdout is not None and other.stdout.readline().strip() == "held"
-        lock_file = SessionLock(file.path).path
-        app = app_for(file)
-        async with app.run_test(size=SIZE) as pilot:
-            await wait_for_screen(pilot, "ConfirmScreen")
-            question = text_of(app, ".dialog-text")
-            assert f"process {other.pid}" in question and "read-only" in question
-            app.screen.query_one("#confirm", Button).press()
-            await wait_for_screen(pilot, "CredentialsScreen")
-            assert app.read_only
-            assert "read-only" in app.save_state
-            await type_into(pilot, field_input(app, "credentials.vault.path"), "kv/x")
-            await pilot.press("ctrl+s")
-            await pilot.pause()
-            assert reload(file).credentials.vault.path == ""
-        assert lock_file.exists()  # still the other golive's
+        file.other_pid = other.pid  # type: ignore[attr-defined]
+        yield file
     finally:
         other.kill()
         other.wait()
+
+
+async def test_a_locked_session_offers_read_only(locked_session: SessionFile) -> None:
+    file = locked_session
+    lock_file = SessionLock(file.path).path
+    app = app_for(file)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_screen(pilot, "ConfirmScreen")
+        question = text_of(app, ".dialog-text")
+        assert f"process {file.other_pid}" in question and "read-only" in question  # type: ignore[attr-defined]
+        app.screen.query_one("#confirm", Button).press()
+        await wait_for_screen(pilot, "CredentialsScreen")
+        assert app.read_only
+        assert "read-only" in app.save_state
+        await type_into(pilot, field_input(app, "credentials.vault.path"), "kv/x")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert reload(file).credentials.vault.path == ""
+    assert lock_file.exists()  # still the other golive's
 
 
 async def test_start_screen_lists_recent_sessions_and_creates_one() -> None:
