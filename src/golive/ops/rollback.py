@@ -609,7 +609,7 @@ def archive_logs(locations: list[str], folder: Path, at: datetime) -> LogArchive
     target = folder / archive_name(at)
     manifest: list[str] = []
     total = 0
-    with tarfile.open(target, "w:gz") as archive:
+    with tarfile.open(target, "w:gz", compresslevel=6) as archive:
         for path, name in entries:
             try:
                 fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))

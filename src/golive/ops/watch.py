@@ -150,6 +150,12 @@ def parse_time(value: Any) -> datetime | None:
         except (OverflowError, OSError, ValueError):
             return None
     text = str(value).strip()
+    try:  # the common case: ISO 8601 as Python 3.11 reads it (Z included)
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    else:
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     if re.fullmatch(r"\d+(\.\d+)?", text):
         return parse_time(float(text))
     text = re.sub(r"(\d{2}:\d{2}:\d{2}),(\d+)", r"\1.\2", text).replace("Z", "+00:00")
@@ -250,25 +256,43 @@ def _lookup(data: Mapping[str, Any], path: str) -> Any:
         return data[path]
     current: Any = data
     for part in path.split("."):
-        if not isinstance(current, Mapping) or part not in current:
+        if not isinstance(current, dict) or part not in current:
             return None
         current = current[part]
     return current
 
 
-def _fields_from_json(data: Mapping[str, Any], field_map: Mapping[str, str]) -> dict[str, Any]:
-    found: dict[str, Any] = {}
+JsonReader = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def _json_reader(field_map: Mapping[str, str]) -> JsonReader:
+    """A function picking our fields out of one JSON object, its lookups worked out once."""
+    plan: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = []
     for canonical in CANONICAL:
-        if canonical in field_map:
-            value = _lookup(data, field_map[canonical])
-        else:
-            value = next(
-                (v for v in (_lookup(data, n) for n in RECOGNISED[canonical]) if v is not None),
-                None,
-            )
-        if value is not None and value != "":
-            found[canonical] = value
-    return found
+        names = (field_map[canonical],) if canonical in field_map else RECOGNISED[canonical]
+        flat = tuple(n for n in names if "." not in n)
+        dotted = tuple(n for n in names if "." in n)
+        plan.append((canonical, flat, dotted))
+
+    def pick(data: dict[str, Any]) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        get = data.get
+        for canonical, flat, dotted in plan:
+            value = None
+            for name in flat:
+                value = get(name)
+                if value is not None:
+                    break
+            else:
+                for name in dotted:
+                    value = _lookup(data, name)
+                    if value is not None:
+                        break
+            if value is not None and value != "":
+                found[canonical] = value
+        return found
+
+    return pick
 
 
 def _group_names(pattern: re.Pattern[str], field_map: Mapping[str, str]) -> dict[str, str]:
@@ -287,6 +311,8 @@ def _group_names(pattern: re.Pattern[str], field_map: Mapping[str, str]) -> dict
 def _number(value: Any) -> float | None:
     if isinstance(value, bool):
         return None
+    if isinstance(value, int | float):
+        return float(value) if math.isfinite(value) else None
     try:
         number = float(str(value).strip().removesuffix("ms").removesuffix("s"))
     except (TypeError, ValueError):
@@ -368,6 +394,7 @@ def _records(
     mapping: Mapping[str, str],
     result: LogFigures,
 ) -> Iterator[dict[str, Any]]:
+    pick = _json_reader(mapping)
     for raw in handle:
         line = raw.strip()
         if not line:
@@ -392,7 +419,7 @@ def _records(
         if not isinstance(data, dict):
             result.skipped += 1
             continue
-        yield _fields_from_json(data, mapping)
+        yield pick(data)
 
 
 def _count(
@@ -415,7 +442,7 @@ def _count(
         result.first_time = moment if result.first_time is None else min(result.first_time, moment)
         result.last_time = moment if result.last_time is None else max(result.last_time, moment)
     final = fields.get("final")
-    if final is False or str(final).lower() in ("false", "0", "no"):
+    if final is not None and (final is False or str(final).lower() in ("false", "0", "no")):
         result.intermediate_attempts += 1
         return
     status_number = _number(fields.get("status")) if "status" in fields else None

@@ -35,24 +35,9 @@ DEFAULT_HOURS = 2.0
 
 def country_time_zones(code: str) -> list[str]:
     """The country's IANA time zones, from the tz database's zone.tab (most populous first)."""
-    try:
-        from golive.countries import time_zones
-    except ImportError:  # golive.countries not in this tree yet: read zone.tab here
-        return list(_zone_tab().get(code.strip().upper(), ()))
+    from golive.countries import time_zones
+
     return time_zones(code)
-
-
-@cache
-def _zone_tab() -> dict[str, tuple[str, ...]]:
-    from importlib import resources
-
-    table = resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text("utf-8")
-    zones: dict[str, list[str]] = {}
-    for line in table.splitlines():
-        fields = line.split("\t")
-        if line and not line.startswith("#") and len(fields) >= 3:
-            zones.setdefault(fields[0].strip(), []).append(fields[2].strip())
-    return {code: tuple(names) for code, names in zones.items()}
 
 
 @cache
