@@ -275,6 +275,19 @@ def test_a_clean_log_within_the_first_day_is_in_progress_and_a_bad_one_fails(
     assert checklist["golive.monitor_48h"].status.value == "in_progress", "+1 h already recorded"
 
 
+def test_a_hand_edited_field_map_uses_our_names_however_written(
+    tmp_path: Path, handle: SessionFile
+) -> None:
+    log = write_jsonl(tmp_path / "app.log", [{"code": 503, "elapsed": 9}] * 2, junk=0)
+    handle.session.post_deployment.log.path = str(log)
+    handle.session.post_deployment.log.field_map = {"status": "code", "latency": "elapsed"}
+    result = run_watch(handle.session, handle.path)
+    assert result.log is not None and result.log.errors == 2
+    handle.session.post_deployment.log.field_map = {"colour": "hue"}
+    with pytest.raises(BadInputError, match="not a field golive reads"):
+        run_watch(handle.session, handle.path)
+
+
 def test_bad_inputs(tmp_path: Path, handle: SessionFile) -> None:
     with pytest.raises(BadInputError, match="no source"):
         run_watch(handle.session, handle.path)

@@ -792,9 +792,11 @@ def run_watch(
     notes: list[str] = []
     log_figures = None
     if log_path is not None:
+        mapping = field_map if field_map is not None else source.field_map
         log_figures = read_log(
             log_path,
-            field_map=field_map if field_map is not None else source.field_map,
+            # a hand-edited session may say `latency = "elapsed"`: our names, however written
+            field_map={canonical_field(ours): theirs for ours, theirs in mapping.items()},
             pattern=pattern if pattern is not None else source.pattern,
             since=start,
             until=until if until is not None else None,
