@@ -28,10 +28,6 @@ if TYPE_CHECKING:
     from golive.session.model import Session
     from golive.tui.app import WizardApp
 
-FOCUSABLE_IN_MAIN = (
-    "#main Input, #main Select, #main Switch, #main TextArea, #main DataTable, #main Button"
-)
-
 
 def session_title(app: WizardApp) -> str:
     """The header's text: the session, its customer, and whether it is a demo or read-only."""
@@ -53,7 +49,7 @@ class WizardScreen(Screen[None]):
 
     STEP: ClassVar[str] = "credentials"
     IS_STEP: ClassVar[bool] = True
-    AUTO_FOCUS = FOCUSABLE_IN_MAIN
+    AUTO_FOCUS = ""  # the first field is focused without scrolling the step title away
     BINDINGS = [  # noqa: RUF012
         Binding("ctrl+n", "next", "Next", priority=True),
         Binding("ctrl+b", "back", "Back", priority=True),
@@ -82,6 +78,16 @@ class WizardScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(StepSidebar).set_states(self.wizard.step_states())
+        self.call_after_refresh(self._focus_first_field)
+
+    def _focus_first_field(self) -> None:
+        if self.focused is not None:
+            return
+        main = self.query_one("#main")
+        for widget in self.focus_chain:
+            if main in widget.ancestors:
+                widget.focus(scroll_visible=False)
+                return
 
     def on_screen_resume(self) -> None:
         self.refresh_from_session()
