@@ -21,8 +21,8 @@ test: $(STAMP)
 	PY=$(PY) tests/run-tests.sh
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests benchmarks
-	$(VENV)/bin/ruff format --check src tests benchmarks
+	$(VENV)/bin/ruff check src tests benchmarks sample_configs
+	$(VENV)/bin/ruff format --check src tests benchmarks sample_configs
 	$(VENV)/bin/mypy
 	$(VENV)/bin/bandit -q -c pyproject.toml -r src
 
