@@ -236,7 +236,7 @@ def test_figures_without_a_target_and_odd_values() -> None:
     assert measurement(session, "calls", 1200).text == "1200"
     assert measurement(session, "customers", ["A", "B"]).text == "A, B"
     assert measurement(session, "latency_ms", 12.5).text == "12.5 ms"
-    assert measurement(session, "breakdown", {"b": 1, "a": 2}).text == '{"a": 2, "b": 1}'
+    assert measurement(session, "breakdown", {"b": 1, "a": 2}).text == "b: 1; a: 2"
 
 
 def test_certificates_and_tax_ids(tmp_path: Path) -> None:
@@ -266,8 +266,9 @@ def test_window_pilots_rollout_reviews_rollback_support(tmp_path: Path) -> None:
     )
     assert "| Pilot Two |   | MX, IT |" in md
     assert "| Batch B |   | Beta Ltd, Gamma SA |   | not yet |   | CFO approval |" in md
+    assert "  - Reviews: 1 of 2 done, 1 overdue" in md
     assert "  - Review due 2026-11-10: done 2026-11-10 17:00 UTC by Ada Lovelace; normal" in md
-    assert "  - Review due 2026-11-11: not done yet" in md
+    assert "  - Overdue, not done: due 2026-11-11" in md
     assert "- **Disable command**: kubectl scale deploy/onesource --replicas=0" in md
     assert (
         "- **First-line support**: Partner provides first-line support, "
@@ -545,3 +546,27 @@ def test_fields_the_report_was_not_taught_still_show() -> None:
 
     facts = _leftover_facts(Later(known="x", new_list=["a", "b"], new_text="hi"), {"known"})
     assert [(f.label, f.value) for f in facts] == [("new list", "a, b"), ("new text", "hi")]
+
+
+# --- the sample sessions ------------------------------------------------------------------------
+
+SAMPLES = sorted((Path(__file__).resolve().parent.parent / "sample_configs").glob("*.toml"))
+
+
+@pytest.mark.skipif(not SAMPLES, reason="no sample sessions in sample_configs/ yet")
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
+def test_every_sample_export_is_whole_valid_and_clean(sample: Path) -> None:
+    session = load(sample)
+    ids = [item.id for item in build_checklist(session).items]
+    outputs = all_formats(sample)
+    validator = jsonschema.Draft202012Validator(
+        report_json_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    assert not [e.message for e in validator.iter_errors(json.loads(outputs["json"]))]
+    for fmt, output in outputs.items():
+        assert not [i for i in ids if i not in output], fmt
+        for title in section_titles():
+            assert title in output, (fmt, title)
+        for placeholder in ("{cc}", "{{", "{%", "$customer", "$contact", "{document_id}"):
+            assert placeholder not in output, (fmt, placeholder)
+        assert ("DEMO SESSION" in output.splitlines()[0]) is session.is_demo() or fmt != "md"

@@ -30,6 +30,7 @@ def _environment() -> Environment:
     environment.filters["moment"] = moment_text
     environment.filters["day"] = date_text
     environment.filters["words"] = words
+    environment.filters["capitalize_first"] = lambda value: value[:1].upper() + value[1:]
     environment.globals["span"] = span_text
     environment.globals["shown_note"] = shown_note
     return environment

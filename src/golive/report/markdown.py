@@ -10,6 +10,7 @@ import re
 
 from golive.report.model import (
     CountryBlock,
+    Detail,
     EvidenceEntry,
     Fact,
     ItemEntry,
@@ -17,7 +18,6 @@ from golive.report.model import (
     Report,
     SectionEntry,
     Table,
-    date_text,
     moment_text,
     shown_note,
     span_text,
@@ -117,11 +117,25 @@ def _evidence(entry: EvidenceEntry, indent: str) -> list[str]:
     out += [f"{sub}- {_measurement(m)}" for m in entry.measurements]
     if entry.diagnosis is not None:
         d = entry.diagnosis
-        stage = f" at stage {code(d.stage)}" if d.stage else ""
-        out.append(f"{sub}- Diagnosis{stage}: {text(d.message)}")
+        if d.stage or d.message:
+            stage = f" at stage {code(d.stage)}" if d.stage else ""
+            out.append(f"{sub}- Diagnosis{stage}: {text(d.message)}".rstrip())
         if d.advice:
             out.append(f"{sub}- What to do: {text(d.advice)}")
-    out += _facts(entry.details, sub)
+        out += _details(d.details, sub)
+    out += _details(entry.details, sub)
+    return out
+
+
+def _details(details: list[Detail], indent: str) -> list[str]:
+    out: list[str] = []
+    for detail in details:
+        label = text(detail.label[:1].upper() + detail.label[1:])
+        if detail.entries:
+            out.append(f"{indent}- {label}:")
+            out += [f"{indent}  - {text(entry)}" for entry in detail.entries]
+        else:
+            out.append(f"{indent}- {label}: {text(detail.value)}")
     return out
 
 
@@ -145,16 +159,7 @@ def _item(item: ItemEntry, evidence: dict[str, EvidenceEntry]) -> list[str]:
         out += _evidence(evidence[evidence_id], "  ")
     for evidence_id in item.missing_evidence:
         out.append(f"  - Evidence {code(evidence_id)}: **missing from the evidence log**")
-    for review in item.reviews:
-        done = (
-            f"done {moment_text(review.done_at)}" + (f" by {text(review.by)}" if review.by else "")
-            if review.done_at
-            else "not done yet"
-        )
-        line = f"  - Review due {date_text(review.due)}: {done}"
-        if review.note:
-            line += f"; {text(review.note)}"
-        out.append(line)
+    out += [f"  - {text(note)}" for note in item.review_notes]
     return out
 
 

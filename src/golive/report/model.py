@@ -65,7 +65,7 @@ OUTCOME_SYMBOLS: dict[str, str] = {
     "error": "✗",
     "warning": "!",
     "cancelled": "–",
-    "info": "i",
+    "info": "ℹ",
 }
 GATE_TITLES = {"production": "Ready for production", "golive": "Ready for go-live"}
 NOTHING = "not recorded"
@@ -106,10 +106,21 @@ class Measurement(_Model):
     meets_target: bool | None = None
 
 
+class Detail(_Model):
+    """One more field of an evidence record: a value, or a list of entries (e.g. its checks)."""
+
+    label: str
+    value: str = ""
+    entries: list[str] = Field(default_factory=list)
+
+
 class Diagnosis(_Model):
     stage: str = ""
     message: str = ""
     advice: str = ""
+    details: list[Detail] = Field(
+        default_factory=list, description="the diagnosis's other fields, in words"
+    )
 
 
 class EvidenceEntry(_Model):
@@ -129,7 +140,7 @@ class EvidenceEntry(_Model):
     summary: str
     measurements: list[Measurement]
     diagnosis: Diagnosis | None
-    details: list[Fact] = Field(description="any other fields of the record")
+    details: list[Detail] = Field(description="any other fields of the record")
     items: list[str] = Field(description="the checklist items the record was made for")
 
 
@@ -178,6 +189,9 @@ class ItemEntry(_Model):
         description="evidence ids the item names that the evidence log does not hold"
     )
     reviews: list[Review]
+    review_notes: list[str] = Field(
+        description="the reviews in words: done ones (latest first shown), overdue, next due"
+    )
     history: list[HistoryStep]
 
 
@@ -500,8 +514,10 @@ def measurement(session: Session, name: str, value: Any) -> Measurement:
     scalar: int | float | str | bool | None
     if value is None or isinstance(value, bool | int | float | str):
         scalar = value
+    elif isinstance(value, list) and any(isinstance(e, dict) for e in value):
+        scalar = "; ".join(_entry_text(e) for e in value)
     else:
-        scalar = number_text(value)
+        scalar = _value_text(value)
     numeric = isinstance(scalar, int | float) and not isinstance(scalar, bool)
     text = f"{number_text(scalar)}{unit}" if numeric else scrub(number_text(scalar))
     target = _target_for(session, name)
@@ -521,7 +537,12 @@ def measurement(session: Session, name: str, value: Any) -> Measurement:
 
 
 def measurements(session: Session, figures: dict[str, Any]) -> list[Measurement]:
-    return [measurement(session, name, value) for name, value in figures.items()]
+    """The figures of a run (empty ones left out), each against its target where there is one."""
+    return [
+        measurement(session, name, value)
+        for name, value in figures.items()
+        if value is not None and value != "" and value != [] and value != {}
+    ]
 
 
 # --- evidence -----------------------------------------------------------------------------------
@@ -541,6 +562,13 @@ _KINDS = {
     "prometheus_check": "Prometheus check",
     "log_location": "Log location check",
     "secret_scan": "Secret scan",
+    "check.connectivity": "Connectivity check",
+    "check.transaction": "Single transaction test",
+    "check.smoke": "Smoke tests",
+    "check.probe": "Probe",
+    "deploy": "Deployment",
+    "watch": "Watch",
+    "rollback": "Rollback",
 }
 
 
@@ -551,25 +579,70 @@ def _kind_text(kind: str) -> str:
     return text[:1].upper() + text[1:] if text else "Evidence"
 
 
+def _empty(value: Any) -> bool:
+    return value is None or value is False or value == "" or value == [] or value == {}
+
+
+def _value_text(value: Any) -> str:
+    """A value of an evidence record in words, any URL without its credentials."""
+    if isinstance(value, str) and "://" in value and " " not in value.strip():
+        return safe_url(value.strip())
+    if isinstance(value, dict):
+        return "; ".join(
+            f"{k.replace('_', ' ')}: {_value_text(v)}" for k, v in value.items() if not _empty(v)
+        )
+    return scrub(number_text(value))
+
+
+def _entry_text(entry: Any) -> str:
+    """One entry of a list in a record, e.g. a check: "transaction.IT: passed, quote accepted"."""
+    if not isinstance(entry, dict):
+        return _value_text(entry)
+    head = str(entry.get("id") or entry.get("check") or entry.get("name") or "")
+    parts: list[str] = []
+    if entry.get("outcome"):
+        parts.append(str(entry["outcome"]))
+    if entry.get("stage"):
+        parts.append(f"at stage {entry['stage']}")
+    if entry.get("message"):
+        parts.append(scrub(str(entry["message"])))
+    if isinstance(entry.get("elapsed_s"), int | float) and not isinstance(entry["elapsed_s"], bool):
+        parts.append(f"{number_text(entry['elapsed_s'])} s")
+    shown = {"id", "check", "name", "outcome", "stage", "message", "elapsed_s"}
+    for key, value in entry.items():
+        if key in shown or _empty(value):
+            continue
+        if key == "country" and head.endswith(f".{value}"):
+            continue
+        parts.append(f"{key.replace('_', ' ')} {_value_text(value)}")
+    text = ", ".join(parts)
+    return f"{head}: {text}" if head and text else head or text
+
+
+def _details(fields: dict[str, Any]) -> list[Detail]:
+    details: list[Detail] = []
+    for key, value in fields.items():
+        if _empty(value):
+            continue
+        label = key.replace("_", " ")
+        if isinstance(value, list) and any(isinstance(e, dict) for e in value):
+            details.append(Detail(label=label, entries=[_entry_text(e) for e in value]))
+        else:
+            details.append(Detail(label=label, value=_value_text(value)))
+    return details
+
+
 def _evidence_entry(session: Session, record: EvidenceRecord) -> EvidenceEntry:
     diagnosis = None
     if record.diagnosis:
         known = {"stage", "message", "advice"}
-        extra = {k: v for k, v in record.diagnosis.items() if k not in known}
-        message = scrub(str(record.diagnosis.get("message", "") or ""))
-        if extra:
-            more = "; ".join(f"{k}: {number_text(v)}" for k, v in sorted(extra.items()))
-            message = f"{message} ({scrub(more)})" if message else scrub(more)
         diagnosis = Diagnosis(
             stage=str(record.diagnosis.get("stage", "") or ""),
-            message=message,
+            message=scrub(str(record.diagnosis.get("message", "") or "")),
             advice=scrub(str(record.diagnosis.get("advice", "") or "")),
+            details=_details({k: v for k, v in record.diagnosis.items() if k not in known}),
         )
-    details = [
-        Fact(label=key.replace("_", " "), value=scrub(number_text(value)))
-        for key, value in sorted((record.model_extra or {}).items())
-        if value not in (None, "", [], {})
-    ]
+    details = _details(dict(sorted((record.model_extra or {}).items())))
     return EvidenceEntry(
         id=record.id,
         kind=record.kind,
@@ -629,11 +702,48 @@ def _chain(log: EvidenceLog, log_file: Path, missing: list[str]) -> EvidenceChai
 # --- items --------------------------------------------------------------------------------------
 
 
+REVIEWS_SHOWN = 7
+
+
+def _review_notes(reviews: list[Review], today: date) -> list[str]:
+    if not reviews:
+        return []
+    ordered = sorted(reviews, key=lambda r: r.due)
+    done = [r for r in ordered if r.done_at is not None]
+    overdue = [r for r in ordered if r.done_at is None and r.due < today]
+    upcoming = [r for r in ordered if r.done_at is None and r.due >= today]
+    head = f"Reviews: {len(done)} of {len(ordered)} done"
+    notes = [head + (f", {len(overdue)} overdue" if overdue else "")]
+    shown = done[-REVIEWS_SHOWN:]
+    if len(done) > len(shown):
+        earlier = len(done) - len(shown)
+        notes.append(f"{_plural(earlier, 'earlier review')} done (each one is in the JSON export)")
+    for review in shown:
+        line = f"Review due {date_text(review.due)}: done {moment_text(review.done_at)}"
+        line += f" by {review.by}" if review.by else ""
+        notes.append(line + (f"; {review.note}" if review.note else ""))
+    if overdue:
+        if len(overdue) <= 5:
+            notes.append("Overdue, not done: due " + ", ".join(date_text(r.due) for r in overdue))
+        else:
+            notes.append(
+                f"Overdue, not done: {len(overdue)} reviews due from "
+                f"{date_text(overdue[0].due)} to {date_text(overdue[-1].due)}"
+            )
+    if upcoming:
+        line = f"Next review due {date_text(upcoming[0].due)}"
+        if len(upcoming) > 1:
+            line += f"; {len(upcoming) - 1} more scheduled up to {date_text(upcoming[-1].due)}"
+        notes.append(line)
+    return notes
+
+
 def _item_entry(
     item: ChecklistItem,
     log: EvidenceLog,
     known_ids: set[str],
     reviews: list[Review],
+    today: date,
 ) -> ItemEntry:
     named = list(item.state.evidence)
     linked = [r.id for r in evidence_module.records_for(log, [item.id])]
@@ -664,6 +774,7 @@ def _item_entry(
         evidence=ids,
         missing_evidence=[i for i in named if i not in known_ids],
         reviews=[review for review in reviews if review.item == item.id],
+        review_notes=_review_notes([r for r in reviews if r.item == item.id], today),
         history=[
             HistoryStep(
                 at=step.at,
@@ -1413,7 +1524,10 @@ def build_report(session: Session, session_path: Path) -> Report:
     log = evidence_module.read(log_file)
     known_ids = {record.id for record in log.records}
     reviews = _reviews(session)
-    entries = {item.id: _item_entry(item, log, known_ids, reviews) for item in checklist.items}
+    entries = {
+        item.id: _item_entry(item, log, known_ids, reviews, generated.date())
+        for item in checklist.items
+    }
     missing = list(dict.fromkeys(m for e in entries.values() for m in e.missing_evidence))
     named = {evidence_id for e in entries.values() for evidence_id in e.evidence}
 
