@@ -40,7 +40,10 @@ def large_session(folder: Path) -> Path:
             started=T0 + timedelta(minutes=number),
             ended=T0 + timedelta(minutes=number, seconds=30),
             summary=f"run {number}",
-            figures={"error_rate_pct": (number % 20) / 10, "p95_s": 0.5 + (number % 5) / 2},
+            figures={
+                "error_rate_pct": (number % 20) / 10,
+                "response_time_p95_s": 0.5 + (number % 5) / 2,
+            },
             items=[item_id],
         )
         append(log, record)

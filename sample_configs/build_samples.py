@@ -17,7 +17,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SAT_CSD = HERE.parent / "tests" / "data" / "sat-mx" / "CSD01_AAA010101AAA.cer.pem"
+# relative to the repository, so no machine's absolute path ends up in the samples
+SAT_CSD = Path("tests/data/sat-mx/CSD01_AAA010101AAA.cer.pem")
 
 
 def at(moment: datetime) -> datetime:
@@ -309,7 +310,7 @@ def latam_halfway() -> None:
             transaction_check("CO", 0.58, "Warning"),
             validation_check(),
         ],
-        {"checks": 5, "passed": 5, "failed": 0, "p95_s": 0.71},
+        {"checks": 5, "passed": 5, "failed": 0, "response_time_p95_s": 0.71},
     )
     record_suite(session, log, smoke)
     session.meta.current_step = "staging"
@@ -441,7 +442,7 @@ def completed() -> None:
                 transaction_check("IT", 0.52, "Approved"),
                 validation_check(),
             ],
-            {"checks": 5, "passed": 5, "failed": 0, "p95_s": 0.52},
+            {"checks": 5, "passed": 5, "failed": 0, "response_time_p95_s": 0.52},
         ),
     )
     set_item_status(
@@ -479,7 +480,7 @@ def completed() -> None:
             prod,
             when,
             [transaction_check("IT", 0.61, "Approved")],
-            {"p95_s": 0.61},
+            {"response_time_p95_s": 0.61},
         ),
     )
     rollback.set_plan(
@@ -554,7 +555,7 @@ def completed() -> None:
             session,
             path,
             pilot.checkpoint_label(hours),
-            {"error_rate_pct": rate, "p95_s": p95},
+            {"error_rate_pct": rate, "response_time_p95_s": p95},
             note="dashboards and logs reviewed",
         )
     for stage, share in [("25%", 25.0), ("50%", 50.0), ("100%", 100.0)]:
@@ -608,6 +609,7 @@ def completed() -> None:
 
 def main() -> int:
     saved = os.environ.get("GOLIVE_NOW")
+    os.chdir(HERE.parent)
     try:
         eu_rollout()
         latam_halfway()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -62,7 +63,13 @@ async def test_probe_figures_meet_the_targets(sandbox: SandboxServer) -> None:
     assert result.passed, result.summary()
     figures = result.figures
     assert figures["requests"] == 60 and figures["succeeded"] == 60 and figures["failed"] == 0
-    assert 0 < figures["p50_s"] <= figures["p95_s"] <= figures["p99_s"] <= figures["max_s"]
+    assert (
+        0
+        < figures["response_time_p50_s"]
+        <= figures["response_time_p95_s"]
+        <= figures["response_time_p99_s"]
+        <= figures["max_s"]
+    )
     assert figures["meets_targets"] is True
     assert figures["throughput_rps"] > 0
     assert sandbox.state.metrics.requests("calculate", 200) - before == 60
@@ -79,7 +86,7 @@ async def test_an_error_rate_above_the_target_fails_with_the_cause(sandbox: Sand
     )
     check = result.checks[0]
     assert check.outcome == "failed"
-    assert "above the target of 1 %" in check.message
+    assert re.search(r"error rate \d+\.\d\d % \(misses the target < 1\.00 %\)", check.message)
     assert (
         result.figures["errors"].get("HTTP 503 SERVICE_UNAVAILABLE", 0)
         == result.figures["failed"]
@@ -97,7 +104,7 @@ async def test_a_slow_p95_fails(sandbox: SandboxServer) -> None:
     )
     check = result.checks[0]
     assert check.outcome == "failed"
-    assert "p95 latency" in check.message and "above the target of 0.05 s" in check.message
+    assert "response time (p95)" in check.message and "misses the target < 0.050 s" in check.message
 
 
 async def test_clearance_rejections_are_counted_by_country(sandbox: SandboxServer) -> None:

@@ -211,8 +211,8 @@ def test_live_results_against_targets_with_host_and_rehearsal(tmp_path: Path) ->
     figures = {m.name: m for m in smoke.measurements}
     assert figures["error_rate_pct"].meets_target is False
     assert figures["error_rate_pct"].target == 1.0
-    assert figures["p95_s"].meets_target is False
-    assert figures["p95_s"].target == 2.0
+    assert figures["response_time_p95_s"].meets_target is False
+    assert figures["response_time_p95_s"].target == 2.0
     assert figures["requests"].target is None and figures["requests"].meets_target is None
     md = render(report, "md")
     assert "**REHEARSAL** (not against production), staging, host `api-uat.onesourcetax.com`" in md

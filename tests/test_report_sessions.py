@@ -316,7 +316,7 @@ def rich_session(folder: Path, *, name: str = "acme", text: str = "") -> Path:
         host="api-uat.onesourcetax.com",
         rehearsal=True,
         summary="3 of 4 calls answered",
-        figures={"error_rate_pct": 25.0, "p95_s": 2.6, "requests": 4},
+        figures={"error_rate_pct": 25.0, "response_time_p95_s": 2.6, "requests": 4},
         diagnosis={"stage": "http", "message": "HTTP 503 from calculate", "advice": "retry later"},
     )
     _record(
@@ -329,7 +329,7 @@ def rich_session(folder: Path, *, name: str = "acme", text: str = "") -> Path:
         environment="production",
         host="api.onesourcetax.com",
         summary="DNS, TCP, TLS, HTTP, token and company: all passed",
-        figures={"error_rate_pct": 0.0, "response_time_p95_s": 0.41, "p50_s": 0.2},
+        figures={"error_rate_pct": 0.0, "response_time_p95_s": 0.41, "response_time_p50_s": 0.2},
         tls_version="TLSv1.3",
     )
     _record(s, path, "test_alert", "passed", {}, 6, summary=f"test alert delivered to Teams{extra}")

@@ -23,6 +23,7 @@ from golive.checks.smoke import CountryPlan
 from golive.checks.stages import StageRecorder
 from golive.checks.transaction import clear_test_document
 from golive.session.model import Targets
+from golive.session.targets import ERROR_RATE, RESPONSE_TIME, judge
 
 
 def percentile(ordered: list[float], pct: float) -> float:
@@ -140,9 +141,9 @@ async def run_probe(
         "succeeded": count - failed,
         "failed": failed,
         "error_rate_pct": round(error_rate, 3),
-        "p50_s": round(percentile(ordered, 50), 4),
-        "p95_s": round(p95, 4),
-        "p99_s": round(percentile(ordered, 99), 4),
+        "response_time_p50_s": round(percentile(ordered, 50), 4),
+        "response_time_p95_s": round(p95, 4),
+        "response_time_p99_s": round(percentile(ordered, 99), 4),
         "max_s": round(ordered[-1], 4) if ordered else 0.0,
         "mean_s": round(sum(ordered) / len(ordered), 4) if ordered else 0.0,
         "elapsed_s": round(elapsed, 3),
@@ -157,20 +158,16 @@ async def run_probe(
             "response_time_p95_s": targets.response_time_p95_s,
         },
     }
-    misses: list[str] = []
-    if error_rate > targets.error_rate_pct:
-        misses.append(
-            f"error rate {error_rate:.2f} % is above the target of {targets.error_rate_pct:g} %"
-        )
-    if p95 > targets.response_time_p95_s:
-        misses.append(
-            f"p95 latency {p95:.3f} s is above the target of {targets.response_time_p95_s:g} s"
-        )
+    misses = [
+        verdict.describe()
+        for verdict in judge(targets, {ERROR_RATE: error_rate, RESPONSE_TIME: p95})
+        if verdict.meets is False
+    ]
     figures["meets_targets"] = not misses
     head = (
         f"{count} quotes in {elapsed:.1f} s ({figures['throughput_rps']:g}/s): error rate "
-        f"{error_rate:.2f} %, p50 {figures['p50_s'] * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
-        f"p99 {figures['p99_s'] * 1000:.0f} ms"
+        f"{error_rate:.2f} %, p50 {figures['response_time_p50_s'] * 1000:.0f} ms, "
+        f"p95 {p95 * 1000:.0f} ms, p99 {figures['response_time_p99_s'] * 1000:.0f} ms"
     )
     stages = [
         StageResult(
@@ -179,7 +176,14 @@ async def run_probe(
             elapsed_s=round(elapsed, 4),
             message=head,
             details={
-                k: figures[k] for k in ("p50_s", "p95_s", "p99_s", "error_rate_pct", "errors")
+                k: figures[k]
+                for k in (
+                    "response_time_p50_s",
+                    "response_time_p95_s",
+                    "response_time_p99_s",
+                    "error_rate_pct",
+                    "errors",
+                )
             },
         )
     ]

@@ -14,7 +14,6 @@ from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Literal
 
-from golive.ops.targets import FigureVerdict, judge, meets_targets
 from golive.ops.window import local_zone, zone_name
 from golive.session.checklist import default_actor, set_item_status
 from golive.session.clock import now
@@ -23,6 +22,7 @@ from golive.session.evidence import EvidenceRecord, record
 from golive.session.model import ItemStatus, Session
 from golive.session.sections import PilotCustomer, WatchCheckpoint
 from golive.session.store import evidence_path
+from golive.session.targets import FigureVerdict, judge, meets_targets
 
 DEFAULT_OFFSETS = (1.0, 4.0, 24.0)  # and the end of the monitoring window (targets: 48 h)
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from golive.ops.targets import TARGETED, FigureVerdict, judge, meets_targets
 from golive.session.checklist import default_actor, set_item_status
 from golive.session.clock import now
 from golive.session.errors import BadInputError
@@ -16,6 +15,7 @@ from golive.session.evidence import EvidenceRecord, read, record
 from golive.session.model import ItemStatus, Session
 from golive.session.sections import RolloutStage
 from golive.session.store import evidence_path
+from golive.session.targets import TARGETED, FigureVerdict, judge, meets_targets
 
 DEFAULT_SHARES = (10.0, 25.0, 50.0, 100.0)
 

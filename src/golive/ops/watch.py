@@ -29,13 +29,13 @@ from pathlib import Path
 from typing import IO, Any
 
 from golive.ops.pilot import due_checkpoint, find_checkpoint, record_checkpoint
-from golive.ops.targets import ERROR_RATE, RESPONSE_TIME, FigureVerdict, judge
 from golive.session.checklist import default_actor
 from golive.session.clock import now
 from golive.session.errors import BadInputError, GoliveError
 from golive.session.evidence import EvidenceRecord, record
 from golive.session.model import ItemStatus, Session
 from golive.session.store import evidence_path
+from golive.session.targets import ERROR_RATE, RESPONSE_TIME, FigureVerdict, judge
 
 # --- the fields of a log line -------------------------------------------------------------------
 
@@ -666,9 +666,9 @@ def run_probe(
         "probe_requests": _float(raw.get("requests")),
         "probe_failures": _float(raw.get("failed")),
         "probe_error_rate_pct": _float(raw.get("error_rate_pct")),
-        "probe_p50_s": _float(raw.get("p50_s")),
-        "probe_p95_s": _float(raw.get("p95_s")),
-        "probe_p99_s": _float(raw.get("p99_s")),
+        "probe_p50_s": _float(raw.get("response_time_p50_s")),
+        "probe_p95_s": _float(raw.get("response_time_p95_s")),
+        "probe_p99_s": _float(raw.get("response_time_p99_s")),
     }
     evidence_id = ""
     if session_path is not None:

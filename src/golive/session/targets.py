@@ -1,4 +1,7 @@
-"""The watch figures held against the session's targets (the one place that judges a figure).
+"""Figures held against the session's targets: the one place that judges a figure.
+
+The checks' probe, the post-deployment watch, the pilot checkpoints, the rollout gate and the
+report all judge through here, with the same figure names.
 
 A figure meets its target when it is strictly below it: the checklist says "error rate < 1 %" and
 "response time < 2 s". Figures without a target (calls, rejections, ...) are shown, not judged.
@@ -9,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from golive.session.model import Session
+from golive.session.model import Session, Targets
 
 ERROR_RATE = "error_rate_pct"
 RESPONSE_TIME = "response_time_p95_s"
@@ -67,15 +70,17 @@ def format_figure(name: str, value: float) -> str:
     return f"{value:g}"
 
 
-def target_of(session: Session, name: str) -> float | None:
+def target_of(targets: Targets | Session, name: str) -> float | None:
+    if isinstance(targets, Session):
+        targets = targets.targets
     if name == ERROR_RATE:
-        return session.targets.error_rate_pct
+        return targets.error_rate_pct
     if name == RESPONSE_TIME:
-        return session.targets.response_time_p95_s
+        return targets.response_time_p95_s
     return None
 
 
-def judge(session: Session, figures: Mapping[str, float | None]) -> list[FigureVerdict]:
+def judge(session: Session | Targets, figures: Mapping[str, float | None]) -> list[FigureVerdict]:
     """Every targeted figure (a missing one included) and every other figure given."""
     verdicts = [
         FigureVerdict(name, figures.get(name), target_of(session, name)) for name in TARGETED
