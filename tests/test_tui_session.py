@@ -197,12 +197,21 @@ async def test_a_damaged_file_is_explained_not_a_traceback(golive_home: Path) ->
     assert app.return_code == 0
 
 
+async def test_a_session_name_not_found_is_said_in_the_wizard() -> None:
+    from golive.tui.launch import source_for_reference
+
+    app = WizardApp(source_for_reference("nope"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: "✗" in text_of(app, "#opening-message"), 10, "the error")
+        assert "no session file" in text_of(app, "#opening-message")
+
+
 def test_the_wizard_commands_need_a_terminal(run_golive) -> None:  # type: ignore[no-untyped-def]
     make_session()
     result = run_golive("resume", "acme")
     assert result.returncode == 2
     assert "needs an interactive terminal" in result.stderr
     assert "Traceback" not in result.stderr
-    missing = run_golive("resume", "nope")
+    missing = run_golive("resume", "nope.toml")
     assert missing.returncode == 2 and "no session file" in missing.stderr
     assert run_golive("demo").returncode == 2

@@ -63,16 +63,19 @@ def open_wizard(path: Path, *, read_only: bool = False) -> int:
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
-    from golive.session.store import resolve
-
-    path = resolve(args.session)
-    if not path.exists():
+    """`golive resume SESSION`: the session is found and loaded after the first frame is on
+    the terminal (the session layer costs about 100 ms to import), so the sidebar shows at once."""
+    reference = str(args.session)
+    if reference.endswith(".toml") and not Path(reference).expanduser().is_file():
         raise BadInputError(
-            f"no session file at {path}",
-            where=str(path),
+            f"no session file at {reference}",
+            where=reference,
             advice="`golive` lists the recent sessions; `golive new SESSION` creates one",
         )
-    return open_wizard(path, read_only=args.read_only)
+    _need_terminal()
+    from golive.tui.launch import run_wizard, source_for_reference
+
+    return run_wizard(source_for_reference(reference, read_only=args.read_only))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

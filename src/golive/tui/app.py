@@ -14,6 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -32,7 +33,26 @@ if TYPE_CHECKING:
     from golive.session.model import Session
     from golive.session.store import SessionFile
 
+# The wizard's styles. Every screen but the first frame's loads it (Screen.CSS_PATH): parsing
+# it costs about 25 ms, which the first frame of `golive resume` does not pay.
+SCREENS_CSS = Path(__file__).resolve().parent.parent / "screens.css"
 AUTOSAVE_DELAY = 0.8  # seconds of quiet after a change before it is written
+WARM_UP_DELAY = 0.5  # seconds after the first step is shown
+WARM_MODULES = (
+    "golive.api.endpoints",
+    "golive.checks",
+    "golive.ops.deploys",
+    "golive.ops.monitoring",
+    "golive.ops.pilot",
+    "golive.ops.rollback",
+    "golive.ops.rollout",
+    "golive.ops.support",
+    "golive.ops.window",
+    "golive.countries.taxid",
+    "golive.certs",
+    "golive.secrets",
+    "golive.report",
+)
 
 # step id -> (module in golive.tui.screens, class name); imported on first use
 STEP_SCREENS: dict[str, tuple[str, str]] = {
@@ -56,6 +76,7 @@ class SessionSource:
 
     kind: Literal["start", "path", "file", "demo"] = "start"
     path: Path | None = None
+    reference: str = ""  # a session name, resolved by the store after the first frame
     file: SessionFile | None = None
     read_only: bool = False
     demo_reset: bool = False
@@ -72,7 +93,6 @@ class RefreshesFromSession(Protocol):
 class WizardApp(App[int]):
     """golive's wizard."""
 
-    CSS_PATH = "../screens.css"
     TITLE = "golive"
     BINDINGS = [  # noqa: RUF012  (Textual's own declaration style)
         Binding("ctrl+s", "save", "Save", priority=True),
@@ -84,8 +104,10 @@ class WizardApp(App[int]):
     save_state: reactive[str] = reactive("")
 
     def __init__(self, source: SessionSource | None = None) -> None:
-        super().__init__()
-        self.source = source or SessionSource()
+        source = source or SessionSource()
+        # the start screen is the default screen, whose own CSS_PATH Textual does not load
+        super().__init__(css_path=SCREENS_CSS if source.kind == "start" else None)
+        self.source = source
         self.file: SessionFile | None = None
         self.lock: SessionLock | None = None
         self.read_only = False
@@ -126,6 +148,19 @@ class WizardApp(App[int]):
                 self.uninstall_screen(name)
         step = file.session.meta.current_step
         self.go_to_step(step if step in STEP_IDS else STEP_IDS[0], save=False)
+        self.set_timer(WARM_UP_DELAY, self._warm_up)
+
+    @work(thread=True, exit_on_error=False, group="warm-up")
+    def _warm_up(self) -> None:
+        """Import the other steps and the core they call while the user reads the first step,
+        so that opening any step later feels instant."""
+        import importlib
+
+        for module_name, _class_name in STEP_SCREENS.values():
+            importlib.import_module(f"golive.tui.screens.{module_name}")
+        for module in WARM_MODULES:
+            with contextlib.suppress(ImportError):
+                importlib.import_module(module)
 
     def step_screen_name(self, step_id: str) -> str:
         return f"step-{step_id}"

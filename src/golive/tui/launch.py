@@ -37,6 +37,16 @@ def first_frame(path: Path) -> tuple[str, str]:
     return (step if isinstance(step, str) else "credentials", str(title))
 
 
+def source_for_reference(reference: str, *, read_only: bool = False) -> SessionSource:
+    """SESSION as typed: a path is read for the first frame at once; a name is resolved by the
+    session store after the first frame (importing the store is what the first frame avoids)."""
+    if reference.endswith(".toml"):
+        return source_for_path(Path(reference).expanduser().absolute(), read_only=read_only)
+    return SessionSource(
+        kind="path", reference=reference, read_only=read_only, first_step="", first_title=reference
+    )
+
+
 def source_for_path(path: Path, *, read_only: bool = False) -> SessionSource:
     step, title = first_frame(path)
     return SessionSource(

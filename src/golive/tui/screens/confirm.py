@@ -9,10 +9,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from golive.tui.app import SCREENS_CSS
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Asks a question; dismisses True (confirmed) or False (Esc or the other button)."""
 
+    CSS_PATH = SCREENS_CSS
     BINDINGS = [Binding("escape", "cancel", "Cancel")]  # noqa: RUF012
 
     def __init__(

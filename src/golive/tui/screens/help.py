@@ -8,6 +8,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown, Static
 
+from golive.tui.app import SCREENS_CSS
+
 KEYS = """\
 ## Keys
 | key | does |
@@ -26,6 +28,7 @@ KEYS = """\
 
 
 class HelpScreen(ModalScreen[None]):
+    CSS_PATH = SCREENS_CSS
     BINDINGS = [  # noqa: RUF012
         Binding("escape", "close", "Close"),
         Binding("f1", "close", "Close"),

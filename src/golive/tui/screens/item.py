@@ -15,10 +15,12 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from golive.session.checklist import ChecklistItem
 from golive.session.model import NEEDS_REASON, ItemStatus
+from golive.tui.app import SCREENS_CSS
 from golive.tui.widgets.checklist import ItemEdit, status_words
 
 
 class ItemScreen(ModalScreen[ItemEdit | None]):
+    CSS_PATH = SCREENS_CSS
     BINDINGS = [Binding("escape", "cancel", "Cancel")]  # noqa: RUF012
 
     def __init__(self, item: ChecklistItem, evidence_log: Path) -> None:

@@ -12,11 +12,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from golive.session.errors import GoliveError
+from golive.tui.app import SCREENS_CSS
 
 
 class NewSessionScreen(ModalScreen[Path | None]):
     """Creates the session file (`golive new` does the same) and dismisses its path."""
 
+    CSS_PATH = SCREENS_CSS
     BINDINGS = [Binding("escape", "cancel", "Cancel")]  # noqa: RUF012
 
     FIELDS = (

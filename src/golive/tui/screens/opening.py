@@ -24,6 +24,19 @@ if TYPE_CHECKING:
 
 
 class OpeningScreen(Screen[None]):
+    # the first frame is painted before screens.css is read (it costs ~25 ms to parse); the
+    # header and the sidebar carry their own styles, this is the rest of the frame
+    DEFAULT_CSS = """
+    OpeningScreen #body {
+        height: 1fr;
+    }
+    OpeningScreen #main {
+        width: 1fr;
+        padding: 1 2;
+        color: $text-muted;
+    }
+    """
+
     def __init__(self, source: SessionSource) -> None:
         super().__init__()
         self.source = source
@@ -36,7 +49,7 @@ class OpeningScreen(Screen[None]):
         what = "the demo" if self.source.kind == "demo" else self._session_label()
         yield TopBar(" · ".join(p for p in ("golive", self.source.first_title) if p))
         with Horizontal(id="body"):
-            yield StepSidebar(self.source.first_step)
+            yield StepSidebar(self.source.first_step, still=True)
             with VerticalScroll(id="main"):
                 yield Static(f"Opening {what}…", id="opening-message", classes="step-intro")
         yield Footer()
@@ -44,6 +57,8 @@ class OpeningScreen(Screen[None]):
     def _session_label(self) -> str:
         if self.source.path is not None:
             return self.source.path.name.removesuffix(".toml")
+        if self.source.reference:
+            return self.source.reference
         if self.source.file is not None:
             return self.source.file.name
         return "the session"
@@ -62,14 +77,14 @@ class OpeningScreen(Screen[None]):
         self.query_one("#opening-message", Static).add_class("-error")
 
     def _open(self) -> None:
-        from golive.session.store import SessionFile
+        from golive.session.store import SessionFile, resolve
 
         try:
             if self.source.file is not None:
                 file = self.source.file
             else:
-                assert self.source.path is not None
-                file = SessionFile.open(self.source.path)
+                path = self.source.path or resolve(self.source.reference)
+                file = SessionFile.open(path)
         except GoliveError as error:
             self._fail(error)
             return

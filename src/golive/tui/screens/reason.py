@@ -11,10 +11,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from golive.tui.app import SCREENS_CSS
+
 
 class ReasonScreen(ModalScreen[str | None]):
     """Dismisses the reason typed (never empty), or None when cancelled."""
 
+    CSS_PATH = SCREENS_CSS
     BINDINGS = [Binding("escape", "cancel", "Cancel")]  # noqa: RUF012
 
     def __init__(

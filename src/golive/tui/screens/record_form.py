@@ -12,12 +12,14 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from golive.tui.app import SCREENS_CSS
 from golive.tui.widgets.field import FieldSpec, from_text, to_text
 
 
 class RecordFormScreen(ModalScreen[None]):
     """Asks `check(record)` to take the record; stays open, showing the errors, until it does."""
 
+    CSS_PATH = SCREENS_CSS
     BINDINGS = [Binding("escape", "cancel", "Cancel")]  # noqa: RUF012
 
     def __init__(

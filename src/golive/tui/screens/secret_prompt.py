@@ -10,8 +10,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from golive.tui.app import SCREENS_CSS
+
 
 class SecretPromptScreen(ModalScreen[SecretStr | None]):
+    CSS_PATH = SCREENS_CSS
     BINDINGS = [Binding("escape", "cancel", "Cancel")]  # noqa: RUF012
 
     def __init__(self, environment: str, why: str) -> None:

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Input, Static
 
 from golive.session.errors import GoliveError
+from golive.tui.app import SCREENS_CSS
 from golive.tui.widgets.topbar import TopBar
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ def read_recent(limit: int = 20) -> list[RecentSession]:
 
 
 class StartScreen(Screen[None]):
+    CSS_PATH = SCREENS_CSS
     AUTO_FOCUS = "#recent"
     BINDINGS = [  # noqa: RUF012
         Binding("ctrl+n", "new", "New deployment", priority=True),

@@ -19,6 +19,7 @@ from textual.widgets import Button, Footer, OptionList, Static
 
 from golive.session.checklist import definition
 from golive.session.errors import GoliveError
+from golive.tui.app import SCREENS_CSS
 from golive.tui.widgets.checklist import ChecklistPanel
 from golive.tui.widgets.field import FieldSpec, ModelField
 from golive.tui.widgets.sidebar import STEP_IDS, STEP_TITLES, STEPS, StepSidebar
@@ -47,6 +48,7 @@ def session_title(app: WizardApp) -> str:
 class WizardScreen(Screen[None]):
     """A screen of an open session: header, sidebar, footer, the keys shared by every step."""
 
+    CSS_PATH = SCREENS_CSS
     STEP: ClassVar[str] = "credentials"
     IS_STEP: ClassVar[bool] = True
     AUTO_FOCUS = ""  # the first field is focused without scrolling the step title away

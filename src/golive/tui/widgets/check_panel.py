@@ -68,7 +68,8 @@ class CheckPanel(Vertical):
         yield RichLog(id="check-log", classes="check-log", wrap=True, markup=False, max_lines=2000)
 
     def on_mount(self) -> None:
-        self.show_last_evidence()
+        # after the first frame: it imports the checks (httpx and the API client)
+        self.call_after_refresh(self.show_last_evidence)
 
     def show_last_evidence(self) -> None:
         """The items' last recorded run, so a resumed session shows where the tests stand."""

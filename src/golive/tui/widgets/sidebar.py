@@ -102,26 +102,59 @@ _STATE_STYLES = {
 class StepSidebar(Vertical):
     """The steps, their states and a legend. Enter or a click opens a step."""
 
+    # In the first frame, before screens.css is read: its styles travel with it.
+    DEFAULT_CSS = """
+    StepSidebar {
+        width: 24;
+        height: 1fr;
+        border-right: vkey $panel-lighten-1;
+    }
+    StepSidebar .sidebar-title {
+        padding: 0 1;
+        text-style: bold;
+        color: $text-muted;
+    }
+    StepSidebar #step-list {
+        height: 1fr;
+        border: none;
+        padding: 0;
+        background: transparent;
+    }
+    StepSidebar #step-list:focus {
+        background-tint: $primary 10%;
+    }
+    StepSidebar .sidebar-legend {
+        height: 3;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    """
+
     class StepChosen(Message):
         def __init__(self, step_id: str) -> None:
             super().__init__()
             self.step_id = step_id
 
-    def __init__(self, current: str, *, id: str | None = "sidebar") -> None:
+    def __init__(self, current: str, *, id: str | None = "sidebar", still: bool = False) -> None:
         super().__init__(id=id)
         self.current = current
         self.states: dict[str, StepState] = {}
+        self.still = still  # the first frame: the same list, drawn as text (cheaper to paint)
 
     def compose(self) -> ComposeResult:
         yield Static("Steps", classes="sidebar-title")
-        yield OptionList(*self._options(), id="step-list")
+        if self.still:
+            lines = Text("\n").join(self._prompt(i, step) for i, step in enumerate(STEPS))
+            yield Static(lines, id="step-list")
+        else:
+            yield OptionList(*self._options(), id="step-list")
         yield Static(
             "✓ done  ◐ in progress\n! needs attention\n○ not started", classes="sidebar-legend"
         )
 
     def on_mount(self) -> None:
-        options = self.query_one(OptionList)
-        options.highlighted = step_index(self.current)
+        if not self.still:
+            self.query_one(OptionList).highlighted = step_index(self.current)
 
     def _prompt(self, index: int, step: Step, colours: dict[str, str] | None = None) -> Text:
         state = self.states.get(step.id, StepState.UNKNOWN)
@@ -140,7 +173,7 @@ class StepSidebar(Vertical):
         if states == self.states:
             return
         self.states = dict(states)
-        if not self.is_mounted:
+        if not self.is_mounted or self.still:
             return
         options = self.query_one(OptionList)
         colours = theme_colours(self.app)

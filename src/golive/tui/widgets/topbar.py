@@ -10,6 +10,37 @@ from textual.widgets import Static
 class TopBar(Horizontal):
     """`golive · TITLE · CUSTOMER` on the left, the save state on the right."""
 
+    # Its own styles (theme variables only) travel with it: the header is in the first frame,
+    # painted before screens.css is read (see app.SCREENS_CSS).
+    DEFAULT_CSS = """
+    TopBar {
+        height: 1;
+        background: $panel;
+        color: $foreground;
+    }
+    TopBar #topbar-title {
+        width: 1fr;
+        padding: 0 1;
+        text-style: bold;
+    }
+    TopBar #save-state {
+        width: 44;
+        text-align: right;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    TopBar #save-state.-pending {
+        color: $warning;
+    }
+    TopBar #save-state.-failed {
+        color: $text-error;
+        background: $error-muted;
+        text-style: bold;
+    }
+    """
+
     def __init__(self, title: str = "", *, id: str | None = "topbar") -> None:
         super().__init__(id=id)
         self._title = title
