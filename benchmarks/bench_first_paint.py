@@ -107,6 +107,7 @@ async def step_switches(home: Path, rounds: int) -> tuple[list[float], list[floa
     async with app.run_test(size=(100, 40)) as pilot:
         while not getattr(app.screen, "IS_STEP", False):
             await pilot.pause(0.05)
+        await pilot.pause(1.0)  # as a user reads the first step, the others are imported
         await app.workers.wait_for_complete()
         for round_ in range(rounds):
             for step in STEP_IDS:

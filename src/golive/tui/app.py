@@ -100,6 +100,8 @@ class WizardApp(App[int]):
         Binding("ctrl+q", "quit_wizard", "Quit", priority=True),
     ]
     COMMAND_PALETTE_BINDING = "ctrl+p"
+    # below 80 columns a field's label goes above its input (screens.css: .-narrow)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]  # noqa: RUF012
 
     save_state: reactive[str] = reactive("")
 

@@ -60,11 +60,11 @@ class CredentialsScreen(StepScreen):
         )
         yield Static("Checking the OS keyring…", id="keyring-status", classes="field-help")
         for env in ("staging", "production"):
-            with Horizontal(classes="open-row secret-row"):
-                yield Label(f"{env.title()} client secret ", classes="field-label")
-                yield Input(
-                    password=True, id=f"secret-{env}", compact=True, placeholder="paste it here"
-                )
+            yield Label(f"{env.title()} client secret", classes="field-label row-label")
+            yield Input(
+                password=True, id=f"secret-{env}", compact=True, placeholder="paste it here"
+            )
+            with Horizontal(classes="row-buttons secret-row"):
                 yield Button("Store in keyring", id=f"store-{env}", compact=True)
                 yield Button("This run only", id=f"run-{env}", compact=True)
             yield Static("", id=f"secret-state-{env}", classes="field-help")

@@ -37,9 +37,10 @@ class GoLiveScreen(StepScreen):
             )
             pilots.add_columns("Customer", "Contact", "Countries")
             yield pilots
-            with Horizontal(classes="open-row"):
+            with Horizontal(classes="input-row"):
                 yield Input(placeholder="customer", id="pilot-name", compact=True)
                 yield Input(placeholder="contact e-mail", id="pilot-contact", compact=True)
+            with Horizontal(classes="input-row"):
                 yield Input(
                     placeholder="countries, e.g. DE, IT", id="pilot-countries", compact=True
                 )
@@ -55,14 +56,13 @@ class GoLiveScreen(StepScreen):
             )
             checkpoints.add_columns("Checkpoint", "Due (UTC)", "State", "Figures")
             yield checkpoints
-            with Horizontal(classes="open-row"):
-                yield Label("Figures ", classes="field-label")
-                yield Input(
-                    placeholder="error_rate_pct=0.4, response_time_p95_s=1.2",
-                    id="checkpoint-figures",
-                    compact=True,
-                )
-                yield Button("Record for selected", id="checkpoint-record", compact=True)
+            yield Label("Figures of the selected checkpoint", classes="field-label")
+            yield Input(
+                placeholder="error_rate_pct=0.4, response_time_p95_s=1.2",
+                id="checkpoint-figures",
+                compact=True,
+            )
+            yield Button("Record for selected", id="checkpoint-record", compact=True)
             yield Static("Rollout stages", classes="panel-title")
             stages: DataTable[str] = DataTable(
                 id="stages", cursor_type="row", classes="record-table"

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from golive.session.checklist import ChecklistItem
 from golive.session.model import NEEDS_REASON, ItemStatus
@@ -47,8 +47,8 @@ class ItemScreen(ModalScreen[ItemEdit | None]):
                 yield Label("Reason (needed for not applicable and blocked)")
                 yield Input(item.reason if not item.derived else "", id="reason")
                 yield Static("", id="reason-error", classes="field-error")
-                yield Label("Note")
-                yield Input(item.note, id="note")
+                yield Label("Note (several lines are fine)")
+                yield TextArea(item.note, id="note", soft_wrap=True, classes="item-note")
                 yield Static(Text("Evidence: reading…"), id="evidence", classes="item-evidence")
                 yield Static(Text(self._history()), id="history", classes="item-history")
             with Horizontal(classes="dialog-buttons"):
@@ -104,7 +104,7 @@ class ItemScreen(ModalScreen[ItemEdit | None]):
             )
             self.query_one("#reason", Input).focus()
             return
-        self.dismiss(ItemEdit(status, reason, self.query_one("#note", Input).value.strip()))
+        self.dismiss(ItemEdit(status, reason, self.query_one("#note", TextArea).text.strip()))
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

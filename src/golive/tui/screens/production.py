@@ -39,13 +39,16 @@ class ProductionScreen(StepScreen):
 
     def compose_extra(self) -> ComposeResult:
         yield Static("Deployment window (low traffic)", classes="panel-title")
-        with Horizontal(classes="open-row"):
-            yield Label("Start (your local time) ", classes="field-label")
+        with Horizontal(classes="input-row"):
+            yield Label("Start, local time ", classes="field-label")
             yield Input(placeholder="2026-11-14T22:00", id="window-start", compact=True)
-            yield Input("2", id="window-hours", compact=True, classes="short-input")
+        with Horizontal(classes="input-row"):
+            yield Label("Length in hours ", classes="field-label")
+            yield Input("2", id="window-hours", compact=True)
+        with Horizontal(classes="row-buttons"):
             yield Button("Check", id="window-check", compact=True)
             yield Button("Choose", id="window-choose", compact=True)
-        yield Button("Suggest windows", id="window-suggest", compact=True)
+            yield Button("Suggest windows", id="window-suggest", compact=True)
         yield Static("", id="window-state", classes="field-help")
         yield DeployRecord("production")
         yield CheckPanel(

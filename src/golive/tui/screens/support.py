@@ -36,13 +36,14 @@ class SupportScreen(StepScreen):
         yield Static("Escalation path (Enter in a row, or Save, records it)", classes="panel-title")
         for level in view.levels:
             n = level.level
-            yield Label(f"{n}. {level.team}", classes="field-label")
-            with Horizontal(classes="open-row escalation-row", id=f"level-{n}"):
+            yield Label(f"{n}. {level.team}", classes="field-label row-label")
+            with Horizontal(classes="input-row escalation-row", id=f"level-{n}-who"):
                 yield Input(level.team, placeholder="team", id=f"team-{n}", compact=True)
                 yield Input(level.name, placeholder="contact name", id=f"name-{n}", compact=True)
+            with Horizontal(classes="input-row escalation-row", id=f"level-{n}-how"):
                 yield Input(level.email, placeholder="e-mail", id=f"email-{n}", compact=True)
                 yield Input(level.phone, placeholder="phone", id=f"phone-{n}", compact=True)
-                yield Button("Save", id=f"save-{n}", compact=True, classes="save-level")
+            yield Button(f"Save level {n}", id=f"save-{n}", compact=True, classes="save-level")
             yield Static(
                 "✓ complete" if level.complete else "○ needs a name and an e-mail or phone",
                 id=f"level-state-{n}",
@@ -74,7 +75,7 @@ class SupportScreen(StepScreen):
         event.stop()
         row = event.input.parent
         if row is not None and row.id:
-            self.save_level(int(row.id.removeprefix("level-")))
+            self.save_level(int(row.id.split("-")[1]))
 
     def save_level(self, level: int) -> None:
         from golive.ops.support import set_escalation_level, support_view

@@ -29,10 +29,10 @@ class DeployRecord(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(f"Deploy to {self.environment}", classes="panel-title")
-        with Horizontal(classes="open-row"):
+        with Horizontal(classes="input-row"):
             yield Label("Version or commit ", classes="field-label")
             yield Input(placeholder="v2.4.1 or 3f9c2e1", id="deploy-version", compact=True)
-            yield Button("Record deploy", id="record-deploy", compact=True)
+        yield Button("Record deploy", id="record-deploy", compact=True)
         yield Static("", id="deploy-state", classes="field-help")
 
     def on_mount(self) -> None:
