@@ -171,3 +171,25 @@ async def test_golive_is_held_until_overridden_with_a_reason(sandbox: SandboxSer
     assert [(o.gate, o.reason, o.by) for o in session.gate_overrides] == [
         ("golive", "CAB approved", "Ada Tester")
     ]
+
+
+async def test_quitting_with_a_test_running_asks_first(sandbox: SandboxServer) -> None:
+    sandbox.set_faults(hang_s=30)
+    file = sandbox_session(sandbox, "staging")
+    app = app_for(file)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_screen(pilot, "StagingScreen")
+        panel = app.screen.query_one(CheckPanel)
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: panel.running, 10, "the run to start")
+        await pilot.press("ctrl+q")
+        await wait_for_screen(pilot, "ConfirmScreen")
+        assert "live test is running" in text_of(app, ".dialog-text")
+        await pilot.press("escape")  # keep running
+        await wait_for_screen(pilot, "StagingScreen")
+        assert panel.running
+        await pilot.press("ctrl+q")
+        await wait_for_screen(pilot, "ConfirmScreen")
+        app.screen.query_one("#confirm", Button).press()
+        await wait_for(pilot, lambda: not panel.running, 20, "the cancel on quit")
+    assert app.return_code == 0

@@ -350,3 +350,18 @@ async def test_review_shows_readiness_and_exports_the_report() -> None:
         await wait_for(pilot, lambda: "written" in text_of(app, "#export-result"), what="export")
     report = next(file.path.parent.glob("acme.report.*"))
     assert "ACME" in report.read_text()
+
+
+async def test_the_mouse_opens_a_step_from_the_sidebar() -> None:
+    file = make_session()
+    app = app_for(file)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_screen(pilot, "CredentialsScreen")
+        steps = app.screen.query_one("#step-list", OptionList)
+        await pilot.click(steps, offset=(5, 9))  # the tenth line: Support
+        await wait_for_screen(pilot, "SupportScreen")
+        back = app.screen.query_one("#back", Button)
+        back.scroll_visible(animate=False)
+        await pilot.pause()
+        await pilot.click(back)
+        await wait_for_screen(pilot, "RollbackScreen")
