@@ -54,30 +54,50 @@ class EvidenceLog:
     problems: list[str] = field(default_factory=list)
     verified_lines: int = 0
     broken_at: int | None = None
+    # indexes built on first use, rebuilt when records are added (a report asks per item)
+    _by_id: dict[str, EvidenceRecord] = field(default_factory=dict, repr=False, compare=False)
+    _by_item: dict[str, list[int]] = field(default_factory=dict, repr=False, compare=False)
+    _indexed: int = field(default=-1, repr=False, compare=False)
 
     @property
     def chain_ok(self) -> bool:
         return self.broken_at is None
 
+    def _index(self) -> None:
+        if self._indexed == len(self.records):
+            return
+        self._by_id = {record.id: record for record in self.records}
+        self._by_item = {}
+        for position, record in enumerate(self.records):
+            for item_id in dict.fromkeys(record.items):
+                self._by_item.setdefault(item_id, []).append(position)
+        self._indexed = len(self.records)
+
     def by_id(self) -> dict[str, EvidenceRecord]:
-        return {record.id: record for record in self.records}
+        self._index()
+        return dict(self._by_id)
 
 
 def _line_hash(line: bytes) -> str:
     return hashlib.sha256(line).hexdigest()
 
 
+class _Line(BaseModel):
+    """One line of the log as written: the previous line's hash and the record."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    prev: str
+    record: EvidenceRecord
+
+
 def _parse_line(line: bytes) -> tuple[EvidenceRecord, str] | None:
     """The record of a line and the hash it claims for the line before; None if damaged."""
     try:
-        payload = json.loads(line)
-        record = EvidenceRecord.model_validate(payload["record"])
-        claimed = payload["prev"]
-    except (ValueError, KeyError, TypeError, ValidationError, RecursionError):
+        parsed = _Line.model_validate_json(line)  # JSON and model in one pass (pydantic-core)
+    except (ValueError, ValidationError, RecursionError):
         return None
-    if not isinstance(claimed, str):
-        return None
-    return record, claimed
+    return parsed.record, parsed.prev
 
 
 _CHUNK = 1 << 16
@@ -246,5 +266,9 @@ def record(
 
 
 def records_for(log: EvidenceLog, item_ids: Iterable[str]) -> list[EvidenceRecord]:
-    wanted = set(item_ids)
-    return [r for r in log.records if wanted.intersection(r.items)]
+    """The records proving any of these items, in log order (indexed: cheap per item)."""
+    log._index()
+    positions: set[int] = set()
+    for item_id in set(item_ids):
+        positions.update(log._by_item.get(item_id, ()))
+    return [log.records[position] for position in sorted(positions)]

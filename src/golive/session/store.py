@@ -308,7 +308,13 @@ def parse(raw: bytes, path: Path) -> Session:
             )
         )
     data = _migrate(data, problems, name)
-    index = _line_index(text)
+    lines: dict[tuple[str, ...], int] = {}
+
+    def line_of(loc: tuple[str, ...]) -> int | None:
+        if not lines:  # only a file with problems pays for finding their lines
+            lines.update(_line_index(text))
+        return _locate(lines, loc)
+
     session: Session | None = None
     try:
         session = Session.model_validate(data)
@@ -322,7 +328,7 @@ def parse(raw: bytes, path: Path) -> Session:
                 message = "unknown key (a typo? `golive schema session` lists the keys)"
             elif detail["type"] == "missing":
                 message = "missing"
-            problems.append(Problem(message, name, _locate(index, loc), ".".join(loc)))
+            problems.append(Problem(message, name, line_of(loc), ".".join(loc)))
     if session is not None:
         known = known_item_ids(session)
         for item_id in session.items:
@@ -331,7 +337,7 @@ def parse(raw: bytes, path: Path) -> Session:
                     Problem(
                         "not a checklist item of this session (unknown id, or a country not in [countries])",
                         name,
-                        _locate(index, ("items", item_id)),
+                        line_of(("items", item_id)),
                         f"items.{item_id}",
                     )
                 )
