@@ -194,7 +194,7 @@ async def test_a_damaged_file_is_explained_not_a_traceback(golive_home: Path) ->
         message = text_of(app, "#opening-message")
         assert "unknown key" in message and "ctrl+q" in message
         await pilot.press("ctrl+q")
-    assert app.return_code == 0
+    assert app.return_code == 2  # as the command line says a bad session file
 
 
 async def test_a_session_name_not_found_is_said_in_the_wizard() -> None:
@@ -204,6 +204,8 @@ async def test_a_session_name_not_found_is_said_in_the_wizard() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: "✗" in text_of(app, "#opening-message"), 10, "the error")
         assert "no session file" in text_of(app, "#opening-message")
+        await pilot.press("ctrl+q")
+    assert app.return_code == 2
 
 
 def test_the_wizard_commands_need_a_terminal(run_golive) -> None:  # type: ignore[no-untyped-def]
@@ -214,4 +216,9 @@ def test_the_wizard_commands_need_a_terminal(run_golive) -> None:  # type: ignor
     assert "Traceback" not in result.stderr
     missing = run_golive("resume", "nope.toml")
     assert missing.returncode == 2 and "no session file" in missing.stderr
+    # without a terminal, SESSION is checked first: the clearer message
+    named = run_golive("resume", "nope")
+    assert named.returncode == 2 and "no session file" in named.stderr
+    bad = run_golive("resume", "../escape")
+    assert bad.returncode == 2 and "session name" in bad.stderr
     assert run_golive("demo").returncode == 2

@@ -35,8 +35,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     demo.set_defaults(handler=cmd_demo)
 
 
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
 def _need_terminal() -> None:
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not _interactive():
         raise BadInputError(
             "the wizard needs an interactive terminal",
             where="terminal",
@@ -63,19 +67,34 @@ def open_wizard(path: Path, *, read_only: bool = False) -> int:
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
-    """`golive resume SESSION`: the session is found and loaded after the first frame is on
-    the terminal (the session layer costs about 100 ms to import), so the sidebar shows at once."""
+    """`golive resume SESSION`. In a terminal the session is found and loaded after the first
+    frame is drawn (importing the session store costs about 100 ms), so the sidebar shows at
+    once; a wrong SESSION is then said in the wizard, and quitting exits 2. Without a terminal
+    there is no frame to hurry: SESSION is checked first, then the terminal."""
     reference = str(args.session)
-    if reference.endswith(".toml") and not Path(reference).expanduser().is_file():
-        raise BadInputError(
-            f"no session file at {reference}",
-            where=reference,
-            advice="`golive` lists the recent sessions; `golive new SESSION` creates one",
-        )
-    _need_terminal()
+    if not _interactive():
+        from golive.session.store import resolve
+
+        _must_exist(resolve(reference))
+        _need_terminal()
+    if reference.endswith(".toml"):
+        _must_exist(Path(reference).expanduser())
     from golive.tui.launch import run_wizard, source_for_reference
 
     return run_wizard(source_for_reference(reference, read_only=args.read_only))
+
+
+def _must_exist(path: Path) -> None:
+    try:
+        found = path.is_file()
+    except OSError:  # a name too long for the file system, for one
+        found = False
+    if not found:
+        raise BadInputError(
+            f"no session file at {str(path)[:200]}",
+            where="SESSION",
+            advice="`golive` lists the recent sessions; `golive new SESSION` creates one",
+        )
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -114,6 +114,7 @@ class WizardApp(App[int]):
         self.lock: SessionLock | None = None
         self.read_only = False
         self.save_error: GoliveError | None = None
+        self.failure_code = 0  # the exit code when the session could not be opened
         self.cleanups: list[Callable[[], None]] = list(self.source.cleanups)
         self._save_timer: Timer | None = None
         self._checklist: Checklist | None = None
@@ -344,9 +345,9 @@ class WizardApp(App[int]):
 
         if not confirmed:
             return
-        self.workers.cancel_group(self, "checks")
-        for screen in self.screen_stack:
-            self.workers.cancel_node(screen)
+        for worker in list(self.workers):
+            if worker.group == "checks":  # recorded as cancelled, with what had finished
+                worker.cancel()
         if self.file is not None and not self.read_only and not self.save_now():
             reason = self.save_error.message if self.save_error else "unknown reason"
             self.push_screen(
@@ -369,7 +370,7 @@ class WizardApp(App[int]):
                 self._quit_anyway,
             )
             return
-        self.exit(0)
+        self.exit(self.failure_code, return_code=self.failure_code)
 
     def _quit_anyway(self, confirmed: bool | None) -> None:
         if confirmed:

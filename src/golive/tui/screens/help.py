@@ -22,7 +22,7 @@ KEYS = """\
 | Space on an item | mark it done, or back to do |
 | ctrl+s | save now (golive also saves after every change) |
 | ctrl+p | command palette: every step, save |
-| F5, F6 | run the live test, cancel it (Staging, Production) |
+| F5, F7, F6 | run the live tests, cancel one (Staging, Production) |
 | F1 | this help; ctrl+q quits |
 """
 

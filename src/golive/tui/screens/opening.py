@@ -73,6 +73,10 @@ class OpeningScreen(Screen[None]):
             self.call_after_refresh(self._open)
 
     def _fail(self, error: GoliveError) -> None:
+        from golive.session.errors import BadInputError, SessionLoadError
+
+        # quitting now exits as the command line would: 2 for a bad SESSION, 1 otherwise
+        self.wizard.failure_code = 2 if isinstance(error, BadInputError | SessionLoadError) else 1
         self.query_one("#opening-message", Static).update(f"✗ {error}\n\nPress ctrl+q to quit.")
         self.query_one("#opening-message", Static).add_class("-error")
 
