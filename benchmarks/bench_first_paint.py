@@ -137,10 +137,17 @@ def main() -> int:
     env.pop("NO_COLOR", None)
     python = sys.executable
     golive = f"{python} -m golive resume bench"
+    # the same handler without building the whole command line (every sub-command's parser):
+    # shows what `golive.cli` costs before the first frame
+    direct = (
+        f'{python} -c "import argparse, sys; from golive.cli.wizard_commands import cmd_resume; '
+        f"sys.exit(cmd_resume(argparse.Namespace(session='bench', read_only=False)))\""
+    )
     subprocess.run([*TMUX, "new-session", "-d", "-s", "keep", "sleep 3600"], env=env, check=True)
     hello_times: list[float] = []
     sidebar_times: list[float] = []
     loaded_times: list[float] = []
+    direct_times: list[float] = []
     try:
         for _ in range(2):  # warm the file cache and the bytecode
             time_to_marker(f"{python} {hello}", "HELLO-MARKER", env)
@@ -149,6 +156,7 @@ def main() -> int:
             hello_times.append(time_to_marker(f"{python} {hello}", "HELLO-MARKER", env))
             sidebar_times.append(time_to_marker(golive, "Review & export", env))
             loaded_times.append(time_to_marker(golive, "Step 6 of 11", env))
+            direct_times.append(time_to_marker(direct, "Review & export", env))
     finally:
         subprocess.run([*TMUX, "kill-server"], capture_output=True, check=False)
     first, again = asyncio.run(step_switches(home, rounds=3))
@@ -163,6 +171,10 @@ def main() -> int:
     print(
         f"golive resume, sidebar painted          {ms(sidebar_times)}"
         f"  ratio {statistics.median(sidebar_times) / hello_median:.2f}"
+    )
+    print(
+        f"  handler alone, without golive.cli      {ms(direct_times)}"
+        f"  ratio {statistics.median(direct_times) / hello_median:.2f}"
     )
     print(
         f"golive resume, step with session shown  {ms(loaded_times)}"
