@@ -365,3 +365,32 @@ async def test_the_mouse_opens_a_step_from_the_sidebar() -> None:
         await pilot.pause()
         await pilot.click(back)
         await wait_for_screen(pilot, "RollbackScreen")
+
+
+async def test_post_deployment_runs_the_watch_on_the_log(tmp_path: Path) -> None:
+    log = tmp_path / "integration.jsonl"
+    lines = [
+        f'{{"ts": "2026-01-02T0{h}:00:00+00:00", "level": "info", "status": 200, '
+        f'"latency_ms": {300 + h}, "country": "DE", "msg": "calculated"}}'
+        for h in range(1, 4)
+    ]
+    log.write_text("\n".join(lines) + "\n")
+    file = make_session(step="post", countries={"DE": "DE136695976"})
+    app = app_for(file)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_screen(pilot, "PostDeploymentScreen")
+        await type_into(pilot, field_input(app, "post_deployment.log.path"), str(log))
+        app.screen.query_one("#run-watch", Button).press()
+        await wait_for(
+            pilot,
+            lambda: (
+                "reading" not in text_of(app, "#watch-result")
+                and "Reads the log" not in text_of(app, "#watch-result")
+            ),
+            20,
+            "the watch",
+        )
+        result = text_of(app, "#watch-result")
+        assert result.startswith("✓ meets the targets"), result
+        assert "error rate 0.00 %" in result
+        assert app.checklist()["post.day1.error_rate"].status is ItemStatus.DONE
