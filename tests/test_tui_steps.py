@@ -348,8 +348,11 @@ async def test_review_shows_readiness_and_exports_the_report() -> None:
         assert "Not ready for production" in readiness
         app.screen.query_one("#export-md", Button).press()
         await wait_for(pilot, lambda: "written" in text_of(app, "#export-result"), what="export")
+        app.screen.query_one("#export-calendar", Button).press()
+        await wait_for(pilot, lambda: ".ics" in text_of(app, "#export-result"), what="calendar")
     report = next(file.path.parent.glob("acme.report.*"))
     assert "ACME" in report.read_text()
+    assert "BEGIN:VCALENDAR" in (file.path.parent / "acme.calendar.ics").read_text()
 
 
 async def test_the_mouse_opens_a_step_from_the_sidebar() -> None:

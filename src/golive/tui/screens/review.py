@@ -35,6 +35,7 @@ class ReviewScreen(StepScreen):
         with Horizontal(classes="row-buttons"):
             for fmt, label in FORMATS:
                 yield Button(label, id=f"export-{fmt}", compact=True, classes="export-button")
+            yield Button("Calendar (.ics)", id="export-calendar", compact=True)
         yield Static("", id="export-result", classes="field-help")
 
     def on_mount(self) -> None:
@@ -92,15 +93,25 @@ class ReviewScreen(StepScreen):
         self.query_one("#export-result", Static).update("writing the report…")
         self._export(fmt)
 
+    @on(Button.Pressed, "#export-calendar")
+    def _calendar_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_export("ics")
+
     @work(exclusive=True, group="export", exit_on_error=False, thread=True)
     def _export(self, fmt: str) -> None:
+        from golive.ops.calendar import export_calendar
         from golive.report import export_report
 
         file = self.wizard.file
         if file is None:
             return
         try:
-            written = export_report(file, fmt)
+            if fmt == "ics":
+                name = file.path.name.removesuffix(".toml") + ".calendar.ics"
+                written = export_calendar(file.session, file.path.with_name(name)).path
+            else:
+                written = export_report(file, fmt)
         except GoliveError as error:
             text = f"✗ {error.message}" + (
                 f"\n  what to do: {error.advice}" if error.advice else ""
