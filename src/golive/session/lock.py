@@ -176,6 +176,10 @@ class SessionLock:
                     # this process already holds it (another handle): nothing more to take
                     self.held = True
                     return
+                if (owner is None or owner.is_stale()) and _attempt < 10:
+                    # a golive taking over a stale lock this instant, or `is_locked` peeking
+                    time.sleep(0.02)
+                    continue
                 described = owner.describe() if owner else "golive (its lock file is unreadable)"
                 raise SessionLockedError(
                     f"{self.session_path.name} is open in another {described}",
