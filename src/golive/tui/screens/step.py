@@ -73,6 +73,7 @@ class WizardScreen(Screen[None]):
             yield StepSidebar(self.STEP)
             with VerticalScroll(id="main"):
                 yield from self.compose_main()
+        yield Static("", id="field-hint")
         yield Footer()
 
     def compose_main(self) -> ComposeResult:

@@ -252,13 +252,23 @@ class ModelField(Vertical):
             control = Input(self._initial, placeholder=spec.placeholder, id="control", compact=True)
         control.tooltip = spec.help or None
         yield control
-        if spec.help:
-            yield Static(spec.help, classes="field-help")
         yield Static("", classes="field-error")
 
     def on_mount(self) -> None:
         if self._draft_on_open:
             self._show(self._errors_for(self._initial))
+
+    def on_descendant_focus(self) -> None:
+        # the step's hint line says what the focused field is for (one line for all fields:
+        # fewer widgets, so a step with many fields is built faster)
+        for hint in self.screen.query("#field-hint").results(Static):
+            hint.update(f"{self.spec.label}: {self.spec.help}" if self.spec.help else "")
+            hint.set_class(bool(self.spec.help), "-shown")
+
+    def on_descendant_blur(self) -> None:
+        for hint in self.screen.query("#field-hint").results(Static):
+            hint.update("")
+            hint.remove_class("-shown")
 
     @property
     def control(self) -> Widget:
