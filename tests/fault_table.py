@@ -267,6 +267,8 @@ def run_fault(fault: Fault, home: Path, server: SandboxServer | None = None) -> 
     except ValueError:
         document = {}
     stage, message, advice = _first_failed_stage(document)
+    if not stage and document.get("passed"):
+        message = f"passed: {document.get('summary', '')}".rstrip(": ")
     written = {str(p.relative_to(home)): p.read_bytes() for p in home.rglob("*") if p.is_file()}
     return Outcome(
         fault,
