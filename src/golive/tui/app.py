@@ -391,5 +391,13 @@ class WizardApp(App[int]):
                 cleanup()
 
 
+def error_text(error: BaseException) -> str:
+    """An error as the wizard shows it inline: what went wrong and what to do, never a traceback
+    (anything that is not a GoliveError is a bug, said in one line)."""
+    if isinstance(error, GoliveError):
+        return f"✗ {error.message}" + (f"\n  what to do: {error.advice}" if error.advice else "")
+    return f"✗ it stopped: {type(error).__name__}: {error}"
+
+
 def step_title(step_id: str) -> str:
     return STEP_TITLES.get(step_id, step_id)

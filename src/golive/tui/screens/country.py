@@ -16,6 +16,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 from golive.session.errors import GoliveError
 from golive.session.evidence import EvidenceRecord, Outcome, record
 from golive.session.model import ItemStatus
+from golive.tui.app import error_text
 from golive.tui.screens.step import WizardScreen
 from golive.tui.widgets.checklist import ChecklistPanel
 from golive.tui.widgets.field import FieldSpec, ModelField
@@ -194,7 +195,7 @@ class CountryScreen(WizardScreen):
         except GoliveError as error:
             self.app.call_from_thread(
                 self.query_one("#tax-id-state", Static).update,
-                Text(f"✗ {error.message}" + (f"\n  {error.advice}" if error.advice else "")),
+                Text(error_text(error)),
             )
             return
         self.app.call_from_thread(self._take_tax_id, result)
@@ -253,7 +254,7 @@ class CountryScreen(WizardScreen):
         except GoliveError as error:
             self.app.call_from_thread(
                 self.query_one("#cert-state", Static).update,
-                Text(f"✗ {error.message}" + (f"\n  {error.advice}" if error.advice else "")),
+                Text(error_text(error)),
             )
             return
         self.app.call_from_thread(self._take_certificate, result)

@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from golive.session.errors import GoliveError
+from golive.tui.app import error_text
 from golive.tui.screens.step import StepScreen
 from golive.tui.widgets.gate import GateBanner
 
@@ -123,9 +124,7 @@ class GoLiveScreen(StepScreen):
         self.wizard.session_changed(save_now=True)
 
     def _error(self, error: GoliveError) -> None:
-        self._result(
-            f"✗ {error.message}" + (f"\n  what to do: {error.advice}" if error.advice else "")
-        )
+        self._result(error_text(error))
 
     @on(Button.Pressed, "#pilot-add")
     @on(Input.Submitted, "#pilot-name, #pilot-contact, #pilot-countries")

@@ -10,6 +10,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
 from golive.session.errors import GoliveError
+from golive.tui.app import error_text
 from golive.tui.screens.step import StepScreen
 from golive.tui.widgets.field import FieldSpec
 
@@ -136,12 +137,8 @@ class MonitoringScreen(StepScreen):
                 result = monitoring.send_test_alert(file.session, file.path)
             else:
                 result = monitoring.check_prometheus(file.session, file.path)
-        except GoliveError as error:
-            text = f"✗ {error.message}" + (
-                f"\n  what to do: {error.advice}" if error.advice else ""
-            )
-        except Exception as error:  # never a traceback
-            text = f"✗ the check stopped: {type(error).__name__}: {error}"
+        except Exception as error:  # a GoliveError says what to do; never a traceback
+            text = error_text(error)
         else:
             text = _describe(result)
         self.app.call_from_thread(self._result, text)
@@ -159,7 +156,7 @@ class MonitoringScreen(StepScreen):
             try:
                 confirm_alert_received(self.session, note)
             except GoliveError as error:
-                self._result(f"✗ {error.message}\n  {error.advice}")
+                self._result(error_text(error))
                 return
             self._result("✓ recorded: the test alert arrived")
             self.wizard.session_changed(save_now=True)

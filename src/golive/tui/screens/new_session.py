@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from golive.session.errors import GoliveError
-from golive.tui.app import SCREENS_CSS
+from golive.tui.app import SCREENS_CSS, error_text
 
 
 class NewSessionScreen(ModalScreen[Path | None]):
@@ -65,7 +65,7 @@ class NewSessionScreen(ModalScreen[Path | None]):
             add_countries(session, _country_codes([self._value("countries")]))
             handle = SessionFile.create(path, session)
         except GoliveError as error:
-            error_box.update(f"✗ {error.message}" + (f"\n  {error.advice}" if error.advice else ""))
+            error_box.update(error_text(error))
             return
         self.dismiss(handle.path)
 

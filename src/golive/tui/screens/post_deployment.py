@@ -8,7 +8,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import Button, Static
 
-from golive.session.errors import GoliveError
+from golive.tui.app import error_text
 from golive.tui.screens.step import StepScreen
 from golive.tui.widgets.field import FieldSpec
 
@@ -68,12 +68,8 @@ class PostDeploymentScreen(StepScreen):
             return
         try:
             result = run_watch(file.session, file.path)
-        except GoliveError as error:
-            text = f"✗ {error.message}" + (
-                f"\n  what to do: {error.advice}" if error.advice else ""
-            )
-        except Exception as error:  # never a traceback
-            text = f"✗ the watch stopped: {type(error).__name__}: {error}"
+        except Exception as error:  # a GoliveError says what to do; never a traceback
+            text = error_text(error)
         else:
             meets = {
                 True: "✓ meets the targets",

@@ -11,7 +11,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Static
 
 from golive.session.checklist import definition
-from golive.session.errors import GoliveError
+from golive.tui.app import error_text
 from golive.tui.screens.step import StepScreen
 from golive.tui.widgets.checklist import status_words
 
@@ -112,12 +112,8 @@ class ReviewScreen(StepScreen):
                 written = export_calendar(file.session, file.path.with_name(name)).path
             else:
                 written = export_report(file, fmt)
-        except GoliveError as error:
-            text = f"✗ {error.message}" + (
-                f"\n  what to do: {error.advice}" if error.advice else ""
-            )
-        except Exception as error:  # never a traceback
-            text = f"✗ the report could not be written: {type(error).__name__}: {error}"
+        except Exception as error:  # a GoliveError says what to do; never a traceback
+            text = error_text(error)
         else:
             text = f"✓ written: {written}"
         self.app.call_from_thread(self.query_one("#export-result", Static).update, Text(text))

@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
 from golive.session.errors import GoliveError
+from golive.tui.app import error_text
 
 if TYPE_CHECKING:
     from golive.tui.app import WizardApp
@@ -59,9 +60,7 @@ class DeployRecord(Vertical):
         try:
             record_deploy(file.session, file.path, self.environment, version_input.value)
         except GoliveError as error:
-            self.query_one("#deploy-state", Static).update(
-                Text(f"✗ {error.message}" + (f"\n  {error.advice}" if error.advice else ""))
-            )
+            self.query_one("#deploy-state", Static).update(Text(error_text(error)))
             return
         version_input.value = ""
         self.show()
