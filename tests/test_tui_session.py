@@ -222,3 +222,42 @@ def test_the_wizard_commands_need_a_terminal(run_golive) -> None:  # type: ignor
     bad = run_golive("resume", "../escape")
     assert bad.returncode == 2 and "session name" in bad.stderr
     assert run_golive("demo").returncode == 2
+
+
+async def test_a_conflict_is_resolved_by_keeping_mine_or_taking_the_file() -> None:
+    file = make_session()
+    app = app_for(file)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_screen(pilot, "CredentialsScreen")
+        other = SessionFile.open(file.path)
+        other.session.meta.customer = "Changed elsewhere"
+        other.save()
+        await type_into(pilot, field_input(app, "credentials.vault.path"), "kv/mine")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.save_state.startswith("save failed:")
+        commands = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Keep my version" in commands and "Take the file's version" in commands
+        app.keep_my_version()
+        assert "over the other change" in app.save_state
+        assert reload(file).credentials.vault.path == "kv/mine"
+        # and the other way: take the file's version, the screens show it
+        other = SessionFile.open(file.path)
+        other.session.credentials.vault.path = "kv/theirs"
+        other.save()
+        await type_into(pilot, field_input(app, "credentials.vault.product"), "Mine")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        app.take_file_version()
+        await wait_for_screen(pilot, "CredentialsScreen")
+        await wait_for(
+            pilot,
+            lambda: field_input(app, "credentials.vault.path").value == "kv/theirs",
+            5,
+            "the reloaded value",
+        )
+        assert app.session.credentials.vault.product == ""
+        await pilot.press("ctrl+n")
+        await wait_for_screen(pilot, "EnvironmentScreen")
+        await pilot.pause(0.3)
+        assert app.save_state.startswith("saved")

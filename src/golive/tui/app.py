@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from golive.session.clock import now
-from golive.session.errors import GoliveError
+from golive.session.errors import GoliveError, SessionConflictError
 from golive.tui.widgets.sidebar import STEP_IDS, STEP_TITLES, STEPS, StepState
 
 if TYPE_CHECKING:
@@ -115,6 +115,7 @@ class WizardApp(App[int]):
         self.read_only = False
         self.save_error: GoliveError | None = None
         self.failure_code = 0  # the exit code when the session could not be opened
+        self._generation = 0
         self.cleanups: list[Callable[[], None]] = list(self.source.cleanups)
         self._save_timer: Timer | None = None
         self._checklist: Checklist | None = None
@@ -145,13 +146,21 @@ class WizardApp(App[int]):
         self.read_only = read_only
         self._checklist = None
         self.save_state = "read-only: changes are not saved" if read_only else "saved"
-        for step_id in STEP_IDS:  # screens of an earlier session (the start screen's "open")
-            name = f"step-{step_id}"
-            if self.is_screen_installed(name):
-                self.uninstall_screen(name)
+        self.save_error = None
+        # the step screens of what was shown before (an earlier session, or this one before a
+        # reload) are built anew: a new generation of names
+        old = [self.step_screen_name(step_id) for step_id in STEP_IDS]
+        self._generation += 1
         step = file.session.meta.current_step
         self.go_to_step(step if step in STEP_IDS else STEP_IDS[0], save=False)
-        self.set_timer(WARM_UP_DELAY, self._warm_up)
+        self.call_after_refresh(self._uninstall, old)
+        if self._generation == 1:
+            self.set_timer(WARM_UP_DELAY, self._warm_up)
+
+    def _uninstall(self, names: list[str]) -> None:
+        for name in names:
+            if self.is_screen_installed(name) and self.get_screen(name) not in self.screen_stack:
+                self.uninstall_screen(name)
 
     @work(thread=True, exit_on_error=False, group="warm-up")
     def _warm_up(self) -> None:
@@ -166,7 +175,7 @@ class WizardApp(App[int]):
                 importlib.import_module(module)
 
     def step_screen_name(self, step_id: str) -> str:
-        return f"step-{step_id}"
+        return f"step-{step_id}-{self._generation}"
 
     def go_to_step(self, step_id: str, *, save: bool = True) -> None:
         """Open a step (any step, any time). Input on the step left stays where it was."""
@@ -282,10 +291,15 @@ class WizardApp(App[int]):
             self.save_error = error
             self.save_state = f"save failed: {error.message}"
             if first_failure:
+                hint = (
+                    "\nctrl+p: 'Keep my version' or 'Take the file's version'"
+                    if isinstance(error, SessionConflictError)
+                    else ""
+                )
                 self.notify(
-                    f"{error.message}\nWhat to do: {error.advice}"
-                    if error.advice
-                    else error.message,
+                    error.message
+                    + (f"\nWhat to do: {error.advice}" if error.advice else "")
+                    + hint,
                     title="Not saved (nothing in memory is lost)",
                     severity="error",
                     timeout=12,
@@ -294,6 +308,32 @@ class WizardApp(App[int]):
         self.save_error = None
         self.save_state = f"saved {now():%H:%M:%S} UTC"
         return True
+
+    def keep_my_version(self) -> None:
+        """After a conflict: write this run's session over the file's newer content."""
+        if self.file is None:
+            return
+        try:
+            self.file.save(force=True)
+        except GoliveError as error:
+            self.save_error = error
+            self.save_state = f"save failed: {error.message}"
+            return
+        self.save_error = None
+        self.save_state = f"saved {now():%H:%M:%S} UTC (over the other change)"
+
+    def take_file_version(self) -> None:
+        """After a conflict: drop what was not saved here and show the file as it is now."""
+        if self.file is None:
+            return
+        try:
+            self.file.reload()
+        except GoliveError as error:
+            self.notify(error.message, title="Not reloaded", severity="error")
+            return
+        while len(self.screen_stack) > 1 and not getattr(self.screen, "IS_STEP", False):
+            self.pop_screen()
+        self.attach(self.file, lock=self.lock, read_only=self.read_only)
 
     def action_save(self) -> None:
         if self.file is None:
@@ -320,6 +360,17 @@ class WizardApp(App[int]):
                     partial(self.go_to_step, step.id),
                 )
             yield SystemCommand("Save now", "Write the session file now (ctrl+s)", self.action_save)
+            if isinstance(self.save_error, SessionConflictError):
+                yield SystemCommand(
+                    "Keep my version",
+                    "Save over the change made elsewhere to the session file",
+                    self.keep_my_version,
+                )
+                yield SystemCommand(
+                    "Take the file's version",
+                    "Reload the session from disk; the changes not saved here are dropped",
+                    self.take_file_version,
+                )
         yield from super().get_system_commands(screen)
 
     def running_checks(self) -> bool:
