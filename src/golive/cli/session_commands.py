@@ -169,7 +169,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
             continue
         except BadInputError as error:
             failed = True
-            print(f"{reference}: {error.message}")
+            # repr: a name with control characters must not reach the terminal as they are
+            print(
+                f"{reference!r}: {error.message}"
+                if not reference.isprintable()
+                else f"{reference}: {error.message}"
+            )
             continue
         print(f"{handle.path}: valid")
     return 2 if failed else 0

@@ -88,14 +88,15 @@ def check_url(value: str) -> str:
     if not value:
         return value
     parts = urlsplit(value)
+    # credentials first, and such a URL is never echoed: an error text must not carry a password
+    if "@" in parts.netloc:
+        raise ValueError(
+            "the URL contains credentials (user:password@); remove them and keep the secret in "
+            "the keyring (`golive secret set SESSION ...`)"
+        )
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(
             f"{value!r} is not an http(s) URL with a host (for example https://api.onesourcetax.com)"
-        )
-    if parts.username or parts.password:
-        raise ValueError(
-            "the URL contains credentials; remove them and keep the secret in the keyring "
-            "(`golive secret set SESSION ...`)"
         )
     return value.rstrip("/")
 
