@@ -96,6 +96,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             advice="give 1 to 3600 seconds",
         )
     handle = SessionFile.open(args.session)
+    handle.ensure_writable()  # say so before the run, not after it
     countries = _countries(args.country)
     plan = plan_suite(
         handle.session,
@@ -353,9 +354,9 @@ def _print_result(result: SuiteResult, recorded: RecordedRun, log_name: str) -> 
         out.print(
             f"requests {f['requests']}, concurrency {f['concurrency']}, "
             f"error rate {f['error_rate_pct']} % (target {f['targets']['error_rate_pct']} %), "
-            f"p50 {f['p50_s'] * 1000:.0f} ms, p95 {f['p95_s'] * 1000:.0f} ms "
+            f"p50 {f['response_time_p50_s'] * 1000:.0f} ms, p95 {f['response_time_p95_s'] * 1000:.0f} ms "
             f"(target {f['targets']['response_time_p95_s'] * 1000:.0f} ms), "
-            f"p99 {f['p99_s'] * 1000:.0f} ms, {f['throughput_rps']} req/s",
+            f"p99 {f['response_time_p99_s'] * 1000:.0f} ms, {f['throughput_rps']} req/s",
             markup=False,
         )
         if f.get("rejections_by_country"):

@@ -17,6 +17,7 @@ import fcntl
 import hashlib
 import os
 import re
+import socket
 import tomllib
 from collections.abc import Callable, Iterator
 from enum import Enum
@@ -35,6 +36,7 @@ from golive.session.errors import (
     SaveError,
     SessionConflictError,
     SessionLoadError,
+    SessionLockedError,
 )
 from golive.session.model import SCHEMA_VERSION, Session
 
@@ -528,6 +530,23 @@ class SessionFile:
     def has_changes(self) -> bool:
         return _digest(dumps(self.session)) != self._on_disk
 
+    def ensure_writable(self) -> None:
+        """Raise SessionLockedError when another golive has this session open for writing.
+
+        Every save checks it; a command about to do long work (a live check) checks it first.
+        """
+        from golive.session.lock import is_locked
+
+        owner = is_locked(self.path)
+        if owner is not None and not (
+            owner.host == socket.gethostname() and owner.pid == os.getpid()
+        ):
+            raise SessionLockedError(
+                f"{self.path.name} is open in another {owner.describe()}; nothing was saved",
+                where=str(self.path),
+                advice="make the change in that golive, or close it there and run this again",
+            )
+
     def save(self, *, force: bool = False) -> bool:
         """Write the session if it changed. Returns whether anything was written."""
         content = dumps(self.session)
@@ -541,6 +560,7 @@ class SessionFile:
                 "session again to edit it",
             )
         with _saving(self.path.parent):
+            self.ensure_writable()
             current = _read(self.path)
             if not force and _digest(current) != self._on_disk:
                 created = self._on_disk is None
