@@ -158,7 +158,7 @@ class OnesourceClient:
         register_secret(client_secret)
         self._secret = client_secret
         self._sleep = sleep
-        self._rng = rng or random.Random()  # noqa: S311  # nosec B311 (retry jitter, not cryptography)
+        self._rng = rng or random.Random()  # noqa: S311  # (retry jitter, not cryptography)  # nosec B311
         self.on_retry = on_retry
         self._token: AccessToken | None = None
         self._token_lock = asyncio.Lock()
@@ -306,7 +306,7 @@ class OnesourceClient:
         register_secret(value)
         return AccessToken(
             value=SecretStr(value),
-            token_type="Bearer",  # noqa: S106  # nosec B106 (the token kind, not a secret)
+            token_type="Bearer",  # noqa: S106  # (the token kind, not a secret)  # nosec B106
             scope=str(body.get("scope", "")),
             expires_in=float(expires_in),
             obtained_at=time.monotonic() - answer.elapsed_s,

@@ -68,7 +68,7 @@ def apply_preset(
         update={
             "preset": chosen.name,
             "base_url": (base_url or chosen.base_url).rstrip("/"),
-            "token_url": "",  # nosec B105 (empty: the default token path)
+            "token_url": "",  # (empty: the default token path)  # nosec B105
             "calculate_path": DEFAULT_CALCULATE_PATH,
             "einvoice_submit_path": DEFAULT_EINVOICE_SUBMIT_PATH,
             "einvoice_status_path": DEFAULT_EINVOICE_STATUS_PATH,

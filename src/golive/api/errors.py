@@ -21,7 +21,7 @@ from golive.session.errors import GoliveError
 class Operation(StrEnum):
     """The calls the client makes."""
 
-    TOKEN = "token"  # noqa: S105  # nosec B105 (a call name, not a secret)
+    TOKEN = "token"  # noqa: S105  # (a call name, not a secret)  # nosec B105
     CALCULATE = "calculate"
     SUBMIT = "einvoice submission"
     STATUS = "einvoice status"

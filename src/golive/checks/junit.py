@@ -7,7 +7,7 @@ why; a warning passes with the warning in system-out.
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET  # nosec B405  (writing XML, never parsing untrusted input)
+import xml.etree.ElementTree as ET  # (writing XML, never parsing untrusted input)  # nosec B405
 
 from golive.checks.results import CheckResult, SuiteResult
 

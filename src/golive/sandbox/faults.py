@@ -90,7 +90,7 @@ class FaultBoard:
         self._start = start
         self._current = start
         self._lock = threading.Lock()
-        self._rng = random.Random(start.seed)  # noqa: S311  (reproducible fault dice, not crypto)
+        self._rng = random.Random(start.seed)  # noqa: S311  (reproducible fault dice, not crypto)  # nosec B311
 
     @property
     def current(self) -> Faults:

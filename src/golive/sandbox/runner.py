@@ -68,7 +68,7 @@ class SandboxServer:
     def url(self) -> str:
         """The base URL, e.g. http://127.0.0.1:8765 (a wildcard host shows as 127.0.0.1)."""
         scheme = "https" if self.settings.tls else "http"
-        host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(self.host, self.host)  # noqa: S104
+        host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(self.host, self.host)  # noqa: S104  # nosec B104
         if ":" in host:
             host = f"[{host}]"
         return f"{scheme}://{host}:{self.port}"
@@ -202,7 +202,7 @@ class SandboxServer:
                 )
             time.sleep(0.01)
         # A readiness probe, not a trust decision: the test variants carry bad certificates.
-        with httpx.Client(verify=False, timeout=5.0) as client:  # noqa: S501
+        with httpx.Client(verify=False, timeout=5.0) as client:  # noqa: S501  # nosec B501
             response = client.get(f"{self.url}/health")
         if response.status_code != 200:
             raise GoliveError(f"the sandbox answered /health with {response.status_code}")

@@ -147,7 +147,7 @@ def _general_name(name: str) -> x509.GeneralName:
 
 
 def _unique(names: tuple[str, ...]) -> tuple[str, ...]:
-    wildcard = {"0.0.0.0", "::", ""}  # noqa: S104  (filtering, not binding)
+    wildcard = {"0.0.0.0", "::", ""}  # noqa: S104  (filtering, not binding)  # nosec B104
     return tuple(dict.fromkeys(n for n in names if n not in wildcard))
 
 
