@@ -86,8 +86,9 @@ def test_bad_input_exits_2(tmp_path: Path, run_golive) -> None:  # type: ignore[
     assert result.returncode == 2 and "invalid choice" in result.stderr
     result = run_golive("export", str(tmp_path / "missing.toml"))
     assert result.returncode == 2 and "no session file" in result.stderr
-    result = run_golive("export", str(path), "-o", str(path))
-    assert result.returncode == 2 and "overwrite" in result.stderr
+    for own in (path, path.with_name(path.name + ".lock"), path.with_name(path.name + ".bak")):
+        result = run_golive("export", str(path), "-o", str(own))
+        assert result.returncode == 2 and "overwrite" in result.stderr
     result = run_golive("export", str(path), "-o", str(tmp_path / "no" / "such" / "r.md"))
     assert result.returncode == 1 and "cannot write" in result.stderr
     assert "Traceback" not in result.stderr

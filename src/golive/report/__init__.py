@@ -18,6 +18,7 @@ from golive.report.json_export import render_json, report_json_schema
 from golive.report.markdown import render_markdown
 from golive.report.model import Report, build_report
 from golive.session.errors import BadInputError
+from golive.session.lock import lock_path
 from golive.session.store import SessionFile, backup_path, evidence_path, write_atomically
 
 __all__ = [
@@ -61,8 +62,13 @@ def default_output(session_path: Path, fmt: str) -> Path:
 def write_report(text: str, out: Path, session_path: Path) -> Path:
     """Write a rendered report atomically (mode 0600); never over the session or its files."""
     target = out
-    protected = {session_path, evidence_path(session_path), backup_path(session_path)}
-    if target.absolute() in {p.absolute() for p in protected}:
+    protected = {
+        session_path,
+        evidence_path(session_path),
+        backup_path(session_path),
+        lock_path(session_path),
+    }
+    if target.resolve() in {p.resolve() for p in protected}:
         raise BadInputError(
             f"{target.name} is the session's own file; the report would overwrite it",
             where=str(target),

@@ -733,14 +733,15 @@ def _review_notes(reviews: list[Review], today: date) -> list[str]:
 def _item_entry(
     item: ChecklistItem,
     log: EvidenceLog,
-    known_ids: set[str],
+    order: dict[str, int],
     reviews: list[Review],
     today: date,
 ) -> ItemEntry:
+    """One item's entry. `order` is each evidence id's place in the log (built once: the log
+    can hold thousands of records); `reviews` are this item's own."""
     named = list(item.state.evidence)
     linked = [r.id for r in evidence_module.records_for(log, [item.id])]
-    order = {record.id: index for index, record in enumerate(log.records)}
-    ids = sorted({*(i for i in named if i in known_ids), *linked}, key=lambda i: order[i])
+    ids = sorted({*(i for i in named if i in order), *linked}, key=lambda i: order[i])
     readiness: Literal["production", "golive", ""] = (
         "production"
         if item.readiness == "production"
@@ -764,9 +765,9 @@ def _item_entry(
         changed_by=item.state.changed_by,
         changed_at=item.state.changed_at,
         evidence=ids,
-        missing_evidence=[i for i in named if i not in known_ids],
-        reviews=[review for review in reviews if review.item == item.id],
-        review_notes=_review_notes([r for r in reviews if r.item == item.id], today),
+        missing_evidence=[i for i in named if i not in order],
+        reviews=reviews,
+        review_notes=_review_notes(reviews, today),
         history=[
             HistoryStep(
                 at=step.at,
@@ -1514,10 +1515,12 @@ def build_report(session: Session, session_path: Path) -> Report:
     checklist = build_checklist(session)
     log_file = evidence_path(session_path)
     log = evidence_module.read(log_file)
-    known_ids = {record.id for record in log.records}
-    reviews = _reviews(session)
+    order = {record.id: index for index, record in enumerate(log.records)}
+    reviews_by_item: dict[str, list[Review]] = {}
+    for review in _reviews(session):
+        reviews_by_item.setdefault(review.item, []).append(review)
     entries = {
-        item.id: _item_entry(item, log, known_ids, reviews, generated.date())
+        item.id: _item_entry(item, log, order, reviews_by_item.get(item.id, []), generated.date())
         for item in checklist.items
     }
     missing = list(dict.fromkeys(m for e in entries.values() for m in e.missing_evidence))
