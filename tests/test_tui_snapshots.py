@@ -6,6 +6,7 @@ Regenerate after a deliberate change: `env -u NO_COLOR pytest tests/test_tui_sna
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -33,10 +34,19 @@ STEPS = [
 
 
 @pytest.fixture(autouse=True)
-def _frozen(monkeypatch: pytest.MonkeyPatch) -> None:
+def _frozen(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("GOLIVE_NOW", FROZEN_NOW)
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     monkeypatch.delenv("NO_COLOR", raising=False)
+    # the variable is read only when keyring first picks a backend: an earlier test in the same
+    # run may have picked one already, so set the "no keyring" backend outright
+    import keyring
+    import keyring.backends.fail
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
 
 
 def snapshot_session(step: str) -> SessionFile:
