@@ -14,25 +14,10 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from golive.session.errors import GoliveError
-from golive.session.evidence import EvidenceRecord, Outcome, record
-from golive.session.model import ItemStatus
 from golive.tui.app import error_text
 from golive.tui.screens.step import WizardScreen
 from golive.tui.widgets.checklist import ChecklistPanel
 from golive.tui.widgets.field import FieldSpec, ModelField
-
-# what a verdict means for the item (the same as `golive taxid` / `golive cert inspect` record)
-TAX_ID_OUTCOMES: dict[str, tuple[Outcome, ItemStatus | None]] = {
-    "valid": ("passed", ItemStatus.DONE),
-    "format_only": ("warning", ItemStatus.DONE),
-    "invalid": ("failed", ItemStatus.FAILED),
-    "unverifiable": ("info", None),
-}
-CERTIFICATE_VERDICTS: dict[str, tuple[Outcome, ItemStatus]] = {
-    "usable": ("passed", ItemStatus.DONE),
-    "warning": ("warning", ItemStatus.DONE),
-    "not_usable": ("failed", ItemStatus.FAILED),
-}
 
 
 class CountryScreen(WizardScreen):
@@ -158,23 +143,6 @@ class CountryScreen(WizardScreen):
         if self.is_mounted:
             self.on_session_refresh()
 
-    def _evidence(
-        self,
-        item: str,
-        kind: str,
-        outcome: Outcome,
-        summary: str,
-        figures: dict[str, Any],
-        status: ItemStatus | None,
-    ) -> None:
-        file = self.wizard.file
-        if file is None:
-            return
-        evidence = EvidenceRecord(
-            kind=kind, outcome=outcome, summary=summary, figures=figures, items=[item]
-        )
-        record(file.session, file.evidence_path, evidence, {item: status} if status else {})
-
     @on(Button.Pressed, "#verify-tax-id")
     def _verify_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -201,31 +169,19 @@ class CountryScreen(WizardScreen):
         self.app.call_from_thread(self._take_tax_id, result)
 
     def _take_tax_id(self, result: Any) -> None:
-        setup = self.session.countries[self.code]
-        setup.tax_id_verification = result
-        if result.outcome in ("valid", "format_only") and setup.tax_id != result.number:
-            setup.tax_id = result.number
-            field = self.query_one(ModelField)
-            field.set_text(result.number)
-        outcome, status = TAX_ID_OUTCOMES[result.outcome]
-        summary = f"{self.code} tax ID {result.number}: {result.outcome} ({result.method}); {result.message}"
-        if result.vies:
-            summary += f"; VIES: {result.vies}"
+        from golive.countries.taxid import record_tax_id
+
+        self._record(record_tax_id, result)
+        if result.outcome in ("valid", "format_only"):  # the core kept the normalised number
+            self.query_one(ModelField).set_text(result.number)
+
+    def _record(self, recorder: Any, result: Any) -> None:
+        """Record a verdict through the core (the same as `golive taxid` / `cert inspect`)."""
+        file = self.wizard.file
+        if file is None:
+            return
         try:
-            self._evidence(
-                f"compliance.{self.code}.tax_id",
-                "tax_id",
-                outcome,
-                summary,
-                {
-                    "country": self.code,
-                    "number": result.number,
-                    "method": result.method,
-                    "outcome": result.outcome,
-                    "vies": result.vies,
-                },
-                status,
-            )
+            recorder(file.session, file.evidence_path, self.code, result)
         except GoliveError as error:
             self.notify(error.message, title="Evidence not written", severity="error")
         self.wizard.session_changed(save_now=True)
@@ -260,29 +216,7 @@ class CountryScreen(WizardScreen):
         self.app.call_from_thread(self._take_certificate, result)
 
     def _take_certificate(self, result: Any) -> None:
-        self.session.countries[self.code].certificate = result.to_record()
+        from golive.certs import record_certificate
+
         self.query_one("#cert-password", Input).value = ""
-        outcome, status = CERTIFICATE_VERDICTS[result.verdict]
-        first = result.messages[0] if result.messages else ""
-        summary = f"{self.code} certificate {Path(result.file).name}: {result.verdict}"
-        summary += f" ({result.kind})" if result.kind else ""
-        summary += f"; {first}" if first else ""
-        try:
-            self._evidence(
-                f"compliance.{self.code}.certificate",
-                "certificate",
-                outcome,
-                summary,
-                {
-                    "country": self.code,
-                    "file": result.file,
-                    "fingerprint_sha256": result.fingerprint_sha256,
-                    "not_after": result.not_after.isoformat(),
-                    "kind": result.kind,
-                    "verdict": result.verdict,
-                },
-                status,
-            )
-        except GoliveError as error:
-            self.notify(error.message, title="Evidence not written", severity="error")
-        self.wizard.session_changed(save_now=True)
+        self._record(record_certificate, result)
