@@ -146,3 +146,21 @@ def test_schema_session_is_json_schema(run_golive: RunGolive) -> None:
         and "meta" in schema["properties"]
         and "items" in schema["properties"]
     )
+
+
+def test_gate_shows_what_it_waits_for_and_records_an_override(
+    run_golive: RunGolive, golive_home: Path
+) -> None:
+    run_golive("new", "acme", "--countries", "DE", "--engineer", "Ada", "--no-tui")
+    held = run_golive("gate", "acme", "golive")
+    assert held.returncode == 1
+    assert "still open: Test with single transaction (todo)" in held.stdout
+    no_reason = run_golive("gate", "acme", "golive", "--override", " ")
+    assert no_reason.returncode == 2 and "needs a reason" in no_reason.stderr
+    passed = run_golive("gate", "acme", "golive", "--override", "pilot is internal only")
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "overridden by Ada" in passed.stdout and "pilot is internal only" in passed.stdout
+    (override,) = store.load("acme").gate_overrides
+    assert override.gate == "golive" and override.by == "Ada"
+    report = run_golive("export", "acme", "--format", "md")
+    assert "pilot is internal only" in report.stdout

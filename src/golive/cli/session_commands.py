@@ -63,6 +63,22 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     item.set_defaults(handler=cmd_item)
 
+    gate = sub.add_parser(
+        "gate",
+        help="the production and go-live gates: what they wait for; override one with a reason",
+    )
+    gate.add_argument("session", metavar="SESSION", help=SESSION_HELP)
+    gate.add_argument(
+        "gate", nargs="?", choices=("production", "golive"), help="one gate (default: both)"
+    )
+    gate.add_argument(
+        "--override",
+        metavar="REASON",
+        help="pass the gate anyway; the reason, who and when are recorded and shown in the report",
+    )
+    gate.add_argument("--by", default=None, help="who overrides (default: the session's engineer)")
+    gate.set_defaults(handler=cmd_gate)
+
     schema = sub.add_parser("schema", help="print a JSON Schema")
     schema.add_argument("which", choices=("session", "report"))
     schema.set_defaults(handler=cmd_schema)
@@ -288,6 +304,38 @@ def cmd_item(args: argparse.Namespace) -> int:
     shown = item.status.value if item else args.status
     print(f"{args.item_id}: {shown}")
     return 0
+
+
+def cmd_gate(args: argparse.Namespace) -> int:
+    """Exit 0 when the gate(s) may be passed (open, or overridden), 1 when one is held."""
+    from golive.session.checklist import GATE_WORDS, gate_status, override_gate
+    from golive.session.store import SessionFile
+
+    handle = SessionFile.open(args.session)
+    if args.override is not None:
+        if not args.gate:
+            raise BadInputError(
+                "--override needs the gate it overrides",
+                where="gate",
+                advice="e.g. `golive gate SESSION golive --override 'reason'`",
+            )
+        override_gate(handle.session, args.gate, args.override, by=args.by)
+        handle.save()
+    held = False
+    for name in [args.gate] if args.gate else ["production", "golive"]:
+        status = gate_status(handle.session, name)
+        if status.open:
+            print(f"{name}: open")
+            continue
+        print(f"{name}: {GATE_WORDS[name]}")
+        for missing in status.missing:
+            print(f"  still open: {missing}")
+        if status.override is not None:
+            o = status.override
+            print(f"  overridden by {o.by} on {o.at:%Y-%m-%d %H:%M} UTC: {o.reason}")
+        else:
+            held = True
+    return 1 if held else 0
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

@@ -19,6 +19,7 @@ from golive.session.clock import now as clock_now
 from golive.session.errors import BadInputError
 from golive.session.model import (
     NEEDS_REASON,
+    GateOverride,
     HistoryEntry,
     ItemState,
     ItemStatus,
@@ -348,3 +349,82 @@ def set_item_status(
     items[item_id] = state
     session.items = items
     return state
+
+
+# --- gates ----------------------------------------------------------------------------------------
+
+GATE_ITEMS: dict[str, tuple[str, ...]] = {
+    # Production warns while the staging smoke tests have not passed.
+    "production": ("staging.smoke_tests",),
+    # Go-live is held until the production single transaction has passed and the rollback plan
+    # and both support items are done.
+    "golive": (
+        "production.single_transaction",
+        "rollback.plan",
+        "support.first_line",
+        "support.escalation_path",
+    ),
+}
+GATE_WORDS = {
+    "production": "Production: the staging smoke tests should pass first",
+    "golive": "Go-live is held until the production single transaction has passed and the "
+    "rollback plan and both support items are done",
+}
+
+
+@dataclass(frozen=True)
+class GateStatus:
+    gate: str
+    missing: list[str]  # "item text (status)"
+    missing_ids: list[str]
+    override: GateOverride | None
+
+    @property
+    def open(self) -> bool:
+        return not self.missing
+
+    @property
+    def passable(self) -> bool:
+        """Open, or overridden with a reason."""
+        return self.open or self.override is not None
+
+
+def _gate_name(gate: str) -> str:
+    if gate not in GATE_ITEMS:
+        raise BadInputError(
+            f"{gate!r} is not a gate", where="gate", advice="use production or golive"
+        )
+    return gate
+
+
+def gate_status(session: Session, gate: str, checklist: Checklist | None = None) -> GateStatus:
+    """What a gate waits for, and the override that lets it pass anyway (the latest one)."""
+    checklist = checklist or build_checklist(session)
+    missing, missing_ids = [], []
+    for item_id in GATE_ITEMS[_gate_name(gate)]:
+        item = checklist.by_id.get(item_id)
+        if item is not None and item.status is not ItemStatus.DONE:
+            missing.append(f"{item.text} ({item.status.value.replace('_', ' ')})")
+            missing_ids.append(item_id)
+    override = next((o for o in reversed(session.gate_overrides) if o.gate == gate), None)
+    return GateStatus(gate, missing, missing_ids, override)
+
+
+def override_gate(
+    session: Session, gate: str, reason: str, *, by: str | None = None, at: datetime | None = None
+) -> GateOverride:
+    """Record that a gate is passed anyway, with the reason (it shows in the report)."""
+    if not reason.strip():
+        raise BadInputError(
+            "an override needs a reason",
+            where="--override",
+            advice="say why going ahead is safe, e.g. 'smoke tests ran in the customer's staging'",
+        )
+    override = GateOverride(
+        gate=_gate_name(gate),
+        reason=reason.strip(),
+        by=by or default_actor(session),
+        at=at or clock_now(),
+    )
+    session.gate_overrides = [*session.gate_overrides, override]
+    return override

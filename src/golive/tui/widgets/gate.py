@@ -7,7 +7,6 @@ An override is recorded in `session.gate_overrides` (who, when, why) and shows i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from rich.text import Text
@@ -17,55 +16,17 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Static
 
-from golive.session.checklist import Checklist, default_actor
-from golive.session.clock import now
-from golive.session.model import GateOverride, Session
+from golive.session.checklist import (
+    GATE_WORDS,
+    GateStatus,
+    gate_status,
+    override_gate,
+)
 
 if TYPE_CHECKING:
     from golive.tui.app import WizardApp
 
 GateName = Literal["production", "golive"]
-
-GATE_ITEMS: dict[str, tuple[str, ...]] = {
-    "production": ("staging.smoke_tests",),
-    "golive": (
-        "production.single_transaction",
-        "rollback.plan",
-        "support.first_line",
-        "support.escalation_path",
-    ),
-}
-GATE_WORDS = {
-    "production": "Production: the staging smoke tests should pass first",
-    "golive": "Go-live is held until the production single transaction has passed and the "
-    "rollback plan and both support items are done",
-}
-
-
-@dataclass(frozen=True)
-class GateStatus:
-    gate: str
-    missing: list[str]  # "item text (status)"
-    override: GateOverride | None
-
-    @property
-    def open(self) -> bool:
-        return not self.missing
-
-    @property
-    def passable(self) -> bool:
-        """Open, or overridden with a reason."""
-        return self.open or self.override is not None
-
-
-def gate_status(session: Session, checklist: Checklist, gate: str) -> GateStatus:
-    missing = []
-    for item_id in GATE_ITEMS[gate]:
-        item = checklist.by_id.get(item_id)
-        if item is not None and item.status.value != "done":
-            missing.append(f"{item.text} ({item.status.value.replace('_', ' ')})")
-    override = next((o for o in reversed(session.gate_overrides) if o.gate == gate), None)
-    return GateStatus(gate, missing, override)
 
 
 class GateBanner(Vertical):
@@ -95,7 +56,7 @@ class GateBanner(Vertical):
         self.refresh_gate()
 
     def status(self) -> GateStatus:
-        return gate_status(self.wizard.session, self.wizard.checklist(), self.gate)
+        return gate_status(self.wizard.session, self.gate, self.wizard.checklist())
 
     def refresh_gate(self) -> None:
         status = self.status()
@@ -134,13 +95,7 @@ class GateBanner(Vertical):
 
         def recorded(reason: str | None) -> None:
             if reason:
-                session = self.wizard.session
-                session.gate_overrides = [
-                    *session.gate_overrides,
-                    GateOverride(
-                        gate=self.gate, reason=reason, by=default_actor(session), at=now()
-                    ),
-                ]
+                override_gate(self.wizard.session, self.gate, reason)
                 self.wizard.session_changed(save_now=True)
                 self.post_message(self.Overridden(self.gate))
 
