@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 
 from golive import __version__
 from golive.session.errors import BadInputError, GoliveError, SessionLoadError
@@ -28,17 +29,13 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_BAD_INPUT)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from golive.cli import (
-        check_commands,
-        country_commands,
-        export_commands,
-        ops_commands,
-        sandbox_commands,
-        secret_commands,
-        session_commands,
-        wizard_commands,
-    )
+WIZARD_COMMANDS = ("resume", "demo")
+
+
+def build_parser(*, wizard_only: bool = False) -> argparse.ArgumentParser:
+    """The whole command line; `wizard_only` builds just the commands that open the wizard
+    (`golive resume` paints sooner without building every other command's parser)."""
+    from golive.cli import wizard_commands
 
     parser = _Parser(
         prog="golive",
@@ -47,23 +44,37 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"golive {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for module in (
-        wizard_commands,
-        session_commands,
-        country_commands,
-        check_commands,
-        secret_commands,
-        export_commands,
-        ops_commands,
-        sandbox_commands,
-    ):
+    modules: tuple[ModuleType, ...] = (wizard_commands,)
+    if not wizard_only:
+        from golive.cli import (
+            check_commands,
+            country_commands,
+            export_commands,
+            ops_commands,
+            sandbox_commands,
+            secret_commands,
+            session_commands,
+        )
+
+        modules += (
+            session_commands,
+            country_commands,
+            check_commands,
+            secret_commands,
+            export_commands,
+            ops_commands,
+            sandbox_commands,
+        )
+    for module in modules:
         module.register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    wizard_only = bool(arguments) and arguments[0] in WIZARD_COMMANDS
+    parser = build_parser(wizard_only=wizard_only and not {"-h", "--help"} & set(arguments))
+    args = parser.parse_args(arguments)
     handler = getattr(args, "handler", None)
     if handler is None:
         from golive.cli.wizard_commands import open_start_screen
