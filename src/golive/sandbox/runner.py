@@ -23,7 +23,7 @@ from pydantic import SecretStr
 from golive.sandbox.app import SandboxState, create_app
 from golive.sandbox.faults import Faults
 from golive.sandbox.settings import SandboxSettings
-from golive.sandbox.tls import TlsFiles, create_tls_files
+from golive.sandbox.tls import TlsFiles, create_tls_files, is_unspecified
 from golive.session.errors import GoliveError
 
 _START_TIMEOUT_S = 10.0
@@ -68,7 +68,9 @@ class SandboxServer:
     def url(self) -> str:
         """The base URL, e.g. http://127.0.0.1:8765 (a wildcard host shows as 127.0.0.1)."""
         scheme = "https" if self.settings.tls else "http"
-        host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(self.host, self.host)  # noqa: S104  # nosec B104
+        host = self.host
+        if is_unspecified(host):  # a wildcard bind is reached through loopback
+            host = "::1" if ":" in host else "127.0.0.1"
         if ":" in host:
             host = f"[{host}]"
         return f"{scheme}://{host}:{self.port}"

@@ -146,9 +146,19 @@ def _general_name(name: str) -> x509.GeneralName:
         return x509.DNSName(name)
 
 
+def is_unspecified(host: str) -> bool:
+    """A wildcard bind address (all interfaces), or none given."""
+    if not host:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_unspecified
+    except ValueError:
+        return False
+
+
 def _unique(names: tuple[str, ...]) -> tuple[str, ...]:
-    wildcard = {"0.0.0.0", "::", ""}  # noqa: S104  (filtering, not binding)  # nosec B104
-    return tuple(dict.fromkeys(n for n in names if n not in wildcard))
+    # a wildcard address is no name a client connects to: keep it out of the certificate
+    return tuple(dict.fromkeys(n for n in names if not is_unspecified(n)))
 
 
 def _write(path: Path, data: bytes, mode: int) -> None:
