@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import socket
-import sys
 from pathlib import Path
 
 import pytest
@@ -60,31 +58,16 @@ def test_a_command_that_writes_is_told_the_session_is_open_in_the_wizard(
     assert path.read_bytes() == before
 
 
-OUTSIDE_SAVE = r"""
-import sys
-from golive.session import store
-handle = store.SessionFile.open(sys.argv[1])
-handle.session.meta.partner = "saved by another program"
-handle.save()
-"""
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug (wizard): after another program saves the session, every autosave fails with "
-    "'changed by someone else' and there is no way to keep both: quitting loses the wizard's "
-    "changes",
-)
-async def test_the_wizard_keeps_its_changes_and_the_others_after_an_outside_save() -> None:
+async def test_the_wizard_keeps_its_changes_and_the_others_after_an_outside_edit() -> None:
+    # another golive cannot save while the wizard holds the lock (tested above); an editor can:
+    # the wizard's next save merges, keeping both
     file = make_session(step="credentials")
     app = app_for(file)
     async with app.run_test(size=(100, 40)) as pilot:
         await wait_for_screen(pilot, "CredentialsScreen")
-        env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-        outside = await asyncio.create_subprocess_exec(
-            sys.executable, "-c", OUTSIDE_SAVE, str(file.path), env=env
-        )
-        assert await outside.wait() == 0
+        text = file.path.read_text("utf-8")
+        assert 'partner = ""' in text
+        file.path.write_text(text.replace('partner = ""', 'partner = "edited by hand"'), "utf-8")
         field = app.screen.query_one("#f-credentials-vault-product #control", Input)
         field.focus()
         await pilot.pause()
@@ -94,5 +77,5 @@ async def test_the_wizard_keeps_its_changes_and_the_others_after_an_outside_save
         await pilot.press("ctrl+s")  # whatever the wizard asks, saving again must keep both
         await wait_for(pilot, lambda: "saved" in app.save_state, 5, "a save")
     session = store.load(file.path)
-    assert session.meta.partner == "saved by another program"
+    assert session.meta.partner == "edited by hand"
     assert session.credentials.vault.product == "Vault"

@@ -288,3 +288,35 @@ def test_process_killed_mid_save_always_leaves_a_loadable_file(tmp_path: Path) -
     leftovers = list(tmp_path.glob(".kill.toml.*.tmp"))
     store.SessionFile.open(path)
     assert not [p for p in leftovers if p.exists()]
+
+
+def test_a_save_keeps_both_when_another_golive_changed_other_keys() -> None:
+    store.SessionFile.create("acme", make_session())
+    wizard = store.SessionFile.open("acme")
+    elsewhere = store.SessionFile.open("acme")
+    elsewhere.session.meta.partner = "saved elsewhere"
+    set_item_status(elsewhere.session, "credentials.vault", "done", by="Bo")
+    elsewhere.save()
+    session_object = wizard.session
+    wizard.session.credentials.vault.product = "HashiCorp Vault"
+    assert wizard.save() is True
+    assert wizard.session is session_object  # merged in place: screens holding it see it
+    assert "meta.partner" in wizard.merged_keys
+    on_disk = store.load("acme")
+    assert on_disk.meta.partner == "saved elsewhere"
+    assert on_disk.items["credentials.vault"].status is ItemStatus.DONE
+    assert on_disk.credentials.vault.product == "HashiCorp Vault"
+    wizard.session.meta.customer = "later change"
+    assert wizard.save() is True  # the merged content is the new base: no conflict
+
+
+def test_a_key_changed_differently_on_both_sides_is_a_conflict_naming_it() -> None:
+    store.SessionFile.create("acme", make_session())
+    first, second = store.SessionFile.open("acme"), store.SessionFile.open("acme")
+    second.session.credentials.vault.path = "kv/theirs"
+    second.save()
+    first.session.credentials.vault.path = "kv/mine"
+    with pytest.raises(SessionConflictError, match=r"both changed credentials\.vault\.path"):
+        first.save()
+    assert store.load("acme").credentials.vault.path == "kv/theirs"
+    assert first.session.credentials.vault.path == "kv/mine"

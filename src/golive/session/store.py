@@ -481,6 +481,8 @@ class SessionFile:
         self.read_only = read_only
         self._loaded = loaded
         self._on_disk = _digest(loaded)
+        self._base = loaded  # the content this run last loaded or saved: the base of a merge
+        self.merged_keys: list[str] = []  # what the last save took from another golive's save
         self._backed_up = loaded is None
 
     @property
@@ -562,16 +564,13 @@ class SessionFile:
         with _saving(self.path.parent):
             self.ensure_writable()
             current = _read(self.path)
+            self.merged_keys = []
             if not force and _digest(current) != self._on_disk:
-                created = self._on_disk is None
-                raise SessionConflictError(
-                    f"{self.path.name} was created by another golive meanwhile"
-                    if created
-                    else f"{self.path.name} was changed by someone else since this run loaded it",
-                    where=str(self.path),
-                    advice="your changes are still in memory; reload the file to see the other "
-                    "changes (or save under another name) rather than overwrite them",
-                )
+                if current is not None and self._on_disk is not None:
+                    # another golive saved meanwhile: keep both, or raise on a real conflict
+                    self._merge_from(current)
+                else:
+                    self._refuse_overwrite()
             if not self._backed_up and self._loaded is not None:
                 write_atomically(backup_path(self.path), self._loaded)
                 self._backed_up = True
@@ -579,7 +578,56 @@ class SessionFile:
             content = dumps(self.session)
             write_atomically(self.path, content)
             self._on_disk = _digest(content)
+            self._base = content
         return True
+
+    def _refuse_overwrite(self) -> None:
+        created = self._on_disk is None
+        raise SessionConflictError(
+            f"{self.path.name} was created by another golive meanwhile"
+            if created
+            else f"{self.path.name} was removed by someone else since this run loaded it",
+            where=str(self.path),
+            advice="your changes are still in memory; save under another name, or reload "
+            "rather than overwrite the other work",
+        )
+
+    def _merge_from(self, current: bytes) -> None:
+        """Take what another golive saved meanwhile into this session, keeping this run's own
+        changes: a three-way merge against the content this run last loaded or saved. Keys
+        changed on both sides, differently, are a conflict: nothing is merged then."""
+        conflict = SessionConflictError(
+            f"{self.path.name} was changed by someone else since this run loaded it",
+            where=str(self.path),
+            advice="your changes are still in memory; reload the file to see the other "
+            "changes (or save under another name) rather than overwrite them",
+        )
+        if self._base is None:
+            raise conflict
+        try:
+            base, theirs = parse(self._base, self.path), parse(current, self.path)
+        except SessionLoadError:
+            raise conflict from None
+        merged, conflicts, taken = _three_way(
+            base.model_dump(mode="python", by_alias=True),
+            self.session.model_dump(mode="python", by_alias=True),
+            theirs.model_dump(mode="python", by_alias=True),
+            (),
+        )
+        if conflicts:
+            conflict.message = (
+                f"{self.path.name} was changed by someone else since this run loaded it, "
+                f"and both changed {', '.join(conflicts[:5])}"
+                + (f" and {len(conflicts) - 5} more" if len(conflicts) > 5 else "")
+            )
+            raise conflict
+        try:
+            result = Session.model_validate(merged)
+        except ValidationError:
+            raise conflict from None
+        for field in Session.model_fields:  # in place: whoever holds this session sees it
+            setattr(self.session, field, getattr(result, field))
+        self.merged_keys = taken
 
     def reload(self) -> None:
         """Take the file as it is on disk now (another process saved it)."""
@@ -588,6 +636,56 @@ class SessionFile:
             raise BadInputError(f"{self.path} no longer exists", where=str(self.path))
         self.session = parse(raw, self.path)
         self._on_disk = _digest(raw)
+        self._base = raw
+
+
+_MISSING = object()
+
+
+def _changed_keys(before: Any, after: Any, path: tuple[str, ...]) -> list[str]:
+    """The leaf keys that differ (for saying what a merge took from the other side)."""
+    if before == after:
+        return []
+    if isinstance(before, dict) and isinstance(after, dict):
+        keys = dict.fromkeys([*before, *after])
+        return [
+            changed
+            for key in keys
+            for changed in _changed_keys(
+                before.get(key, _MISSING), after.get(key, _MISSING), (*path, str(key))
+            )
+        ]
+    return [".".join(path)] if path else []
+
+
+def _three_way(
+    base: Any, mine: Any, theirs: Any, path: tuple[str, ...]
+) -> tuple[Any, list[str], list[str]]:
+    """Merge two changes of `base`: (merged, keys changed differently on both sides, keys
+    taken from theirs)."""
+    if mine == theirs:
+        return mine, [], []
+    if mine == base:
+        return theirs, [], _changed_keys(base, theirs, path)
+    if theirs == base:
+        return mine, [], []
+    if isinstance(base, dict) and isinstance(mine, dict) and isinstance(theirs, dict):
+        merged: dict[str, Any] = {}
+        conflicts: list[str] = []
+        taken: list[str] = []
+        for key in dict.fromkeys([*mine, *theirs, *base]):
+            value, c, t = _three_way(
+                base.get(key, _MISSING),
+                mine.get(key, _MISSING),
+                theirs.get(key, _MISSING),
+                (*path, str(key)),
+            )
+            conflicts += c
+            taken += t
+            if value is not _MISSING:
+                merged[key] = value
+        return merged, conflicts, taken
+    return mine, [".".join(path)], []
 
 
 def load(reference: str | Path) -> Session:
