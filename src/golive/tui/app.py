@@ -7,14 +7,17 @@ once the first frame is on the terminal (see `screens/opening.py`).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import gc
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -38,6 +41,11 @@ if TYPE_CHECKING:
 SCREENS_CSS = Path(__file__).resolve().parent.parent / "screens.css"
 AUTOSAVE_DELAY = 0.8  # seconds of quiet after a change before it is written
 WARM_UP_DELAY = 0.5  # seconds after the first step is shown
+# The other steps' screens are built ahead while the user reads the first one (a first visit
+# otherwise composes ~200 widgets and applies the styles to them: ~300 ms). One screen per slice,
+# never while the user types: a key press holds the building until the keys have been quiet.
+PREBUILD_QUIET = 0.6  # seconds without a key press before the next screen is built
+PREBUILD_PAUSE = 0.02  # seconds between two screens, for input and timers to run
 WARM_MODULES = (
     "golive.api.endpoints",
     "golive.checks",
@@ -121,6 +129,7 @@ class WizardApp(App[int]):
         self._checklist: Checklist | None = None
         # client secrets typed for this run only: in memory, never written anywhere
         self.run_secrets: dict[str, SecretStr] = {}
+        self._last_key = 0.0  # time.monotonic() of the last key press (holds the prebuilding)
 
     # --- screens ------------------------------------------------------------------------------
 
@@ -155,7 +164,9 @@ class WizardApp(App[int]):
         self.go_to_step(step if step in STEP_IDS else STEP_IDS[0], save=False)
         self.call_after_refresh(self._uninstall, old)
         if self._generation == 1:
-            self.set_timer(WARM_UP_DELAY, self._warm_up)
+            self.set_timer(WARM_UP_DELAY, self._warm_up)  # then builds the other steps
+        else:
+            self.set_timer(WARM_UP_DELAY, partial(self._prebuild, self._generation))
 
     def _uninstall(self, names: list[str]) -> None:
         for name in names:
@@ -173,6 +184,56 @@ class WizardApp(App[int]):
         for module in WARM_MODULES:
             with contextlib.suppress(ImportError):
                 importlib.import_module(module)
+        self.call_from_thread(self._prebuild, self._generation)
+
+    @work(exclusive=True, exit_on_error=False, group="prebuild")
+    async def _prebuild(self, generation: int) -> None:
+        """Build the other steps' screens (compose, mount, styles) while the app is idle, one
+        per slice, so that the first visit of a step only shows it. Nothing is shown."""
+        for step_id in STEP_IDS:
+            # polled: a key press moves the end of the quiet further (no event to wait for)
+            while (quiet := time.monotonic() - self._last_key) < PREBUILD_QUIET:  # noqa: ASYNC110
+                await asyncio.sleep(PREBUILD_QUIET - quiet)
+            if generation != self._generation or self.file is None:
+                return
+            name = self.step_screen_name(step_id)
+            if self.is_screen_installed(name):
+                continue
+            self.install_screen(self._new_step_screen(step_id), name)
+            _screen, mounted = self._get_screen(name)
+            await mounted
+            # the built screens live as long as the session is open: the garbage collector
+            # need not walk their widgets again (a full collection over them takes ~200 ms,
+            # at any moment: often on the first visit of a step)
+            gc.freeze()
+            await asyncio.sleep(PREBUILD_PAUSE)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self._last_key = time.monotonic()
+        await super().on_event(event)
+
+    def _new_step_screen(self, step_id: str) -> Screen[None]:
+        import importlib
+
+        module_name, class_name = STEP_SCREENS[step_id]
+        module = importlib.import_module(f"golive.tui.screens.{module_name}")
+        screen: Screen[None] = getattr(module, class_name)()
+        # The width class (-narrow/-wide) Textual gives a screen when it is first shown, given
+        # now: set then, it would restyle all of the screen's widgets once more (~250 ms).
+        width = self.size.width
+        screen.add_class(
+            next(
+                (
+                    name
+                    for edge, name in sorted(self.HORIZONTAL_BREAKPOINTS, reverse=True)
+                    if width >= edge
+                ),
+                "",
+            )
+            or "-narrow"
+        )
+        return screen
 
     def step_screen_name(self, step_id: str) -> str:
         return f"step-{step_id}-{self._generation}"
@@ -185,11 +246,7 @@ class WizardApp(App[int]):
             self.pop_screen()
         name = self.step_screen_name(step_id)
         if not self.is_screen_installed(name):
-            import importlib
-
-            module_name, class_name = STEP_SCREENS[step_id]
-            module = importlib.import_module(f"golive.tui.screens.{module_name}")
-            self.install_screen(getattr(module, class_name)(), name)
+            self.install_screen(self._new_step_screen(step_id), name)
         meta = self.file.session.meta
         if meta.current_step != step_id:
             meta.current_step = step_id

@@ -144,6 +144,15 @@ class StepScreen(WizardScreen):
     def on_mount(self) -> None:
         self._recorded_snapshot = self._snapshot()
 
+    _shown_once = False
+
+    def on_screen_resume(self) -> None:
+        # a screen may be built ahead of its first visit (WizardApp._prebuild): what counts is
+        # what changed since it was first shown (not since a dialog over it closed)
+        if not self._shown_once:
+            self._shown_once = True
+            self._recorded_snapshot = self._snapshot()
+
     def _snapshot(self) -> dict[str, object]:
         from golive.tui.widgets.field import value_at
 
