@@ -87,9 +87,10 @@ async def test_a_failed_save_is_shown_and_nothing_in_memory_is_lost() -> None:
     app = app_for(file)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await wait_for_screen(pilot, "CredentialsScreen")
-        # someone else changes the file: saving would overwrite their work, so it refuses
+        # someone else changes the same value: saving would overwrite their work, so it refuses
+        # (a change of another value is merged; see test_session_store)
         other = SessionFile.open(file.path)
-        other.session.meta.customer = "Changed elsewhere"
+        other.session.credentials.vault.path = "kv/elsewhere"
         other.save()
         await type_into(pilot, field_input(app, "credentials.vault.path"), "kv/acme")
         await pilot.press("ctrl+s")
@@ -105,7 +106,7 @@ async def test_a_failed_save_is_shown_and_nothing_in_memory_is_lost() -> None:
         await pilot.press("enter")  # the focused, safe button: stay
         await wait_for_screen(pilot, "CredentialsScreen")
         assert app.session.credentials.vault.path == "kv/acme"
-    assert reload(file).meta.customer == "Changed elsewhere"
+    assert reload(file).credentials.vault.path == "kv/elsewhere"
 
 
 @pytest.fixture
@@ -230,7 +231,7 @@ async def test_a_conflict_is_resolved_by_keeping_mine_or_taking_the_file() -> No
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_screen(pilot, "CredentialsScreen")
         other = SessionFile.open(file.path)
-        other.session.meta.customer = "Changed elsewhere"
+        other.session.credentials.vault.path = "kv/other"
         other.save()
         await type_into(pilot, field_input(app, "credentials.vault.path"), "kv/mine")
         await pilot.press("ctrl+s")
@@ -246,8 +247,10 @@ async def test_a_conflict_is_resolved_by_keeping_mine_or_taking_the_file() -> No
         other.session.credentials.vault.path = "kv/theirs"
         other.save()
         await type_into(pilot, field_input(app, "credentials.vault.product"), "Mine")
+        await type_into(pilot, field_input(app, "credentials.vault.path"), "kv/mine-again")
         await pilot.press("ctrl+s")
         await pilot.pause()
+        assert app.save_state.startswith("save failed:")
         app.take_file_version()
         await wait_for_screen(pilot, "CredentialsScreen")
         await wait_for(
