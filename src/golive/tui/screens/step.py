@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Footer, OptionList, Static
@@ -66,6 +67,13 @@ class WizardScreen(Screen[None]):
     @property
     def session(self) -> Session:
         return self.wizard.session
+
+    async def _on_message(self, message: Message) -> None:
+        # a screen built ahead of its first visit (WizardApp._prebuild) may get its Mount while
+        # the app closes, its widgets already gone: there is nothing to show then
+        if isinstance(message, events.Mount) and not self.app.is_running:
+            return
+        await super()._on_message(message)
 
     def compose(self) -> ComposeResult:
         yield TopBar(session_title(self.wizard))
