@@ -68,11 +68,22 @@ class GoLiveScreen(StepScreen):
             stages: DataTable[str] = DataTable(
                 id="stages", cursor_type="row", classes="record-table"
             )
-            stages.add_columns("Stage", "Share", "Opened")
+            stages.add_columns("Stage", "Share", "Customers", "Opened")
             yield stages
             with Horizontal(classes="row-buttons"):
                 yield Button("Plan 10/25/50/100 %", id="stages-plan", compact=True)
                 yield Button("Open selected stage…", id="stage-open", compact=True)
+            yield Label("Or plan a stage of your own", classes="field-label")
+            with Horizontal(classes="input-row"):
+                yield Input(placeholder="stage name, e.g. batch EU", id="stage-name", compact=True)
+                yield Input(placeholder="share % (optional)", id="stage-share", compact=True)
+            with Horizontal(classes="input-row"):
+                yield Input(
+                    placeholder="customers (optional), e.g. ACME, Globex",
+                    id="stage-customers",
+                    compact=True,
+                )
+                yield Button("Plan stage", id="stage-add", compact=True)
         yield Static("", id="golive-result", classes="field-help")
 
     def on_mount(self) -> None:
@@ -112,7 +123,7 @@ class GoLiveScreen(StepScreen):
         for stage in golive.rollout:
             share = f"{stage.share_pct:g} %" if stage.share_pct is not None else ""
             opened = f"✓ {stage.opened_at:%Y-%m-%d %H:%M}" if stage.opened_at else "○ not yet"
-            stages.add_row(stage.name, share, opened)
+            stages.add_row(stage.name, share, ", ".join(stage.customers), opened)
         self.on_session_refresh()
 
     def _result(self, text: str) -> None:
@@ -238,6 +249,39 @@ class GoLiveScreen(StepScreen):
             self._error(error)
             return
         self._done("✓ stages planned")
+
+    @on(Button.Pressed, "#stage-add")
+    @on(Input.Submitted, "#stage-name, #stage-share, #stage-customers")
+    def _plan_stage(self, event: Button.Pressed | Input.Submitted) -> None:
+        from golive.ops.rollout import plan_stage
+
+        event.stop()
+        name = self.query_one("#stage-name", Input)
+        share = self.query_one("#stage-share", Input)
+        customers = self.query_one("#stage-customers", Input)
+        share_text = share.value.strip().removesuffix("%").strip()
+        try:
+            share_pct = float(share_text) if share_text else None
+        except ValueError:
+            self._result(f"✗ {share.value.strip()!r} is not a share: give a number from 1 to 100")
+            share.focus()
+            return
+        names = [c.strip() for c in customers.value.split(",") if c.strip()]
+        try:
+            stage = plan_stage(
+                self.session, name.value, share_pct=share_pct, customers=names or None
+            )
+        except GoliveError as error:
+            self._error(error)
+            return
+        for box in (name, share, customers):
+            box.value = ""
+        details = [f"{stage.share_pct:g} %"] if stage.share_pct is not None else []
+        if stage.customers:
+            details.append(", ".join(stage.customers))
+        self._done(
+            f"✓ stage {stage.name} planned" + (f" ({'; '.join(details)})" if details else "")
+        )
 
     @on(Button.Pressed, "#stage-open")
     def _open(self, event: Button.Pressed) -> None:
