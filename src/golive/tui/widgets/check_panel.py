@@ -65,7 +65,16 @@ class CheckPanel(Vertical):
             yield Button("Cancel (F6)", id="cancel-run", compact=True, disabled=True)
         yield Static("Not run in this session yet.", id="check-status", classes="check-status")
         yield Static("", id="check-advice", classes="check-advice")
-        yield RichLog(id="check-log", classes="check-log", wrap=True, markup=False, max_lines=2000)
+        # min_width=1: RichLog renders a line at least 78 cells wide by default, which cut long
+        # lines at 80 columns (the log is narrower there); wrapped to the width it has instead
+        yield RichLog(
+            id="check-log",
+            classes="check-log",
+            wrap=True,
+            markup=False,
+            max_lines=2000,
+            min_width=1,
+        )
 
     def on_mount(self) -> None:
         # after the first frame: it imports the checks (httpx and the API client)
