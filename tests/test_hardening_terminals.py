@@ -63,7 +63,7 @@ async def test_the_wizard_keeps_its_changes_and_the_others_after_an_outside_edit
     # the wizard's next save merges, keeping both
     file = make_session(step="credentials")
     app = app_for(file)
-    async with app.run_test(size=(100, 40)) as pilot:
+    async with app.run_test(size=(100, 40), notifications=True) as pilot:
         await wait_for_screen(pilot, "CredentialsScreen")
         text = file.path.read_text("utf-8")
         assert 'partner = ""' in text
@@ -76,6 +76,12 @@ async def test_the_wizard_keeps_its_changes_and_the_others_after_an_outside_edit
         await pilot.pause(0.5)
         await pilot.press("ctrl+s")  # whatever the wizard asks, saving again must keep both
         await wait_for(pilot, lambda: "saved" in app.save_state, 5, "a save")
+        # the screens show the merged session
+        await wait_for(pilot, lambda: app.session.meta.partner == "edited by hand", 5, "merge")
+        await wait_for_screen(pilot, "CredentialsScreen")
+        assert any(n.title == "Merged" and "meta.partner" in n.message for n in app._notifications)
+        rebuilt = app.screen.query_one("#f-credentials-vault-product #control", Input)
+        assert rebuilt.value == "Vault"
     session = store.load(file.path)
     assert session.meta.partner == "edited by hand"
     assert session.credentials.vault.product == "Vault"

@@ -364,7 +364,24 @@ class WizardApp(App[int]):
             return False
         self.save_error = None
         self.save_state = f"saved {now():%H:%M:%S} UTC"
+        if self.file.merged_keys:
+            self._show_merge(self.file.merged_keys)
         return True
+
+    def _show_merge(self, keys: list[str]) -> None:
+        """The save took changes made elsewhere (an editor, say): rebuild the screens so they
+        show them, and say which."""
+        shown = ", ".join(keys[:6]) + (f" and {len(keys) - 6} more" if len(keys) > 6 else "")
+        self.notify(
+            f"Saved. Your changes were kept, and these were taken from the file, changed "
+            f"elsewhere meanwhile: {shown}",
+            title="Merged",
+            timeout=10,
+        )
+        assert self.file is not None
+        while len(self.screen_stack) > 1 and not getattr(self.screen, "IS_STEP", False):
+            self.pop_screen()
+        self.attach(self.file, lock=self.lock, read_only=self.read_only)
 
     def keep_my_version(self) -> None:
         """After a conflict: write this run's session over the file's newer content."""
