@@ -62,13 +62,13 @@ async def run_smoke(
 
     jobs: list[Callable[[], Awaitable[CheckResult]]] = []
     for entry in plan:
-        jobs.append(_transaction_job(client, entry, emit, clearance_timeout, poll_interval))
+        jobs.append(transaction_job(client, entry, emit, clearance_timeout, poll_interval))
     jobs.append(lambda: check_validation(client, company=company, emit=emit))
     results.extend(await run_limited(jobs, concurrency, emit, "smoke"))
     return results
 
 
-def _transaction_job(
+def transaction_job(
     client: OnesourceClient,
     entry: CountryPlan,
     emit: EventSink,

@@ -9,7 +9,7 @@ evidence and item states.
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import httpx
@@ -22,8 +22,7 @@ from golive.checks.documents import country_name, is_clearance_country
 from golive.checks.events import CheckEvent, EventCallback, EventSink
 from golive.checks.probe import run_probe
 from golive.checks.results import SUITES, CheckResult, SuiteName, SuiteResult
-from golive.checks.smoke import CountryPlan, run_limited, run_smoke
-from golive.checks.transaction import check_transaction
+from golive.checks.smoke import CountryPlan, run_limited, run_smoke, transaction_job
 from golive.session.clock import now
 from golive.session.errors import BadInputError
 from golive.session.model import EnvironmentSettings, Session
@@ -297,7 +296,7 @@ async def run_suite(
         elif name == "transaction":
             chosen = plan if countries else [_transaction_country(plan)]
             jobs = [
-                _transaction(client, entry, emit, clearance_timeout, poll_interval)
+                transaction_job(client, entry, emit, clearance_timeout, poll_interval)
                 for entry in chosen
             ]
             checks.extend(await run_limited(jobs, concurrency, emit, "transaction"))
@@ -336,28 +335,6 @@ async def run_suite(
 def _transaction_country(plan: list[CountryPlan]) -> CountryPlan:
     """A clearance country when there is one (so the test document is exercised too)."""
     return next((entry for entry in plan if entry.clearance), plan[0])
-
-
-def _transaction(
-    client: OnesourceClient,
-    entry: CountryPlan,
-    emit: EventSink,
-    clearance_timeout: float,
-    poll_interval: float,
-) -> Callable[[], Awaitable[CheckResult]]:
-    async def job() -> CheckResult:
-        return await check_transaction(
-            client,
-            country=entry.country,
-            name=entry.name,
-            company=entry.company,
-            clearance=entry.clearance,
-            emit=emit,
-            clearance_timeout=clearance_timeout,
-            poll_interval=poll_interval,
-        )
-
-    return job
 
 
 def _figures(checks: list[CheckResult]) -> dict[str, object]:
