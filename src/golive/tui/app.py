@@ -378,7 +378,8 @@ class WizardApp(App[int]):
             title="Merged",
             timeout=10,
         )
-        assert self.file is not None
+        if self.file is None:
+            return
         while len(self.screen_stack) > 1 and not getattr(self.screen, "IS_STEP", False):
             self.pop_screen()
         self.attach(self.file, lock=self.lock, read_only=self.read_only)
