@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -261,20 +262,34 @@ def test_log_file_is_opened_for_append_only_and_sampled(
     assert log.read_text() == content
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
-def test_missing_or_read_only_locations_fail(tmp_path: Path, session_file: SessionFile) -> None:
+def test_a_missing_location_fails(tmp_path: Path, session_file: SessionFile) -> None:
     monitoring.set_logging(session_file.session, location=str(tmp_path / "nope"))
     check = monitoring.check_log_location(session_file.session, session_file.path)
     assert not check.passed and check.kind == "missing"
     assert status_of(session_file, "monitoring.logging") == "failed"
+
+
+def test_a_read_only_location_fails(tmp_path: Path, session_file: SessionFile) -> None:
     locked = tmp_path / "locked"
     locked.mkdir()
-    locked.chmod(0o500)
+    mounted = False
+    if os.geteuid() == 0:  # root ignores file modes: make the folder read-only for real
+        bind = subprocess.run(["mount", "--bind", str(locked), str(locked)], capture_output=True)
+        ro = subprocess.run(["mount", "-o", "remount,ro,bind", str(locked)], capture_output=True)
+        mounted = bind.returncode == 0
+        if bind.returncode or ro.returncode:
+            if mounted:
+                subprocess.run(["umount", str(locked)], check=False)
+            pytest.skip("root, and a read-only bind mount is not permitted here")
+    else:
+        locked.chmod(0o500)
     try:
         monitoring.set_logging(session_file.session, location=str(locked))
         check = monitoring.check_log_location(session_file.session, session_file.path)
         assert not check.passed and "cannot be written" in check.summary
     finally:
+        if mounted:
+            subprocess.run(["umount", str(locked)], check=False)
         locked.chmod(0o700)
 
 
