@@ -772,6 +772,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 
 def _watch_json(result: Any) -> dict[str, Any]:
+    from golive.ops import watch
+
     data: dict[str, Any] = {
         "since": result.since,
         "until": result.until,
@@ -789,24 +791,7 @@ def _watch_json(result: Any) -> dict[str, Any]:
         "notes": result.notes,
         "evidence": result.evidence_id,
     }
-    if result.log is not None:
-        data["log"] = {
-            "files": result.log.files,
-            "lines": result.log.lines,
-            "skipped": result.log.skipped,
-            "rejections": [r.__dict__ for r in result.log.rejections],
-            "unexpected": [
-                {"message": g.message, "count": g.count, "example": g.example}
-                for g in result.log.unexpected
-            ],
-        }
-    if result.prometheus is not None:
-        data["prometheus"] = {
-            "url": result.prometheus.url,
-            "values": result.prometheus.values,
-            "errors": result.prometheus.errors,
-            "rejections": [r.__dict__ for r in result.prometheus.rejections],
-        }
+    data.update(watch.sources_summary(result))
     return data
 
 

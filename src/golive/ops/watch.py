@@ -976,28 +976,35 @@ def _evidence_figures(result: WatchResult) -> dict[str, Any]:
     return figures
 
 
-def _diagnosis(result: WatchResult) -> dict[str, Any]:
-    diagnosis: dict[str, Any] = {"notes": result.notes}
+def sources_summary(result: WatchResult, *, limit: int | None = None) -> dict[str, Any]:
+    """What the watch read from each source (for the evidence and `golive watch --json`);
+    `limit` caps the groups of unexpected errors kept."""
+    summary: dict[str, Any] = {}
     if result.log is not None:
-        diagnosis["log"] = {
+        summary["log"] = {
             "files": result.log.files,
             "lines": result.log.lines,
             "skipped": result.log.skipped,
             "rejections": [r.__dict__ for r in result.log.rejections],
             "unexpected": [
                 {"message": g.message, "count": g.count, "example": g.example}
-                for g in result.log.unexpected[:20]
+                for g in result.log.unexpected[:limit]
             ],
         }
     if result.prometheus is not None:
-        diagnosis["prometheus"] = {
+        summary["prometheus"] = {
             "url": result.prometheus.url,
             "window_s": result.prometheus.window_s,
             "queries": result.prometheus.queries,
+            "values": result.prometheus.values,
             "errors": result.prometheus.errors,
             "rejections": [r.__dict__ for r in result.prometheus.rejections],
         }
-    return diagnosis
+    return summary
+
+
+def _diagnosis(result: WatchResult) -> dict[str, Any]:
+    return {"notes": result.notes, **sources_summary(result, limit=20)}
 
 
 def remember_sources(
