@@ -298,8 +298,12 @@ def set_item_status(
     reason: str = "",
     evidence: Iterable[str] = (),
     at: datetime | None = None,
+    attestation: str = "",
 ) -> ItemState:
-    """Change one item's state, keeping its history. The only way item states change."""
+    """Change one item's state, keeping its history. The only way item states change.
+
+    `attestation` is a person's reason for a state golive could otherwise prove with evidence
+    (issue 12: an evidence-bound item ticked by hand is an attestation, never silent)."""
     if item_id not in known_item_ids(session):
         raise BadInputError(
             f"{item_id!r} is not an item of this session",
@@ -428,3 +432,30 @@ def override_gate(
     )
     session.gate_overrides = [*session.gate_overrides, override]
     return override
+
+
+def require_gate(
+    session: Session,
+    gate: str,
+    *,
+    override: str | None = None,
+    by: str | None = None,
+    checklist: Checklist | None = None,
+) -> GateStatus:
+    """The one check every action past a gate makes (pilot, rollout, production transaction,
+    production deploy record): held and not overridden raises GoliveError (exit 1) naming what
+    it waits for; `override` records an override with its reason first (shown in the report)."""
+    from golive.session.errors import GoliveError
+
+    if override is not None:
+        override_gate(session, gate, override, by=by)
+    status = gate_status(session, gate, checklist)
+    if status.passable:
+        return status
+    waits = "; ".join(status.missing)
+    raise GoliveError(
+        f"the {gate} gate is held: it waits for {waits}",
+        where=f"gate {gate}",
+        advice=f"finish those items (`golive gate SESSION {gate}` lists them), or go ahead "
+        "with --override REASON, which is recorded and shown in the report",
+    )
