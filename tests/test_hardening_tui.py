@@ -135,7 +135,8 @@ async def test_resizing_during_a_live_test(sandbox: SandboxServer) -> None:
             await pilot.pause(0.1)
             assert app.size == size
             assert app.screen.query_one("#step-list").region.width >= 20
-        assert panel.running, "resizing must not stop the run"
+        # resizing must not stop the run: it ends passed, not cancelled (whether it was still
+        # running after the last resize depends on the machine's load, so that is not asserted)
         await wait_for(pilot, lambda: panel.last_result is not None, 60, "the smoke tests")
         assert panel.last_result is not None and panel.last_result.passed
         assert "passed" in text_of(app, "#check-status")

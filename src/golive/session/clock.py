@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from datetime import UTC, datetime
 
 
@@ -15,3 +16,10 @@ def now() -> datetime:
             moment = moment.replace(tzinfo=UTC)
         return moment.astimezone(UTC)
     return datetime.now(UTC).replace(microsecond=0)
+
+
+def monotonic() -> float:
+    """Seconds on a clock that only moves forward, for quiet periods and deadlines.
+
+    Read through this module (never `time.monotonic` directly) so that tests can drive it."""
+    return time.monotonic()

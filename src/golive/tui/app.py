@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
@@ -24,6 +23,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 
+from golive.session import clock
 from golive.session.clock import now
 from golive.session.errors import GoliveError, SessionConflictError
 from golive.tui.widgets.sidebar import STEP_IDS, STEP_TITLES, STEPS, StepState
@@ -129,7 +129,7 @@ class WizardApp(App[int]):
         self._checklist: Checklist | None = None
         # client secrets typed for this run only: in memory, never written anywhere
         self.run_secrets: dict[str, SecretStr] = {}
-        self._last_key = 0.0  # time.monotonic() of the last key press (holds the prebuilding)
+        self._last_key = 0.0  # clock.monotonic() of the last key press (holds the prebuilding)
 
     # --- screens ------------------------------------------------------------------------------
 
@@ -192,7 +192,7 @@ class WizardApp(App[int]):
         per slice, so that the first visit of a step only shows it. Nothing is shown."""
         for step_id in STEP_IDS:
             # polled: a key press moves the end of the quiet further (no event to wait for)
-            while (quiet := time.monotonic() - self._last_key) < PREBUILD_QUIET:  # noqa: ASYNC110
+            while (quiet := clock.monotonic() - self._last_key) < PREBUILD_QUIET:  # noqa: ASYNC110
                 await asyncio.sleep(PREBUILD_QUIET - quiet)
             if generation != self._generation or self.file is None:
                 return
@@ -210,7 +210,7 @@ class WizardApp(App[int]):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
-            self._last_key = time.monotonic()
+            self._last_key = clock.monotonic()
         await super().on_event(event)
 
     def _new_step_screen(self, step_id: str) -> Screen[None]:
