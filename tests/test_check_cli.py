@@ -220,7 +220,7 @@ def test_ctrl_c_cancels_and_records_a_cancelled_run(
     sandbox: SandboxServer, session_path: Path, golive_home: Path
 ) -> None:
     sandbox.set_faults(latency_ms=3000, endpoints=("calculate",))
-    tokens = sandbox.state.metrics.requests("token", 200)
+    quotes_before = sandbox.state.metrics.arrivals("calculate")
     env = {**os.environ, **secrets_env(), "GOLIVE_HOME": str(golive_home)}
     process = subprocess.Popen(
         [sys.executable, "-m", "golive", "check", "acme", "--env", "staging", "--suite", "smoke"],
@@ -230,10 +230,11 @@ def test_ctrl_c_cancels_and_records_a_cancelled_run(
         text=True,
         env=env,
     )
-    deadline = time.monotonic() + 20
-    while sandbox.state.metrics.requests("token", 200) == tokens and time.monotonic() < deadline:
+    # interrupted while its quotes are held by the latency: wait until one has reached the sandbox
+    deadline = time.monotonic() + 60
+    while sandbox.state.metrics.arrivals("calculate") == quotes_before:
+        assert time.monotonic() < deadline, "the smoke tests never sent a quote"
         time.sleep(0.05)
-    time.sleep(0.3)
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=20)
     assert process.returncode == 130, stderr

@@ -597,10 +597,11 @@ def test_faults_never_touch_health_metrics_openapi_or_admin() -> None:
 def check_latency(server: SandboxServer, client: httpx.Client) -> None:
     started = time.monotonic()
     assert client.get("/ping").status_code == 200
-    assert time.monotonic() - started >= 0.15
+    assert time.monotonic() - started >= 1.5  # the fault's latency is a lower bound
     started = time.monotonic()
     client.post(TOKEN, data=DEMO_FORM)  # not in the fault's endpoints
-    assert time.monotonic() - started < 0.15
+    # far below the 1.5 s latency even on a loaded machine
+    assert time.monotonic() - started < 1.0
 
 
 def check_jitter(server: SandboxServer, client: httpx.Client) -> None:
@@ -669,7 +670,9 @@ def check_slow_body(server: SandboxServer, client: httpx.Client) -> None:
         headers_after = time.monotonic() - started
         body = answer.read()
     total = time.monotonic() - started
-    assert headers_after < 0.15 and total >= 0.28
+    # the headers come at once, the body trickles for the fault's 1.5 s (margins a loaded
+    # machine cannot eat: the lower bound is what the fault guarantees)
+    assert headers_after < 1.0 and total >= 1.4
     assert json.loads(body)["authenticated"] is False
 
 
@@ -693,7 +696,7 @@ def check_endpoints(server: SandboxServer, client: httpx.Client) -> None:
 
 
 FAULT_CASES: dict[str, tuple[dict[str, Any], Callable[[SandboxServer, httpx.Client], None]]] = {
-    "latency": ({"latency_ms": 150, "endpoints": ["ping"]}, check_latency),
+    "latency": ({"latency_ms": 1500, "endpoints": ["ping"]}, check_latency),
     "jitter": ({"latency_ms": 20, "jitter_ms": 60, "endpoints": ["ping"]}, check_jitter),
     "error_rate": ({"error_rate": 1.0}, check_error_rate),
     "transient_503": ({"transient_503": 2}, check_transient_503),
@@ -703,7 +706,7 @@ FAULT_CASES: dict[str, tuple[dict[str, Any], Callable[[SandboxServer, httpx.Clie
     "reject_countries": ({"reject_countries": ["MX"]}, check_reject),
     "warn_countries": ({"warn_countries": ["PL"]}, check_warn),
     "malformed": ({"malformed": True, "endpoints": ["calculate"]}, check_malformed),
-    "slow_body": ({"slow_body_ms": 300, "endpoints": ["ping"]}, check_slow_body),
+    "slow_body": ({"slow_body_ms": 1500, "endpoints": ["ping"]}, check_slow_body),
     "hang": ({"hang_s": 5, "endpoints": ["calculate"]}, check_hang),
     "endpoints": ({"error_rate": 1.0, "endpoints": ["calculate"]}, check_endpoints),
 }

@@ -29,6 +29,17 @@ class Metrics:
         self._counts: dict[str, int] = defaultdict(int)
         self._submitted: dict[str, int] = defaultdict(int)
         self._clearance: dict[tuple[str, str], int] = defaultdict(int)
+        self._arrived: dict[str, int] = defaultdict(int)
+
+    def arrived(self, endpoint: str) -> None:
+        """A request reached the sandbox (counted before any fault delays its answer)."""
+        with self._lock:
+            self._arrived[endpoint] += 1
+
+    def arrivals(self, endpoint: str) -> int:
+        """How many requests reached `endpoint` so far, answered or not (tests wait on it)."""
+        with self._lock:
+            return self._arrived.get(endpoint, 0)
 
     def observe(self, endpoint: str, status: int, seconds: float) -> None:
         with self._lock:
@@ -113,6 +124,7 @@ class RequestMetrics:
             await self.app(scope, receive, send)
             return
         endpoint = endpoint_of(scope["path"])
+        self.metrics.arrived(endpoint)
         started = time.perf_counter()
         status = CLIENT_GONE
         recorded = False
