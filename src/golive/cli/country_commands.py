@@ -262,6 +262,12 @@ _OUTCOME_WORDS = {
 }
 
 
+def _outcome_words(result: TaxIdVerification) -> str:
+    if result.outcome == "format_only" and result.message.startswith("warning:"):
+        return "WARNING (accepted, not confirmed)"
+    return _OUTCOME_WORDS[result.outcome]
+
+
 def _print_tax_id(
     code: str, result: TaxIdVerification, handle: SessionFile | None, evidence_id: str
 ) -> None:
@@ -269,7 +275,7 @@ def _print_tax_id(
 
     facts = country(code)
     label = f"{facts.name}, {facts.tax_id_name}" if facts else country_name(code)
-    print(f"{result.number}: {_OUTCOME_WORDS[result.outcome]} ({label})")
+    print(f"{result.number}: {_outcome_words(result)} ({label})")
     print(f"  checked with  {result.method}")
     print(f"  {result.message}")
     if result.vies:
@@ -281,10 +287,18 @@ def _print_tax_id(
 
 
 def _item_line(code: str, result: TaxIdVerification) -> str:
+    from golive.countries.taxid import authority_lookup
+
     item = f"compliance.{code}.tax_id"
     if result.outcome == "unverifiable":
         return f"{item} left as it was: verify the number yourself, then set the item"
-    return f"{item} is {'done' if result.outcome in ('valid', 'format_only') else 'failed'}"
+    if result.outcome == "format_only":
+        return (
+            f"{item} stays in progress: confirm the number with {authority_lookup(code)}, "
+            "then attest the item (`golive item SESSION "
+            f"{item} --status done --attest REASON`)"
+        )
+    return f"{item} is {'done' if result.outcome == 'valid' else 'failed'}"
 
 
 # --- cert inspect -----------------------------------------------------------------------------
