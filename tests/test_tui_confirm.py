@@ -194,3 +194,34 @@ async def test_the_test_alert_is_sent_only_with_the_key() -> None:
             "the test alert",
         )
         assert "Not sent" not in text_of(app, "#monitoring-result")
+
+
+async def test_a_stray_enter_does_not_open_a_rollout_stage() -> None:
+    from golive.ops.rollout import plan_default_stages
+
+    file = make_session(step="golive")
+    file.session.golive.pilot_enabled_at = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
+    file.session.gate_overrides.append(
+        GateOverride(gate="golive", reason="CAB approved", by="Ada Tester", at=datetime.now(UTC))
+    )
+    plan_default_stages(file.session)
+    file.save()
+    first = file.session.golive.rollout[0].name
+    app = app_for(file)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_screen(pilot, "GoLiveScreen")
+        button = app.screen.query_one("#stage-open", Button)
+        button.press()
+        await wait_for_screen(pilot, "ConfirmScreen")
+        assert f"⚠ Open {first} (press y)" in str(app.screen.query_one("#confirm", Button).label)
+        await pilot.press("enter")
+        await wait_for_screen(pilot, "GoLiveScreen")
+        assert app.session.golive.rollout[0].opened_at is None
+        button.press()
+        await wait_for_screen(pilot, "ConfirmScreen")
+        await pilot.press("y")
+        # no watch figures yet: golive asks why it should open anyway
+        await wait_for_screen(pilot, "ReasonScreen")
+        await pilot.press(*"pilot quiet for 48 h", "enter")
+        await wait_for_screen(pilot, "GoLiveScreen")
+        await wait_for(pilot, lambda: app.session.golive.rollout[0].opened_at is not None, 10)
