@@ -128,8 +128,9 @@ def test_the_vectors_cover_every_catalog_country_with_a_python_stdnum_validator(
     with_validator = {code for code, facts in catalog().items() if facts.stdnum_module}
     # python-stdnum 2.2 has no doctest for in_.gstin, and test_eu_vat holds no Croatian number
     assert with_validator - covered == {"IN", "HR"}
-    assert len(IN_CATALOG) == 3990, len(IN_CATALOG)
-    assert sum(not v.valid for v in IN_CATALOG) == 192
+    # 3,990 vectors (192 of them invalid numbers) with the catalog of December 2026
+    assert len(IN_CATALOG) > 3900, len(IN_CATALOG)
+    assert sum(not v.valid for v in IN_CATALOG) > 180
 
 
 def _verdict(vector: Vector) -> tuple[str, str]:
