@@ -306,6 +306,14 @@ def test_a_number_given_with_its_country_prefix_is_checked_without_it(
     assert f"checked as {checked_as}" in result.message
 
 
+def test_an_eu_vat_number_with_its_prefix_says_it_was_taken_off() -> None:
+    result = verify_tax_id("IT", "IT 00743110157")
+    assert (result.outcome, result.number) == ("valid", "00743110157")
+    assert result.message.startswith("given with the VAT prefix IT: checked as 00743110157")
+    shown_with_it = verify_tax_id("DE", "DE136695976")  # the USt-IdNr is written with DE
+    assert not shown_with_it.message.startswith("given with")
+
+
 def test_an_eu_vat_number_with_its_prefix_twice_is_still_invalid() -> None:
     assert verify_tax_id("DE", "DE DE 246595415").outcome == "invalid"  # eu.vat vector
 

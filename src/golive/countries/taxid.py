@@ -240,9 +240,19 @@ def _with_prefix_stripped(facts: CountryFacts, raw: str, moment: datetime) -> Ta
     """The verdict on the number as given; if that fails and it starts with the country's own
     prefix (ISO code or VAT prefix), the verdict without the prefix, saying it was removed."""
     result = _in_catalog(facts, raw, moment)
-    if result.outcome != "invalid" or vies_code(facts.code) is not None:
-        return result  # python-stdnum's EU VAT modules take their prefix themselves, once
     compact = _SEPARATORS.sub("", raw).upper()
+    eu_prefix = vies_code(facts.code)
+    if eu_prefix is not None:  # python-stdnum's EU VAT modules take their prefix themselves, once
+        if (
+            result.outcome != "invalid"
+            and compact.startswith(eu_prefix)
+            and not result.number.upper().startswith(eu_prefix)
+        ):
+            said = f"given with the VAT prefix {eu_prefix}: checked as {result.number}; "
+            return result.model_copy(update={"message": said + result.message})
+        return result
+    if result.outcome != "invalid":
+        return result
     for prefix in dict.fromkeys((facts.code, VIES_CODES.get(facts.code, facts.code))):
         rest = compact.removeprefix(prefix)
         if rest == compact or not rest:

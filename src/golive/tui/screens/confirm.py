@@ -58,9 +58,9 @@ class ConfirmScreen(ModalScreen[bool]):
             yield Static(self.question, classes="dialog-text")
             if self.danger:
                 yield Static(
-                    f"This acts outside golive. To go ahead press {self.key} "
+                    f"⚠ To go ahead press {self.key} "
                     f"(or click “{self.confirm_label}”); Enter alone does not. "
-                    f"Esc or Enter: {self.cancel_label}.",
+                    f"Esc: {self.cancel_label}.",
                     id="confirm-hint",
                     classes="dialog-hint",
                 )
