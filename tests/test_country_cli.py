@@ -199,12 +199,34 @@ def test_taxid_recorded_in_a_session(run_golive: RunGolive) -> None:
 
 def test_an_invalid_tax_id_fails_the_item(run_golive: RunGolive) -> None:
     path = new_session()
-    result = run_golive("taxid", "MX", "AAA010101AAA", "--session", "acme", "--json")
+    # AAA010101AAA fails only its check digit: since issue 13 a warning, so an RFC whose layout
+    # is wrong stands in for the invalid number here
+    result = run_golive("taxid", "MX", "ABCD 123456", "--session", "acme", "--json")
     assert result.returncode == 1
     assert json.loads(result.stdout)["evidence"]
     session = store.load(path)
     assert session.items["compliance.MX.tax_id"].status is ItemStatus.FAILED
     assert session.countries["MX"].tax_id == ""  # an invalid number is not kept as the tax ID
+
+
+def test_a_format_only_verdict_leaves_the_item_in_progress_naming_the_lookup(
+    run_golive: RunGolive,
+) -> None:
+    path = new_session(countries=("KR", "MX"))
+    result = run_golive("taxid", "KR", "116-82-00276", "--session", "acme")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "compliance.KR.tax_id stays in progress: confirm the number with the NTS" in result.stdout
+    )
+    assert "--attest REASON" in result.stdout
+    item = store.load(path).items["compliance.KR.tax_id"]
+    assert item.status is ItemStatus.IN_PROGRESS and item.evidence
+    assert "Hometax" in item.note
+    # a failed RFC check digit: a warning, accepted but not confirmed
+    warned = run_golive("taxid", "MX", "AAA010101AAA", "--session", "acme")
+    assert warned.returncode == 0
+    assert warned.stdout.startswith("AAA010101AAA: WARNING (accepted, not confirmed) (Mexico, RFC)")
+    assert store.load(path).items["compliance.MX.tax_id"].status is ItemStatus.IN_PROGRESS
 
 
 def test_a_country_not_in_the_session_is_bad_input(run_golive: RunGolive) -> None:

@@ -183,12 +183,145 @@ def test_the_number_is_normalised_to_the_countrys_usual_format(
     assert verify_tax_id(cc, number).number == shown
 
 
-def test_mexican_rfc_check_digits_are_enforced() -> None:
-    # SAT's public test RFC passes python-stdnum's default (format only) but not the check digit.
+def test_a_failed_mexican_rfc_check_digit_is_a_warning_not_a_rejection() -> None:
+    # Issue 13: SAT issues RFCs whose check digit fails. (Was a rejection before.) SAT's public
+    # test RFC passes python-stdnum's default (format only) but not the check digit.
     result = verify_tax_id("MX", "AAA010101AAA")
-    assert result.outcome == "invalid"
+    assert result.outcome == "format_only"
     assert result.method == "python-stdnum mx.rfc, check digits enforced"
-    assert "check digit" in result.message and "homoclave" in result.message
+    assert result.message.startswith("warning: the layout is that of an RFC, but the check digit")
+    assert (
+        "SAT has issued RFCs whose check digit fails, so this is not a rejection" in result.message
+    )
+    assert "SAT's public test RFC" in result.message
+    assert "SAT's RFC validation" in result.message  # the lookup that confirms it
+    wrong_layout = verify_tax_id("MX", "ABCD 123456")  # python-stdnum rejects it by default too
+    assert wrong_layout.outcome == "invalid"
+
+
+@pytest.mark.parametrize(
+    ("number", "named"),
+    [
+        ("XAXX010101000", "SAT's generic RFC for the public in general"),
+        ("XEXX-010101-000", "SAT's generic RFC for foreign residents"),
+    ],
+)
+def test_the_generic_rfcs_are_named_and_are_no_companys(number: str, named: str) -> None:
+    result = verify_tax_id("MX", number)
+    assert result.outcome == "invalid"
+    assert named in result.message and "no company's RFC" in result.message
+
+
+def test_malaysias_general_tin_is_named() -> None:
+    result = verify_tax_id("MY", "EI00000000010")
+    assert result.outcome == "invalid"
+    assert "LHDN's general TIN for the general public" in result.message
+
+
+@pytest.mark.parametrize(
+    ("number", "shown", "said"),
+    [
+        ("12892312-2-41", "12892312-2-41", "its EU VAT number is HU12892312"),
+        ("10672101 2 44", "10672101-2-44", "VAT code 2, county code 44"),
+    ],
+)
+def test_the_hungarian_11_digit_adoszam_is_accepted(number: str, shown: str, said: str) -> None:
+    result = verify_tax_id("HU", number)
+    assert (result.outcome, result.number) == ("valid", shown)
+    assert said in result.message
+
+
+@pytest.mark.parametrize(
+    ("number", "said"),
+    [
+        ("12892313-2-41", "check digit of the törzsszám 12892313"),
+        ("12892312-2-99", "99 is not a NAV county code"),
+        ("12892312-7-41", "wrong length"),  # VAT code 1-5 only: not an adószám
+    ],
+)
+def test_a_wrong_adoszam_is_rejected(number: str, said: str) -> None:
+    result = verify_tax_id("HU", number)
+    assert result.outcome == "invalid"
+    assert said in result.message
+
+
+@pytest.mark.parametrize(
+    ("number", "shown"),
+    [("123-456-789-00000", "123-456-789-00000"), ("123456789001", "123-456-789-001")],
+)
+def test_a_philippine_tin_with_a_5_digit_branch_code_is_accepted(number: str, shown: str) -> None:
+    result = verify_tax_id("PH", number)
+    assert (result.outcome, result.number) == ("format_only", shown)
+    assert "BIR's TIN verification" in result.message
+
+
+def test_a_vietnamese_12_digit_personal_id_is_a_tax_code() -> None:
+    result = verify_tax_id("VN", "001085012345")
+    assert result.outcome == "format_only"
+    assert "since 1 July 2025 it is the tax code of individuals" in result.message
+    assert "tracuunnt.gdt.gov.vn" in result.message
+    assert verify_tax_id("VN", "099085012345").outcome == "invalid"  # no province 099
+
+
+def test_taiwans_2023_check_digit_rule_is_accepted() -> None:
+    # weighted sum 45: divisible by 5 (the 2023 rule), not by 10 (python-stdnum 2.2's rule)
+    result = verify_tax_id("TW", "04595252")
+    assert result.outcome == "valid"
+    assert "2023 rule" in result.message
+    assert verify_tax_id("TW", "00501502").outcome == "invalid"  # fails both rules
+
+
+@pytest.mark.parametrize(
+    ("number", "outcome", "said"),
+    [
+        ("C25845632020", "format_only", "prefix C"),
+        ("CS 1234567890", "format_only", "prefix CS"),
+        ("LE12345670", "format_only", "prefix LE"),
+        ("IG11500200010", "format_only", "prefix IG"),
+        ("C2584563202", "invalid", "did you mean C25845632020?"),
+        ("ZZ12345670", "invalid", "not a MyInvois TIN"),
+    ],
+)
+def test_malaysian_tins_follow_the_myinvois_rules(number: str, outcome: str, said: str) -> None:
+    result = verify_tax_id("MY", number)
+    assert result.outcome == outcome
+    assert said in result.message
+
+
+@pytest.mark.parametrize(
+    ("cc", "number", "checked_as"),
+    [
+        ("MX", "MX MAB9307148T4", "MAB9307148T4"),
+        ("BR", "BR16727230000197", "16727230000197"),
+        ("VN", "VN0100233488", "0100233488"),
+        ("SA", "SA300000000000003", "300000000000003"),
+    ],
+)
+def test_a_number_given_with_its_country_prefix_is_checked_without_it(
+    cc: str, number: str, checked_as: str
+) -> None:
+    result = verify_tax_id(cc, number)
+    assert result.outcome in ("valid", "format_only")
+    assert result.message.startswith(f"given with the country prefix {cc}")
+    assert f"checked as {checked_as}" in result.message
+
+
+def test_an_eu_vat_number_with_its_prefix_says_it_was_taken_off() -> None:
+    result = verify_tax_id("IT", "IT 00743110157")
+    assert (result.outcome, result.number) == ("valid", "00743110157")
+    assert result.message.startswith("given with the VAT prefix IT: checked as 00743110157")
+    shown_with_it = verify_tax_id("DE", "DE136695976")  # the USt-IdNr is written with DE
+    assert not shown_with_it.message.startswith("given with")
+
+
+def test_an_eu_vat_number_with_its_prefix_twice_is_still_invalid() -> None:
+    assert verify_tax_id("DE", "DE DE 246595415").outcome == "invalid"  # eu.vat vector
+
+
+def test_a_format_only_verdict_names_the_authoritys_lookup() -> None:
+    assert "Hometax" in verify_tax_id("KR", "116-82-00276").message
+    assert "KRA's PIN Checker" in verify_tax_id("KE", "P051365947M").message
+    assert "ZATCA" in verify_tax_id("SA", "300000000000003").message
 
 
 def test_a_wrong_length_names_the_length_and_the_expected_format() -> None:
@@ -249,7 +382,6 @@ def test_another_member_states_vat_number_is_recognised() -> None:
         ("AE", "100000000000003"),
         ("PH", "123-456-789"),
         ("PH", "123-456-789-000"),
-        ("MY", "C2584563222"),
     ],
 )
 def test_without_a_validator_the_format_is_all_that_is_checked(cc: str, number: str) -> None:
@@ -463,6 +595,12 @@ def test_a_verification_is_kept_as_the_evidence_of_the_tax_id_item(tmp_path: Pat
     assert item.status is ItemStatus.DONE and item.evidence == [record.id]
     stored = evidence.read(log).by_id()[record.id]
     assert stored.outcome == "passed" and stored.by == "Ada" and stored.ended == MOMENT
+
+    # a format-only verdict leaves the item in progress, naming the lookup that confirms it
+    warned = record_tax_id(session, log, "MX", verify_tax_id("MX", "AAA010101AAA"))
+    mexico = session.items["compliance.MX.tax_id"]
+    assert mexico.status is ItemStatus.IN_PROGRESS and warned.outcome == "warning"
+    assert "SAT's RFC validation" in mexico.note and "--attest" in mexico.note
 
     wrong = record_tax_id(session, log, "DE", verify_tax_id("DE", "136695978"))
     assert session.items["compliance.DE.tax_id"].status is ItemStatus.FAILED

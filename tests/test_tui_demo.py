@@ -42,7 +42,7 @@ async def run_and_wait(pilot, key: str, suite_item: str | None = None) -> None: 
     before = panel.last_result
     await pilot.press(key)
     if await _confirm_shown(pilot):
-        await pilot.press("enter")  # "Run against production"
+        await pilot.press("y")  # "⚠ Run in production (press y)"
     await wait_for(pilot, lambda: panel.last_result is not before, 90, f"the {key} run")
     assert panel.last_result is not None
     assert panel.last_result.passed, text_of(app, "#check-advice")

@@ -140,12 +140,20 @@ async def test_production_warns_then_runs_the_confirmed_transaction(sandbox: San
         await pilot.press("f7")
         await wait_for_screen(pilot, "ConfirmScreen")
         assert "PRODUCTION" in text_of(app, ".dialog-text")
-        await pilot.press("tab", "enter")  # the safe button: do not run
+        assert "⚠ Run in production (press y)" in str(
+            app.screen.query_one("#confirm", Button).label
+        )
+        await pilot.press("enter")  # a stray Enter: the focus is on "Do not run"
         await wait_for_screen(pilot, "ProductionScreen")
         assert "not confirmed" in text_of(app, "#check-status")
+        assert panel.last_result is None
         await pilot.press("f7")
         await wait_for_screen(pilot, "ConfirmScreen")
-        await pilot.press("enter")
+        await pilot.press("tab", "enter")  # Enter on the risky button is refused
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmScreen" and panel.last_result is None
+        assert "press y" in text_of(app, "#confirm-hint")
+        await pilot.press("y")  # the deliberate key
         await wait_for(pilot, lambda: panel.last_result is not None, 60, "the transaction")
         assert panel.last_result is not None and panel.last_result.passed
         assert app.checklist()["production.single_transaction"].status is ItemStatus.DONE

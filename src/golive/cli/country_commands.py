@@ -21,6 +21,7 @@ from golive.session.errors import BadInputError
 if TYPE_CHECKING:
     from golive.certs import CertificateInspection
     from golive.countries.catalog import CountryFacts
+    from golive.countries.taxid import RowVerdict
     from golive.session.evidence import EvidenceRecord
     from golive.session.model import TaxIdVerification
     from golive.session.store import SessionFile
@@ -50,13 +51,26 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     taxid = sub.add_parser(
         "taxid",
         help="verify a tax ID (format and check digits; EU VIES on request)",
-        description="Check a tax ID with python-stdnum and say exactly what was checked. "
-        "Exit 0: valid (or format right where nothing more can be checked); 1: invalid, or "
-        "nothing could be checked; 2: bad input.",
+        description="Check a tax ID with python-stdnum and say exactly what was checked; "
+        "or, with --file, every row of a CSV of country,number[,label] (a deployment's legal "
+        "entities), one verdict per row. Exit 0: valid (or format right where nothing more can "
+        "be checked); 1: invalid (any row), or nothing could be checked; 2: bad input (a file "
+        "that cannot be read).",
     )
-    taxid.add_argument("code", metavar="CC", help="the country, e.g. MX")
+    taxid.add_argument("code", metavar="CC", nargs="?", help="the country, e.g. MX")
     taxid.add_argument(
-        "number", metavar="NUMBER", help="the tax ID (spaces and separators allowed)"
+        "number", metavar="NUMBER", nargs="?", help="the tax ID (spaces and separators allowed)"
+    )
+    taxid.add_argument(
+        "--file",
+        default=None,
+        metavar="FILE",
+        help="a CSV of country,number[,label], one legal entity per line (instead of CC NUMBER)",
+    )
+    taxid.add_argument(
+        "--csv",
+        action="store_true",
+        help="with --file: the verdicts as CSV (cells a spreadsheet would run are quoted with ')",
     )
     taxid.add_argument(
         "--vies",
@@ -231,7 +245,21 @@ def cmd_taxid(args: argparse.Namespace) -> int:
     from golive.countries import normalise_code
     from golive.countries.taxid import DEFAULT_TIMEOUT, DEFAULT_VIES_URL, verify_tax_id
 
-    code = normalise_code(args.code)
+    if args.file is not None and (args.code is not None or args.session):
+        raise BadInputError(
+            "--file checks the numbers of a file: give no CC NUMBER and no --session with it",
+            where="--file",
+            advice="`golive taxid --file FILE`, or `golive taxid CC NUMBER [--session S]`",
+        )
+    if args.file is None and (args.code is None or args.number is None):
+        missing = "CC, NUMBER" if args.code is None else "NUMBER"
+        raise BadInputError(
+            f"the following arguments are required: {missing}",
+            where=missing,
+            advice="`golive taxid CC NUMBER`, e.g. `golive taxid MX MAB9307148T4`, "
+            "or `golive taxid --file FILE`",
+        )
+    code = normalise_code(args.code) if args.code is not None else ""
     timeout = DEFAULT_TIMEOUT if args.timeout is None else args.timeout
     if not 0 < timeout <= 300:
         raise BadInputError(
@@ -240,6 +268,14 @@ def cmd_taxid(args: argparse.Namespace) -> int:
             advice="give seconds between 0 and 300, for example --timeout 10",
         )
     vies_url = args.vies_url or os.environ.get(VIES_URL_ENV) or DEFAULT_VIES_URL
+    if args.file is not None:
+        return _taxid_file(args, vies_url=vies_url, timeout=timeout)
+    if args.csv:
+        raise BadInputError(
+            "--csv goes with --file",
+            where="--csv",
+            advice="check a file of legal entities with `golive taxid --file FILE --csv`",
+        )
     handle = _open_session(args.session, code) if args.session else None
     result = verify_tax_id(code, args.number, vies=args.vies, vies_url=vies_url, timeout=timeout)
     evidence_id = _record_tax_id(handle, code, result) if handle else ""
@@ -254,12 +290,102 @@ def cmd_taxid(args: argparse.Namespace) -> int:
     return 0 if result.outcome in ("valid", "format_only") else 1
 
 
+def _taxid_file(args: argparse.Namespace, *, vies_url: str, timeout: float) -> int:
+    from golive.countries.taxid import verify_tax_id_file
+
+    verdicts = verify_tax_id_file(
+        Path(args.file), vies=args.vies, vies_url=vies_url, timeout=timeout
+    )
+    if args.json:
+        _print_rows_json(args.file, verdicts)
+    elif args.csv:
+        _print_rows_csv(verdicts)
+    else:
+        _print_rows(verdicts)
+    return 0 if all(v.accepted for v in verdicts) else 1
+
+
+def _print_rows(verdicts: list[RowVerdict]) -> None:
+    from golive.countries.taxid import shown_safely as _shown
+    from golive.countries.taxid import spreadsheet_safe
+
+    def shown_safely(value: str, limit: int = 60) -> str:
+        return spreadsheet_safe(_shown(value, limit))
+
+    for v in verdicts:
+        label = f" ({shown_safely(v.label, 40)})" if v.label else ""
+        words = _ROW_WORDS.get(v.outcome) or _outcome_words_of(v.outcome, v.message)
+        if v.outcome == "unreadable":
+            print(f"row {v.row}: UNREADABLE: {shown_safely(v.given)}")
+        else:
+            number = v.number if v.accepted else v.given
+            print(
+                f"row {v.row}{label}: {shown_safely(v.country, 8)} {shown_safely(number)}: {words}"
+            )
+        if v.method:
+            print(f"  checked with  {shown_safely(v.method, 200)}")
+        print(f"  {shown_safely(v.message, 2000)}")
+    bad = sum(not v.accepted for v in verdicts)
+    print(
+        f"{len(verdicts)} row(s) checked: {len(verdicts) - bad} accepted, {bad} not"
+        + (" (see above)" if bad else "")
+    )
+
+
+def _print_rows_json(file: str, verdicts: list[RowVerdict]) -> None:
+    from golive.countries.taxid import shown_safely
+
+    rows = [
+        {
+            "row": v.row,
+            "label": shown_safely(v.label, 200),
+            "country": shown_safely(v.country, 8),
+            "given": shown_safely(v.given, 200),
+            "given_length": len(v.given),
+            "outcome": v.outcome,
+            "number": v.number,
+            "method": v.method,
+            "message": v.message,
+        }
+        for v in verdicts
+    ]
+    document = {"file": file, "rows": rows, "ok": all(v.accepted for v in verdicts)}
+    print(json.dumps(document, indent=2, ensure_ascii=False))
+
+
+def _print_rows_csv(verdicts: list[RowVerdict]) -> None:
+    import csv
+
+    from golive.countries.taxid import shown_safely, spreadsheet_safe
+
+    out = csv.writer(sys.stdout, lineterminator="\n")
+    out.writerow(["row", "country", "number", "label", "outcome", "message"])
+    for v in verdicts:
+        number = v.number if v.accepted else v.given
+        given = [v.country, number, v.label]  # from the file: cut to 200 characters
+        cells = [str(v.row), *(shown_safely(c, 200) for c in given), v.outcome, v.message]
+        out.writerow([spreadsheet_safe(shown_safely(c, 5000)) for c in cells])
+
+
+_ROW_WORDS = {"unreadable": "UNREADABLE"}
+
+
+def _outcome_words_of(outcome: str, message: str) -> str:
+    if outcome == "format_only" and message.startswith("warning:"):
+        return "WARNING (accepted, not confirmed)"
+    return _OUTCOME_WORDS.get(outcome, outcome)
+
+
 _OUTCOME_WORDS = {
     "valid": "valid",
     "format_only": "format right (nothing more can be checked)",
     "invalid": "INVALID",
     "unverifiable": "NOT VERIFIED (no rule for this country)",
 }
+
+
+def _outcome_words(result: TaxIdVerification) -> str:
+    return _outcome_words_of(result.outcome, result.message)
 
 
 def _print_tax_id(
@@ -269,7 +395,7 @@ def _print_tax_id(
 
     facts = country(code)
     label = f"{facts.name}, {facts.tax_id_name}" if facts else country_name(code)
-    print(f"{result.number}: {_OUTCOME_WORDS[result.outcome]} ({label})")
+    print(f"{result.number}: {_outcome_words(result)} ({label})")
     print(f"  checked with  {result.method}")
     print(f"  {result.message}")
     if result.vies:
@@ -281,10 +407,18 @@ def _print_tax_id(
 
 
 def _item_line(code: str, result: TaxIdVerification) -> str:
+    from golive.countries.taxid import authority_lookup
+
     item = f"compliance.{code}.tax_id"
     if result.outcome == "unverifiable":
         return f"{item} left as it was: verify the number yourself, then set the item"
-    return f"{item} is {'done' if result.outcome in ('valid', 'format_only') else 'failed'}"
+    if result.outcome == "format_only":
+        return (
+            f"{item} stays in progress: confirm the number with {authority_lookup(code)}, "
+            "then attest the item (`golive item SESSION "
+            f"{item} --status done --attest REASON`)"
+        )
+    return f"{item} is {'done' if result.outcome == 'valid' else 'failed'}"
 
 
 # --- cert inspect -----------------------------------------------------------------------------

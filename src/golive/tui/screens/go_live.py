@@ -193,6 +193,7 @@ class GoLiveScreen(StepScreen):
                 "The watch checkpoints start now.",
                 confirm="Pilot enabled",
                 cancel="Not yet",
+                danger=True,
             )
         )
         if not confirmed or self.wizard.file is None:
@@ -291,6 +292,7 @@ class GoLiveScreen(StepScreen):
     @work(exclusive=True, group="golive", exit_on_error=False)
     async def _open_flow(self) -> None:
         from golive.ops.rollout import open_stage
+        from golive.tui.screens.confirm import ConfirmScreen
         from golive.tui.screens.reason import ReasonScreen
 
         table = self.query_one("#stages", DataTable)
@@ -300,6 +302,15 @@ class GoLiveScreen(StepScreen):
             self._result("✗ plan the stages and choose one first")
             return
         name = stages[table.cursor_row].name
+        if not await self.app.push_screen_wait(
+            ConfirmScreen(
+                f"Record that rollout stage {name} is now open to its customers in production?",
+                confirm=f"Open {name}",
+                cancel="Not yet",
+                danger=True,
+            )
+        ):
+            return
         try:
             opened = open_stage(self.session, file.path, name)
             if not opened.opened and opened.needs_reason:

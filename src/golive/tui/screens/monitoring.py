@@ -117,10 +117,32 @@ class MonitoringScreen(StepScreen):
 
     @on(Button.Pressed, "#check-logs, #test-alert, #check-prometheus")
     def _check(self, event: Button.Pressed) -> None:
+        from golive.tui.screens.confirm import ConfirmScreen
+
         event.stop()
         # what was typed is recorded first, so the check runs on it
         self.on_screen_suspend()
-        self._run_check(event.button.id or "")
+        which = event.button.id or ""
+        if which != "test-alert":
+            self._run_check(which)
+            return
+        channel = self.session.monitoring.alerting.channel or "the alerting channel"
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._run_check(which)
+            else:
+                self._result("Not sent: the test alert was not confirmed.")
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Send a test alert through {channel}? It reaches the people on call.",
+                confirm="Send the test alert",
+                cancel="Do not send",
+                danger=True,
+            ),
+            confirmed,
+        )
 
     @work(exclusive=True, group="monitoring-checks", exit_on_error=False, thread=True)
     def _run_check(self, which: str) -> None:

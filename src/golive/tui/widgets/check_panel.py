@@ -176,8 +176,9 @@ class CheckPanel(Vertical):
                 ConfirmScreen(
                     f"This sends to PRODUCTION ({plan.endpoints.host}):\n{plan.describe()}.\n\n"
                     "Run it?",
-                    confirm="Run against production",
+                    confirm="Run in production",
                     cancel="Do not run",
+                    danger=True,
                 )
             )
             if not confirmed:
