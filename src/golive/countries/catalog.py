@@ -22,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from golive.session.clock import now
 from golive.session.errors import GoliveError
 from golive.session.model import Obligation
 
@@ -72,6 +73,29 @@ class CountryFacts(BaseModel):
     @property
     def obligations(self) -> tuple[Obligation, ...]:
         return self.obligation
+
+    def certificate_on(self, on: date | None = None) -> tuple[bool, str]:
+        """Whether a certificate is required on `on` (default today), and what it means.
+
+        False only for a verified or secondary "not required" in force and no required one:
+        an inference counts as required (golive does not say "no" without a source)."""
+        day = on or now().date()
+        current = [o for o in self.obligation if o.kind == "certificate" and o.in_force(day)]
+        required = [o for o in current if o.required]
+        if required or not any(o.sourced_no for o in current):
+            return True, "; ".join(o.what for o in required)
+        return False, "; ".join(o.what for o in current if o.sourced_no)
+
+    @property
+    def certificate_required(self) -> bool:
+        """certificate_on(today)[0], for readers of the older flat field (certs.py)."""
+        return self.certificate_on()[0]
+
+    @property
+    def certificate_reason(self) -> str:
+        """Why no certificate is needed today ("" when one is)."""
+        required, what = self.certificate_on()
+        return "" if required else what
 
     @field_validator("name", "platform", "tax_id_name", "tax_id_format", "source")
     @classmethod

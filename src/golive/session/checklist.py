@@ -215,7 +215,7 @@ def _country_detail(session: Session, country: str, kind: str) -> tuple[bool | N
             go_live_date(session),
             answer_hint=f"`golive countries SESSION answer {country} ID yes|no`",
         )
-    elif requirements.model:
+    elif requirements.certificate_required is not None or requirements.platform_required is not None:
         verdict = legacy_verdict(requirements, name, kind)
     else:
         return None, unknown

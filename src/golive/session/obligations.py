@@ -70,16 +70,18 @@ def _dates(obligation: Obligation) -> str:
     return " ".join(parts)
 
 
-def _cite(obligation: Obligation) -> str:
-    source = obligation.source or "no source named"
+def _cite(obligation: Obligation, row_source: str = "") -> str:
     words = CONFIDENCE_WORDS[obligation.confidence]
-    text = f"{words}: {source}"
+    if row_source and obligation.source == row_source:
+        text = f"{words} (the row's source)"
+    else:
+        text = f"{words}: {obligation.source or 'no source named'}"
     if obligation.reviewed:
         text += f", reviewed {obligation.reviewed.isoformat()}"
     return text
 
 
-def describe(obligation: Obligation) -> str:
+def describe(obligation: Obligation, row_source: str = "") -> str:
     """One line a user reads: what, when, for whom, and how sure the catalog is."""
     dates = _dates(obligation)
     who = "/".join(obligation.applies_to)
@@ -88,7 +90,7 @@ def describe(obligation: Obligation) -> str:
         head += f" [only for {obligation.condition}]"
     if who and who != "B2B/B2G/B2C":
         head += f" [{who}]"
-    return f"{head}; {_cite(obligation)}"
+    return f"{head}; {_cite(obligation, row_source)}"
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,7 @@ def judge(
         else:
             waived.append(obligation)
     if applies:
-        text = "; ".join(describe(o) for o in applies)
+        text = "; ".join(describe(o, requirements.source) for o in applies)
         return Verdict(True, f"{name}: {text}.{suffix}", soon_text)
     if pending:
         questions = "; ".join(
@@ -141,7 +143,7 @@ def judge(
         )
     sourced_no = [o for o in in_force if o.sourced_no]
     if sourced_no:
-        why = "; ".join(describe(o) for o in sourced_no)
+        why = "; ".join(describe(o, requirements.source) for o in sourced_no)
         return Verdict(False, f"not required in {name} {on}: {why}.{suffix}", soon_text)
     if waived:
         why = "; ".join(f"{o.what} (answered: does not apply)" for o in waived)
@@ -151,7 +153,7 @@ def judge(
     inferred = [o for o in in_force if not o.required]
     noun = "a certificate or e-seal" if kind == "certificate" else "a platform registration"
     if inferred:
-        why = "; ".join(describe(o) for o in inferred)
+        why = "; ".join(describe(o, requirements.source) for o in inferred)
         return Verdict(
             None,
             f"{name}: the catalog's 'not required' is not sourced ({why}). Does it need {noun} "
@@ -181,19 +183,18 @@ def legacy_verdict(requirements: CountryRequirements, name: str, kind: str) -> V
             requirements.platform_registration,
             requirements.platform_reason,
         )
-    stale = " (an old catalog snapshot: `golive countries SESSION refresh` takes the dated rules)"
     if required is None:
         return Verdict(None, "")
     if required:
-        return Verdict(True, (f"{name}: {what}" if what else f"{name}: required") + stale)
-    unsourced = "[I]" in why or requirements.source.strip().lower() in ("", "unverified")
-    if unsourced:
+        return Verdict(True, f"{name}: {what}" if what else f"{name}: required")
+    if "[I]" in why:
         return Verdict(
             None,
             f"{name}: the old catalog's 'not required' is golive's inference ({why}). Record "
-            f"the answer: done when in place, or not applicable with the reason.{stale}",
+            "the answer: done when in place, or not applicable with the reason "
+            "(`golive countries SESSION refresh` takes the dated rules).",
         )
-    return Verdict(False, (why or f"not required in {name}") + stale)
+    return Verdict(False, why or f"not required in {name}")
 
 
 def mandatory_documents(setup: CountrySetup, when: GoLiveDate) -> list[Obligation]:
