@@ -379,6 +379,14 @@ class CertificateRecord(Strict):
     inspected_at: Moment
 
 
+class RuleAnswer(Strict):
+    """A person's answer to a rule golive cannot decide (a revenue band, a taxpayer class)."""
+
+    applies: bool
+    by: str
+    at: Moment
+
+
 class CountrySetup(Strict):
     tax_id: str = ""
     external_company_id: str = Field(
@@ -393,7 +401,7 @@ class CountrySetup(Strict):
     removed: bool = Field(
         default=False, description="removed from the deployment; its history is kept"
     )
-    answers: dict[str, bool] = Field(
+    answers: dict[str, RuleAnswer] = Field(
         default_factory=dict,
         description="obligation id -> whether it applies to this deployment (a person's word: "
         "a revenue band or taxpayer class golive cannot decide)",

@@ -17,6 +17,7 @@ from golive.session.model import (
     CountryRequirements,
     CountrySetup,
     Obligation,
+    RuleAnswer,
     Session,
 )
 
@@ -93,6 +94,25 @@ def describe(obligation: Obligation, row_source: str = "") -> str:
     return f"{head}; {_cite(obligation, row_source)}"
 
 
+def answer_for(setup: CountrySetup, obligation: Obligation) -> RuleAnswer | None:
+    """The recorded answer for the obligation, or for another of the country's rules with the
+    same condition (one answer to "revenue of AED 50 m or more" covers all its rules)."""
+    if obligation.id in setup.answers:
+        return setup.answers[obligation.id]
+    for other in setup.requirements.obligations:
+        if other.condition == obligation.condition and other.id in setup.answers:
+            return setup.answers[other.id]
+    return None
+
+
+def _answered(setup: CountrySetup, obligation: Obligation) -> str:
+    answer = answer_for(setup, obligation)
+    if answer is None:
+        return ""
+    verb = "applies" if answer.applies else "does not apply"
+    return f" ({verb}: answered by {answer.by} on {answer.at.date().isoformat()})"
+
+
 @dataclass(frozen=True)
 class Verdict:
     required: bool | None  # None: the user is asked
@@ -120,16 +140,18 @@ def judge(
         if not obligation.condition:
             applies.append(obligation)
             continue
-        answer = setup.answers.get(obligation.id)
+        answer = answer_for(setup, obligation)
         if answer is None:
             pending.append(obligation)
-        elif answer:
+        elif answer.applies:
             applies.append(obligation)
         else:
             waived.append(obligation)
     if applies:
-        text = "; ".join(describe(o, requirements.source) for o in applies)
-        return Verdict(True, f"{name}: {text}.{suffix}", soon_text)
+        text = "; ".join(
+            describe(o, requirements.source) + _answered(setup, o) for o in applies
+        )
+        return Verdict(True, f"{name}, {on}: {text}.{suffix}", soon_text)
     if pending:
         questions = "; ".join(
             f"does {o.condition!r} apply to this deployment ({o.what}; answer id {o.id})"
@@ -146,7 +168,7 @@ def judge(
         why = "; ".join(describe(o, requirements.source) for o in sourced_no)
         return Verdict(False, f"not required in {name} {on}: {why}.{suffix}", soon_text)
     if waived:
-        why = "; ".join(f"{o.what} (answered: does not apply)" for o in waived)
+        why = "; ".join(f"{o.what} [{o.condition}]{_answered(setup, o)}" for o in waived)
         return Verdict(
             False, f"not required in {name} {on}, by the recorded answer: {why}.{suffix}", soon_text
         )
@@ -209,7 +231,8 @@ def mandatory_documents(setup: CountrySetup, when: GoLiveDate) -> list[Obligatio
             continue
         if not obligation.in_force(when.start, when.end):
             continue
-        if obligation.condition and setup.answers.get(obligation.id) is False:
+        answer = answer_for(setup, obligation)
+        if obligation.condition and answer is not None and not answer.applies:
             continue
         found.append(obligation)
     return found
