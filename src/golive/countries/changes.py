@@ -92,7 +92,9 @@ def _crossed(obligation: Obligation, low: date, high: date) -> list[str]:
 
 
 def _date_change(cc: str, setup: CountrySetup, when: GoLiveDate, change: CountryChange) -> None:
-    previous = setup.requirements.evaluated_for
+    snapshot = setup.requirements
+    # a snapshot taken without a planned date was judged on the day it was taken
+    previous = snapshot.evaluated_for or (snapshot.snapshot_at.date() if snapshot.snapshot_at else None)
     if previous is None or not when.planned or previous == when.start:
         return
     low, high = sorted((previous, when.start))
