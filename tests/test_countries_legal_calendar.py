@@ -35,7 +35,11 @@ def test_a_window_away_from_any_legal_date_gets_no_such_warning() -> None:
 
 def test_the_last_business_days_of_the_vat_period_are_warned_about() -> None:
     # Friday 2027-02-26 is among the last 3 business days of February (24, 25, 26)
-    assert last_business_days("DE", 2027, 2) == [date(2027, 2, 24), date(2027, 2, 25), date(2027, 2, 26)]
+    assert last_business_days("DE", 2027, 2) == [
+        date(2027, 2, 24),
+        date(2027, 2, 25),
+        date(2027, 2, 26),
+    ]
     warnings = assess_window(session_with("DE"), datetime(2027, 2, 25, 22, tzinfo=UTC), 2).warnings
     closing = [w for w in warnings if "VAT period" in w]
     assert closing and "in Germany (2027-02-25, 2027-02-26)" in closing[0]
@@ -45,7 +49,9 @@ def test_the_last_business_days_of_the_vat_period_are_warned_about() -> None:
 
 def test_a_suggestion_is_warned_about_when_it_is_chosen() -> None:
     session = session_with("PT")
-    found = suggest_windows(session, days=2, start=datetime(2026, 12, 30, 0, tzinfo=UTC), zone="UTC")
+    found = suggest_windows(
+        session, days=2, start=datetime(2026, 12, 30, 0, tzinfo=UTC), zone="UTC"
+    )
     assert found.candidates  # legal dates do not hide a window
     best = found.candidates[0]
     warnings = assess_window(session, best.start, 2, zone="UTC").warnings

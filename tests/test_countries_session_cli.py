@@ -42,7 +42,9 @@ def test_new_with_a_go_live_date_judges_countries_on_it(
 def test_moving_the_date_across_an_obligation_says_what_changed_for_which_item(
     run_golive: RunGolive, golive_home: Path
 ) -> None:
-    run_golive("new", "acme", "--countries", "PT,DE", "--go-live", "2026-12-10", "--no-tui", env=NOW)
+    run_golive(
+        "new", "acme", "--countries", "PT,DE", "--go-live", "2026-12-10", "--no-tui", env=NOW
+    )
     assert items(run_golive)["compliance.PT.certificate"]["status"] == "not_applicable"
     moved = run_golive("countries", "acme", "date", "2027-01-11", env=NOW)
     assert moved.returncode == 0, moved.stderr
@@ -60,9 +62,9 @@ def test_moving_the_date_across_an_obligation_says_what_changed_for_which_item(
     # refresh takes the date (and the rules); the earlier snapshot is kept
     refreshed = run_golive("countries", "acme", "refresh", env=NOW)
     assert "PT: refreshed from the installed catalog" in refreshed.stdout
-    assert json.loads(run_golive("status", "acme", "--json", env=NOW).stdout)[
-        "country_changes"
-    ] == []
+    assert (
+        json.loads(run_golive("status", "acme", "--json", env=NOW).stdout)["country_changes"] == []
+    )
     session = load(golive_home)
     assert len(session.countries["PT"].earlier_requirements) == 1
     again = run_golive("countries", "acme", "refresh", env=NOW)

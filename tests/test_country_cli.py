@@ -90,9 +90,13 @@ def test_country_show_on_a_date_splits_in_force_from_upcoming(run_golive: RunGol
     in_force, _, soon = after.partition("upcoming within 90 days:")
     assert "required: Qualified electronic signature" in in_force
     assert "No signature on PDF invoices" not in after
-    document = json.loads(run_golive("country", "show", "PL", "--on", "2027-01-01", "--json").stdout)
+    document = json.loads(
+        run_golive("country", "show", "PL", "--on", "2027-01-01", "--json").stdout
+    )
     assert "certificate" in document["in_force"] and "certificate-token" not in document["in_force"]
-    document = json.loads(run_golive("country", "show", "PL", "--on", "2026-12-31", "--json").stdout)
+    document = json.loads(
+        run_golive("country", "show", "PL", "--on", "2026-12-31", "--json").stdout
+    )
     assert "certificate-token" in document["in_force"] and "certificate" in document["upcoming"]
 
 

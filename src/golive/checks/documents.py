@@ -59,14 +59,16 @@ def document_plan(session: Session, country: str, environment: str) -> tuple[boo
     name = requirements.name or iso_countries().get(country, country)
     when = go_live_date(session)
     if requirements.obligations:
-        mandatory = mandatory_documents(setup, when)
+        mandatory = bool(mandatory_documents(setup, when))
     else:  # a snapshot from before dated obligations: its model label
-        mandatory = ["clearance"] if requirements.model.strip().lower() == "clearance" else []
+        mandatory = requirements.model.strip().lower() == "clearance"
     if not mandatory:
         return False, ""
     if environment == "production" and requirements.test_environment is not True:
-        known = "has no test mode" if requirements.test_environment is False else (
-            "may have no test mode (golive's catalog does not know)"
+        known = (
+            "has no test mode"
+            if requirements.test_environment is False
+            else ("may have no test mode (golive's catalog does not know)")
         )
         return False, (
             f"quote only: the {name} authority {known}, so an e-invoice sent in production "

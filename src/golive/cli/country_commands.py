@@ -21,9 +21,8 @@ from golive.session.errors import BadInputError
 if TYPE_CHECKING:
     from golive.certs import CertificateInspection
     from golive.countries.catalog import CountryFacts
-    from golive.session.model import Obligation
     from golive.session.evidence import EvidenceRecord
-    from golive.session.model import TaxIdVerification
+    from golive.session.model import Obligation, TaxIdVerification
     from golive.session.store import SessionFile
 
 SESSION_HELP = "record the verdict in this session (a name or a path to a .toml file)"

@@ -392,7 +392,8 @@ def _print_status(document: dict[str, Any], name: str) -> None:
         console.print(ctable)
     for change in document.get("country_changes", []):
         console.print(
-            f"{change['country']} rules changed: " + "; ".join(change["changes"])
+            f"{change['country']} rules changed: "
+            + "; ".join(change["changes"])
             + " (`golive countries SESSION refresh` takes them)",
             soft_wrap=True,
         )

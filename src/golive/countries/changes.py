@@ -76,7 +76,9 @@ def _catalog_change(cc: str, setup: CountrySetup, when: GoLiveDate, change: Coun
         after = _verdict(fresh, facts.name, kind, when)
         if before != after:
             item = _item(cc, kind)
-            change.lines.append(f"{item}: {_word(before)} now, {_word(after)} by the installed catalog")
+            change.lines.append(
+                f"{item}: {_word(before)} now, {_word(after)} by the installed catalog"
+            )
             if item not in change.items:
                 change.items.append(item)
 
@@ -94,7 +96,9 @@ def _crossed(obligation: Obligation, low: date, high: date) -> list[str]:
 def _date_change(cc: str, setup: CountrySetup, when: GoLiveDate, change: CountryChange) -> None:
     snapshot = setup.requirements
     # a snapshot taken without a planned date was judged on the day it was taken
-    previous = snapshot.evaluated_for or (snapshot.snapshot_at.date() if snapshot.snapshot_at else None)
+    previous = snapshot.evaluated_for or (
+        snapshot.snapshot_at.date() if snapshot.snapshot_at else None
+    )
     if previous is None or not when.planned or previous == when.start:
         return
     low, high = sorted((previous, when.start))

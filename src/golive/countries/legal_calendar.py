@@ -58,7 +58,9 @@ class LegalCalendar:
     def warnings(self, start: datetime, end: datetime) -> list[str]:
         """What the window [start, end] and the watch after it run into, one line per country."""
         first, last = start.date(), (end + self.watch).date()
-        span = f"the window or its {self.hours}-hour watch ({first.isoformat()} to {last.isoformat()})"
+        span = (
+            f"the window or its {self.hours}-hour watch ({first.isoformat()} to {last.isoformat()})"
+        )
         found: list[str] = []
         for cc, (name, obligations) in self.countries.items():
             for obligation in obligations:

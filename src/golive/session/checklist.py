@@ -202,7 +202,11 @@ def _country_detail(session: Session, country: str, kind: str) -> tuple[bool | N
         return True, f"{name}: the {label}"
     if kind not in ("certificate", "platform"):
         return True, f"{name}: VAT/GST registration"
-    noun = "a certificate or e-seal" if kind == "certificate" else "a tax authority platform registration"
+    noun = (
+        "a certificate or e-seal"
+        if kind == "certificate"
+        else "a tax authority platform registration"
+    )
     unknown = (
         f"{name} is not in golive's country catalog: does it need {noun} for e-invoicing? "
         "Record the answer: done when in place, or not applicable with the reason."
@@ -215,7 +219,9 @@ def _country_detail(session: Session, country: str, kind: str) -> tuple[bool | N
             go_live_date(session),
             answer_hint=f"`golive countries SESSION answer {country} ID yes|no`",
         )
-    elif requirements.certificate_required is not None or requirements.platform_required is not None:
+    elif (
+        requirements.certificate_required is not None or requirements.platform_required is not None
+    ):
         verdict = legacy_verdict(requirements, name, kind)
     else:
         return None, unknown

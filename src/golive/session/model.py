@@ -275,6 +275,7 @@ class Environments(Strict):
 Confidence = Literal["verified", "secondary", "inferred"]
 ObligationKind = Literal["einvoicing", "reporting", "certificate", "platform"]
 Party = Literal["B2B", "B2G", "B2C"]
+ALL_PARTIES: tuple[Party, ...] = ("B2B", "B2G", "B2C")
 CONFIDENCE_WORDS: dict[str, str] = {
     "verified": "verified from the primary source",
     "secondary": "from a secondary source",
@@ -296,7 +297,7 @@ class Obligation(Strict):
     what: str
     from_: date | None = Field(default=None, alias="from", description="first day in force")
     until: date | None = Field(default=None, description="last day in force")
-    applies_to: list[Party] = Field(default_factory=lambda: ["B2B", "B2G", "B2C"])
+    applies_to: list[Party] = Field(default_factory=lambda: list(ALL_PARTIES))
     threshold: str = Field(default="", description="e.g. revenue >= AED 50 m (asked, not guessed)")
     taxpayer_class: str = Field(default="", description="e.g. government entities")
     source: str = ""

@@ -52,7 +52,9 @@ def go_live_date(session: Session) -> GoLiveDate:
     return GoLiveDate(today, end, "today (no go-live date is set)", False)
 
 
-def upcoming(obligations: list[Obligation], when: GoLiveDate, kinds: tuple[str, ...]) -> list[Obligation]:
+def upcoming(
+    obligations: list[Obligation], when: GoLiveDate, kinds: tuple[str, ...]
+) -> list[Obligation]:
     """Obligations that start after the watch but within 90 days of the go-live date."""
     limit = when.start + timedelta(days=UPCOMING_DAYS)
     return [
@@ -118,6 +120,11 @@ class Verdict:
     required: bool | None  # None: the user is asked
     detail: str
     upcoming: str = ""
+    deciding: tuple[Obligation, ...] = ()  # the obligations the verdict rests on
+
+    @property
+    def what(self) -> str:
+        return "; ".join(o.what for o in self.deciding)
 
 
 def judge(
@@ -148,10 +155,8 @@ def judge(
         else:
             waived.append(obligation)
     if applies:
-        text = "; ".join(
-            describe(o, requirements.source) + _answered(setup, o) for o in applies
-        )
-        return Verdict(True, f"{name}, {on}: {text}.{suffix}", soon_text)
+        text = "; ".join(describe(o, requirements.source) + _answered(setup, o) for o in applies)
+        return Verdict(True, f"{name}, {on}: {text}.{suffix}", soon_text, tuple(applies))
     if pending:
         questions = "; ".join(
             f"does {o.condition!r} apply to this deployment ({o.what}; answer id {o.id})"
@@ -162,15 +167,26 @@ def judge(
             None,
             f"{name}, {on}: golive cannot decide this: {questions}.{hint}{suffix}",
             soon_text,
+            tuple(pending),
         )
     sourced_no = [o for o in in_force if o.sourced_no]
     if sourced_no:
-        why = "; ".join(describe(o, requirements.source) for o in sourced_no)
-        return Verdict(False, f"not required in {name} {on}: {why}.{suffix}", soon_text)
+        # the catalog's own words first: they say why, the rest says when and from where
+        words = "; ".join(o.what for o in sourced_no)
+        cites = "; ".join(_cite(o, requirements.source) for o in sourced_no)
+        return Verdict(
+            False,
+            f"{words} (not required in {name} {on}; {cites}).{suffix}",
+            soon_text,
+            tuple(sourced_no),
+        )
     if waived:
         why = "; ".join(f"{o.what} [{o.condition}]{_answered(setup, o)}" for o in waived)
         return Verdict(
-            False, f"not required in {name} {on}, by the recorded answer: {why}.{suffix}", soon_text
+            False,
+            f"not required in {name} {on}, by the recorded answer: {why}.{suffix}",
+            soon_text,
+            tuple(waived),
         )
     inferred = [o for o in in_force if not o.required]
     noun = "a certificate or e-seal" if kind == "certificate" else "a platform registration"
@@ -182,6 +198,7 @@ def judge(
             f"{on}? Record the answer: done when in place, or not applicable with the reason."
             f"{suffix}",
             soon_text,
+            tuple(inferred),
         )
     return Verdict(
         None,

@@ -91,7 +91,8 @@ class CountryScreen(WizardScreen):
             )
         if not req.obligations:  # a snapshot from before dated obligations
             return (
-                f"E-invoicing: {req.model}" + (f" via {req.platform}" if req.platform else "")
+                f"E-invoicing: {req.model}"
+                + (f" via {req.platform}" if req.platform else "")
                 + "\nThese are the catalog's old timeless rules: Compliance's 'Take new rules' "
                 "reads the dated ones."
             )
