@@ -23,6 +23,7 @@ from golive.sandbox.wire import (
     SendType,
     StatusMessage,
 )
+from golive.session.clock import now
 
 # Codes that look like the authority's own; everything else gets the generic one.
 _REJECTION_CODES = {"MX": "CFDI40147"}
@@ -43,7 +44,8 @@ _PROOFS: dict[str, tuple[str, Callable[[], str]]] = {
     "MX": ("CFDI UUID", lambda: str(uuid.uuid4()).upper()),
     "IT": ("SdI id", lambda: _digits(10)),
     "IN": ("IRN", lambda: secrets.token_hex(32)),
-    "PL": ("KSeF number", lambda: f"{_digits(10)}-{time.strftime('%Y%m%d')}-{_hex(12)}-{_hex(2)}"),
+    "PL": ("KSeF number", lambda: f"{_digits(10)}-{now():%Y%m%d}-{_hex(12)}-{_hex(2)}"),
+    "KR": ("NTS confirm number", lambda: f"{now():%Y%m%d}{_hex(16)}"),
     "GR": ("MARK", lambda: "4" + _digits(14)),
     "HU": ("NAV transaction id", lambda: _hex(16)),
     "ES": ("AEAT CSV", lambda: _hex(16)),
