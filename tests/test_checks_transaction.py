@@ -67,6 +67,8 @@ def test_the_requests_golive_sends() -> None:
     assert document["sendType"] == "Test" and document["totalAmount"] == 122.0
     assert invalid_request("ACME", "S")["lines"] == []
     assert (currency_of("DE"), currency_of("BR"), currency_of("ZZ")) == ("EUR", "BRL", "USD")
+    # the catalog's currency (Bulgaria: the euro since 2026), else CLDR's for the country
+    assert (currency_of("BG"), currency_of("JP"), currency_of("CH")) == ("EUR", "JPY", "CHF")
 
 
 async def test_default_is_one_clearance_country_with_its_test_document(
@@ -190,3 +192,89 @@ async def test_bad_requests_are_refused_before_anything_is_sent(sandbox: Sandbox
     with pytest.raises(BadInputError, match="externalCompanyId") as caught:
         await transaction(no_company, "DE")
     assert caught.value.where == "environments.staging.external_company_id"
+
+
+def dated_session(server: SandboxServer, *countries: str) -> Session:
+    from datetime import date
+
+    session = session_for(server, countries)
+    session.meta.go_live = date(2026, 12, 10)
+    return session
+
+
+@pytest.mark.parametrize(
+    ("country", "proof_name"),
+    [
+        ("FR", "PA message id"),
+        ("BE", "Peppol message id"),
+        ("HR", "fiscalisation id"),
+        ("GR", "MARK"),
+        ("HU", "NAV transaction id"),
+        ("ES", "AEAT CSV"),
+    ],
+)
+async def test_mandatory_e_invoicing_countries_get_a_test_document_and_its_proof(
+    sandbox: SandboxServer, country: str, proof_name: str
+) -> None:
+    # none of them is labelled "clearance": the dated obligations decide (issue 13)
+    result = await transaction(dated_session(sandbox, country), country)
+    check = result.checks[0]
+    assert check.passed, check.message
+    assert [s.stage for s in check.stages] == [CheckStage.TRANSACTION, CheckStage.CLEARANCE]
+    proof = check.details["proof"]
+    assert proof["name"] == proof_name and proof["value"]
+    assert f"{proof_name} {proof['value']}" in check.stages[-1].message
+    if country == "GR":
+        assert len(proof["value"]) == 15 and proof["value"].isdigit()
+
+
+async def test_the_proof_id_is_kept_as_evidence(sandbox: SandboxServer, tmp_path: Any) -> None:
+    from golive.checks.recording import evidence_for
+
+    result = await transaction(dated_session(sandbox, "GR"), "GR")
+    evidence = evidence_for(result, by="Ada")
+    text = evidence.model_dump_json()
+    assert result.checks[0].details["proof"]["value"] in text and "MARK" in text
+
+
+async def test_production_never_submits_where_the_authority_has_no_test_mode(
+    sandbox: SandboxServer,
+) -> None:
+    session = dated_session(sandbox, "MX", "FR", "IT")
+    before = sandbox.state.metrics.exposition()
+    result = await run_suite(
+        session,
+        "production",
+        "transaction",
+        secret=DEMO_SECRET,
+        confirm_production=True,
+        countries=("MX", "FR", "IT"),
+        poll_interval=0.02,
+    )
+    by_id = {c.id: c for c in result.checks}
+    for cc, why in (("MX", "has no test mode"), ("FR", "may have no test mode")):
+        check = by_id[f"transaction.{cc}"]
+        assert check.passed, check.message
+        stages = {s.stage: s for s in check.stages}
+        assert stages[CheckStage.CLEARANCE].outcome == "skipped"
+        assert why in stages[CheckStage.CLEARANCE].message
+        assert "real fiscal document" in stages[CheckStage.CLEARANCE].message
+        assert "document_id" not in check.details
+    # Italy's SdI has a test mode: its test document goes, as before
+    assert by_id["transaction.IT"].details["clearance"] == "Approved"
+    after = sandbox.state.metrics.exposition()
+    for cc in ("MX", "FR"):  # the sandbox received no document for them
+        assert submitted_count(after, cc) == submitted_count(before, cc)
+    assert submitted_count(after, "IT") == submitted_count(before, "IT") + 1
+
+
+def submitted_count(exposition: str, country: str) -> float:
+    for line in exposition.splitlines():
+        if line.startswith("golive_sandbox_documents_submitted_total") and f'"{country}"' in line:
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+async def test_staging_tests_a_country_without_a_test_mode_too(sandbox: SandboxServer) -> None:
+    result = await transaction(dated_session(sandbox, "MX"), "MX")
+    assert result.checks[0].details["proof"]["name"] == "CFDI UUID"

@@ -46,10 +46,33 @@ def test_the_catalog_covers_the_fact_sheet_and_every_eu_member_state() -> None:
 
 def test_every_row_writes_every_field_out() -> None:
     fields = set(CountryFacts.model_fields) - {"code"}
+    optional = {"note"}
     for code, row in raw_rows().items():
-        assert set(row) == fields, (
-            f"[{code}] lacks {fields - set(row)} or has extra {set(row) - fields}"
+        assert fields - optional <= set(row) <= fields, (
+            f"[{code}] lacks {fields - optional - set(row)} or has extra {set(row) - fields}"
         )
+
+
+def test_every_row_has_dated_obligations_for_the_certificate_and_the_platform() -> None:
+    for code, facts in catalog().items():
+        kinds = {o.kind for o in facts.obligations}
+        assert {"certificate", "platform"} <= kinds, code
+        for obligation in facts.obligations:
+            assert obligation.source and obligation.reviewed, (code, obligation.id)
+            if obligation.confidence == "verified":
+                assert "[V]" in obligation.source, (code, obligation.id)
+
+
+def test_every_row_carries_its_currency_route_and_proof() -> None:
+    assert country("BG").currency == "EUR"  # type: ignore[union-attr]  # euro since 2026-01-01
+    assert country("MX").currency == "MXN"  # type: ignore[union-attr]
+    assert country("FR").route == "approved platform"  # type: ignore[union-attr]
+    assert country("TW").route == "real-time reporting"  # type: ignore[union-attr]
+    assert country("KR").route == "real-time reporting"  # type: ignore[union-attr]
+    assert country("GR").proof_id == "MARK"  # type: ignore[union-attr]
+    assert country("MX").test_environment == "no"  # type: ignore[union-attr]
+    for code, facts in catalog().items():
+        assert len(facts.currency) == 3, code
 
 
 def test_every_row_names_a_source_or_says_unverified_and_has_a_review_date() -> None:
@@ -59,7 +82,7 @@ def test_every_row_names_a_source_or_says_unverified_and_has_a_review_date() -> 
             # a citation carries its kind: [V] primary/vendor, [S] secondary
             assert "[V]" in facts.source or "[S]" in facts.source, f"[{code}] {facts.source}"
         assert isinstance(facts.reviewed, date)
-        assert facts.reviewed <= date(2026, 11, 28), code
+        assert date(2026, 11, 28) <= facts.reviewed <= date(2026, 12, 2), code
 
 
 def test_every_python_stdnum_module_named_exists_in_the_pinned_release() -> None:
@@ -83,24 +106,31 @@ def test_validation_kinds_match_what_the_modules_can_check() -> None:
 def test_a_required_item_says_what_it_means_and_a_waived_one_says_why() -> None:
     mexico = country("MX")
     assert mexico is not None
-    assert mexico.certificate_required and "CSD" in mexico.certificate_kind
-    assert mexico.platform_required and "PAC" in mexico.platform_registration
+    by_id = {o.id: o for o in mexico.obligations}
+    assert by_id["certificate"].required and "CSD" in by_id["certificate"].what
+    assert by_id["platform"].required and "PAC" in by_id["platform"].what
     germany = country("DE")
     assert germany is not None
-    assert not germany.certificate_required and germany.certificate_reason
-    assert not germany.platform_required and "Leitweg" in germany.platform_reason
+    by_id = {o.id: o for o in germany.obligations}
+    assert not by_id["certificate"].required and by_id["certificate"].confidence == "secondary"
+    assert not by_id["platform"].required and "Leitweg" in by_id["platform"].what
 
 
 def test_inferences_are_marked_as_such() -> None:
     spain = country("ES")
-    assert spain is not None and "[I]" in spain.certificate_reason
+    assert spain is not None
+    assert {o.id: o for o in spain.obligations}["certificate"].confidence == "inferred"
+    slovakia = country("SK")
+    assert slovakia is not None
+    certificate = {o.id: o for o in slovakia.obligations}["certificate"]
+    assert not certificate.required and certificate.confidence == "inferred"
 
 
 def test_a_broken_row_is_reported_with_its_country_and_field() -> None:
     text = """
 [ZZ]
 name = "Nowhere"
-model = "clearance"
+route = "clearance"
 """
     with pytest.raises(GoliveError) as caught:
         parse_catalog(text, "catalog.toml")
@@ -108,13 +138,15 @@ model = "clearance"
     assert "platform" in caught.value.where or "Field required" in caught.value.message
 
 
-def test_a_row_that_needs_a_certificate_must_say_which() -> None:
-    row = dict(raw_rows()["MX"])
-    row["certificate_kind"] = ""
+def test_an_obligation_must_not_end_before_it_starts() -> None:
+    row = dict(raw_rows()["PL"])
+    obligations = [dict(o) for o in row["obligation"]]  # type: ignore[union-attr]
+    obligations[0]["until"] = date(2020, 1, 1)
+    row["obligation"] = obligations
     import tomli_w
 
-    with pytest.raises(GoliveError, match="certificate_kind is empty"):
-        parse_catalog(tomli_w.dumps({"MX": row}))
+    with pytest.raises(GoliveError, match="ends before it starts"):
+        parse_catalog(tomli_w.dumps({"PL": row}))
 
 
 def test_time_zones_come_from_the_tz_database_and_can_be_several() -> None:
@@ -137,19 +169,21 @@ def test_countries_outside_the_catalog_are_known_by_their_tz_database_name() -> 
 def test_requirements_for_a_catalog_country_copy_the_row() -> None:
     req = requirements_for("mx")
     assert req.name == "Mexico"
-    assert req.model == "clearance"
-    assert req.certificate_required is True
-    assert req.certificate_kind == "CSD (Certificado de Sello Digital) from SAT"
-    assert req.platform_registration.startswith("RFC and fiscal regime")
+    assert req.route == "clearance" and req.currency == "MXN"
+    assert req.proof_id.startswith("CFDI UUID") and req.test_environment is False
+    by_id = {o.id: o for o in req.obligations}
+    assert by_id["certificate"].what == "CSD (Certificado de Sello Digital) from SAT"
+    assert by_id["platform"].what.startswith("RFC and fiscal regime")
     assert req.tax_id_name == "RFC"
     assert req.source.endswith("[S]") and req.reviewed == date(2026, 11, 28)
+    assert req.catalog_digest and req.model == ""
 
 
 def test_requirements_outside_the_catalog_leave_the_questions_open() -> None:
     req = requirements_for("US")
     assert req.name == "United States"
-    assert req.certificate_required is None and req.platform_required is None
-    assert req.model == "" and req.source == ""
+    assert req.obligations == [] and req.catalog_digest == ""
+    assert req.route == "" and req.source == ""
 
 
 def test_greece_may_be_given_by_its_vat_prefix() -> None:

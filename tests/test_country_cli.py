@@ -52,17 +52,23 @@ def test_country_list_json_has_every_row_with_source_and_zones(run_golive: RunGo
     rows = json.loads(result.stdout)
     assert len(rows) == 51
     mexico = next(row for row in rows if row["code"] == "MX")
-    assert mexico["certificate_kind"] == "CSD (Certificado de Sello Digital) from SAT"
-    assert mexico["reviewed"] == "2026-11-28"
+    certificate = next(o for o in mexico["obligations"] if o["id"] == "certificate")
+    assert certificate["what"] == "CSD (Certificado de Sello Digital) from SAT"
+    assert mexico["reviewed"] == "2026-11-28" and mexico["currency"] == "MXN"
     assert "America/Mexico_City" in mexico["time_zones"]
     assert all(row["source"] for row in rows)
+    poland = next(row for row in rows if row["code"] == "PL")
+    token = next(o for o in poland["obligations"] if o["id"] == "certificate-token")
+    assert token["until"] == "2026-12-31" and token["confidence"] == "secondary"
 
 
 def test_country_show_prints_what_each_item_means_and_the_source(run_golive: RunGolive) -> None:
-    result = run_golive("country", "show", "mx")
+    result = run_golive("country", "show", "mx", "--on", "2026-12-01")
     assert result.returncode == 0
     out = result.stdout
     assert out.startswith("MX  Mexico")
+    assert "route           clearance; no test mode" in out
+    assert "proof           CFDI UUID" in out
     assert "required: CSD (Certificado de Sello Digital) from SAT" in out
     assert "a contract with a PAC" in out
     assert "soporte.facturama.mx" in out and "2026-11-28" in out
@@ -70,9 +76,34 @@ def test_country_show_prints_what_each_item_means_and_the_source(run_golive: Run
 
 
 def test_country_show_of_a_country_that_needs_nothing_says_why(run_golive: RunGolive) -> None:
-    out = run_golive("country", "show", "DE").stdout
-    assert "certificate     not required" in out
+    out = run_golive("country", "show", "DE", "--on", "2026-06-01").stdout
+    assert "certificate  not required: No certificate or seal" in out
     assert "Leitweg-ID" in out
+
+
+def test_country_show_on_a_date_splits_in_force_from_upcoming(run_golive: RunGolive) -> None:
+    before = run_golive("country", "show", "PT", "--on", "2026-12-31").stdout
+    in_force, _, soon = before.partition("upcoming within 90 days:")
+    assert "not required: No signature on PDF invoices" in in_force
+    assert "Qualified electronic signature" in soon and "from 2027-01-01" in soon
+    after = run_golive("country", "show", "PT", "--on", "2027-01-01").stdout
+    in_force, _, soon = after.partition("upcoming within 90 days:")
+    assert "required: Qualified electronic signature" in in_force
+    assert "No signature on PDF invoices" not in after
+    document = json.loads(
+        run_golive("country", "show", "PL", "--on", "2027-01-01", "--json").stdout
+    )
+    assert "certificate" in document["in_force"] and "certificate-token" not in document["in_force"]
+    document = json.loads(
+        run_golive("country", "show", "PL", "--on", "2026-12-31", "--json").stdout
+    )
+    assert "certificate-token" in document["in_force"] and "certificate" in document["upcoming"]
+
+
+def test_country_show_with_a_bad_date_is_bad_input(run_golive: RunGolive) -> None:
+    result = run_golive("country", "show", "PT", "--on", "31/12/2026")
+    assert result.returncode == 2
+    assert "'31/12/2026' is not a date" in result.stderr and "YYYY-MM-DD" in result.stderr
 
 
 def test_country_show_outside_the_catalog_is_allowed(run_golive: RunGolive) -> None:

@@ -36,7 +36,9 @@ def test_new_creates_a_session_with_countries_and_support(
     session = store.load(golive_home / "sessions" / "acme.toml")
     assert session.meta.title == "ACME EU"
     assert session.active_countries() == ["IT", "MX"]
-    assert session.countries["MX"].requirements.certificate_required is True
+    # the catalog's dated obligations are snapshotted (issue 13: no more timeless flags)
+    mexico = {o.id: o for o in session.countries["MX"].requirements.obligations}
+    assert mexico["certificate"].required and "CSD" in mexico["certificate"].what
     assert session.support.first_line == "partner"
 
 

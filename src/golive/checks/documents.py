@@ -18,79 +18,21 @@ TEST_SEND_TYPE = "Test"
 QUOTE_AMOUNT = 100.0
 PRODUCT_CODE = "GOLIVE-CHECK"
 
-# The currency a test document of a country is in (ISO 4217). Not in the country catalog; any
-# country not listed here uses EUR in Europe's VAT area codes below, else USD.
-_CURRENCIES = {
-    "AE": "AED",
-    "AR": "ARS",
-    "AU": "AUD",
-    "BG": "BGN",
-    "BR": "BRL",
-    "CA": "CAD",
-    "CH": "CHF",
-    "CL": "CLP",
-    "CN": "CNY",
-    "CO": "COP",
-    "CZ": "CZK",
-    "DK": "DKK",
-    "EG": "EGP",
-    "GB": "GBP",
-    "HU": "HUF",
-    "ID": "IDR",
-    "IL": "ILS",
-    "IN": "INR",
-    "JP": "JPY",
-    "KE": "KES",
-    "KR": "KRW",
-    "MX": "MXN",
-    "MY": "MYR",
-    "NO": "NOK",
-    "NZ": "NZD",
-    "PE": "PEN",
-    "PH": "PHP",
-    "PL": "PLN",
-    "RO": "RON",
-    "RS": "RSD",
-    "SA": "SAR",
-    "SE": "SEK",
-    "SG": "SGD",
-    "TR": "TRY",
-    "TW": "TWD",
-    "US": "USD",
-    "VN": "VND",
-    "ZA": "ZAR",
-    "EC": "USD",
-}
-_EURO = frozenset(
-    [
-        "AT",
-        "BE",
-        "CY",
-        "DE",
-        "EE",
-        "ES",
-        "FI",
-        "FR",
-        "GR",
-        "HR",
-        "IE",
-        "IT",
-        "LT",
-        "LU",
-        "LV",
-        "MT",
-        "NL",
-        "PT",
-        "SI",
-        "SK",
-    ]
-)
+FALLBACK_CURRENCY = "USD"
 
 
-def currency_of(country: str) -> str:
-    if country in _CURRENCIES:
-        return _CURRENCIES[country]
-    return "EUR" if country in _EURO else "USD"
+def currency_of(country: str, on: date | None = None) -> str:
+    """The currency of a test document (ISO 4217): the country catalog's, else CLDR's (babel)
+    for the date, else USD for a code CLDR does not know."""
+    from babel.numbers import get_territory_currencies
+
+    from golive.countries import country as catalog_row
+
+    facts = catalog_row(country)
+    if facts is not None:
+        return facts.currency
+    found = get_territory_currencies(country.upper(), on or today())
+    return found[0] if found else FALLBACK_CURRENCY
 
 
 def country_name(session: Session, country: str) -> str:
@@ -100,10 +42,39 @@ def country_name(session: Session, country: str) -> str:
     return iso_countries().get(country, country)
 
 
-def is_clearance_country(session: Session, country: str) -> bool:
-    """Clearance countries get an e-invoice test document (from the session's catalog snapshot)."""
+def document_plan(session: Session, country: str, environment: str) -> tuple[bool, str]:
+    """Whether the transaction check sends `country` an e-invoice test document, and why not
+    when one is due but must not go ("" when none is due).
+
+    A test document goes where issuing or reporting e-invoices is mandatory on the go-live date
+    (the session's snapshot of the catalog's dated obligations). In production it goes only
+    where the authority has a test mode: elsewhere a document would be a real fiscal document.
+    """
+    from golive.session.obligations import go_live_date, mandatory_documents
+
     setup = session.countries.get(country)
-    return setup is not None and setup.requirements.model.strip().lower() == "clearance"
+    if setup is None:
+        return False, ""
+    requirements = setup.requirements
+    name = requirements.name or iso_countries().get(country, country)
+    when = go_live_date(session)
+    if requirements.obligations:
+        mandatory = bool(mandatory_documents(setup, when))
+    else:  # a snapshot from before dated obligations: its model label
+        mandatory = requirements.model.strip().lower() == "clearance"
+    if not mandatory:
+        return False, ""
+    if environment == "production" and requirements.test_environment is not True:
+        known = (
+            "has no test mode"
+            if requirements.test_environment is False
+            else ("may have no test mode (golive's catalog does not know)")
+        )
+        return False, (
+            f"quote only: the {name} authority {known}, so an e-invoice sent in production "
+            "would be a real fiscal document; test it in staging"
+        )
+    return True, ""
 
 
 def document_number(kind: str) -> str:

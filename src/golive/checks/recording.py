@@ -88,7 +88,7 @@ def evidence_for(result: SuiteResult, *, by: str = "") -> EvidenceRecord:
 
 def _ids(details: dict[str, Any]) -> dict[str, Any]:
     """The identifiers worth keeping for support: correlation and document ids."""
-    keep = ("correlation_id", "document_id", "document_number", "clearance")
+    keep = ("correlation_id", "document_id", "document_number", "clearance", "proof")
     return {key: details[key] for key in keep if key in details}
 
 

@@ -26,6 +26,7 @@ class CountryPlan:
     name: str
     company: str
     clearance: bool
+    quote_only: str = ""  # why no test document goes ("" when one goes or none is due)
 
 
 async def run_smoke(
@@ -82,6 +83,7 @@ def transaction_job(
             name=entry.name,
             company=entry.company,
             clearance=entry.clearance,
+            quote_only=entry.quote_only,
             emit=emit,
             clearance_timeout=clearance_timeout,
             poll_interval=poll_interval,

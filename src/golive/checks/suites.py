@@ -18,7 +18,7 @@ from pydantic import SecretStr
 from golive.api.client import OnesourceClient, RetryNotice
 from golive.api.endpoints import ENVIRONMENTS, Endpoints, is_rehearsal
 from golive.checks.connectivity import check_connectivity
-from golive.checks.documents import country_name, is_clearance_country
+from golive.checks.documents import country_name, document_plan
 from golive.checks.events import CheckEvent, EventCallback, EventSink
 from golive.checks.probe import run_probe
 from golive.checks.results import SUITES, CheckResult, SuiteName, SuiteResult
@@ -84,11 +84,8 @@ def plan_countries(
                 where=f"environments.{environment}.external_company_id",
                 advice="enter the company's externalCompanyId (the wizard's Environment step)",
             )
-        plan.append(
-            CountryPlan(
-                code, country_name(session, code), company, is_clearance_country(session, code)
-            )
-        )
+        send, why_not = document_plan(session, code, environment)
+        plan.append(CountryPlan(code, country_name(session, code), company, send, why_not))
     return plan
 
 
@@ -333,8 +330,10 @@ async def run_suite(
 
 
 def _transaction_country(plan: list[CountryPlan]) -> CountryPlan:
-    """A clearance country when there is one (so the test document is exercised too)."""
-    return next((entry for entry in plan if entry.clearance), plan[0])
+    """A country that gets a test document when there is one (so it is exercised too), else one
+    where a document is due but only quoted (the check then says why), else the first."""
+    due = [entry for entry in plan if entry.clearance] or [e for e in plan if e.quote_only]
+    return (due or plan)[0]
 
 
 def _figures(checks: list[CheckResult]) -> dict[str, object]:

@@ -1,6 +1,9 @@
 """A single transaction for one country: a tax calculation as a quote (nothing committed) and, for a
-clearance country, one e-invoice sent as a test document and followed to Approved, Warning or
-Rejected, bounded by a timeout. Also the deliberately invalid request of the smoke tests.
+country where issuing or reporting e-invoices is mandatory on the go-live date, one e-invoice sent
+as a test document and followed to Approved, Warning or Rejected, bounded by a timeout; the
+identifier that proves it went through (CFDI UUID, IRN, KSeF number, SdI id, MARK, ...) is kept
+as evidence. In production, where the authority has no test mode, no document is sent: the check
+quotes only and says why. Also the deliberately invalid request of the smoke tests.
 """
 
 from __future__ import annotations
@@ -36,8 +39,10 @@ async def check_transaction(
     emit: EventSink,
     clearance_timeout: float = 60.0,
     poll_interval: float = 0.25,
+    quote_only: str = "",
 ) -> CheckResult:
-    """One quote for `country`; for a clearance country, one test document followed to its end."""
+    """One quote for `country`; where e-invoices are mandatory, one test document followed to its
+    end (`clearance`); `quote_only` says why none goes (shown as a skipped clearance stage)."""
     recorder = StageRecorder(
         f"transaction.{country}", f"Transaction for {name} ({country})", emit, country
     )
@@ -96,6 +101,8 @@ async def check_transaction(
         f"({answer.elapsed_s * 1000:.0f} ms, correlation id {answer.correlation_id})",
         details=details,
     )
+    if not clearance and quote_only:
+        recorder.skip(CheckStage.CLEARANCE, quote_only)
     if clearance:
         await clear_test_document(
             client,
@@ -204,6 +211,13 @@ async def clear_test_document(
         for m in messages
     ]
     recorder.details["clearance"] = status
+    proof = _proof(body)
+    details["proof"] = proof
+    if proof:
+        recorder.details["proof"] = proof
+    proof_text = (
+        f"; {proof['name']} {proof['value']}" if proof else "; the answer carried no proof id"
+    )
     described = "; ".join(_describe(m) for m in messages)
     number = document["documentNumber"]
     if status == "Rejected":
@@ -219,7 +233,8 @@ async def clear_test_document(
     elif status == "Warning":
         recorder.finish(
             "warning",
-            f"test document {number} for {name} was approved with warnings: {described}",
+            f"test document {number} for {name} was approved with warnings: {described}"
+            f"{proof_text}",
             advice="approved, but fix the fields named before go-live: warnings often become "
             "rejections when a rule tightens",
             details=details,
@@ -228,10 +243,18 @@ async def clear_test_document(
         recorder.finish(
             "passed",
             f"test document {number} for {name}: {' -> '.join(history)} "
-            f"in {details['clearance_s']:.1f} s",
+            f"in {details['clearance_s']:.1f} s{proof_text}",
             details=details,
         )
     return status
+
+
+def _proof(body: dict[str, Any]) -> dict[str, str] | None:
+    """The identifier the platform says proves the document went through, if it gave one."""
+    proof = body.get("proof")
+    if isinstance(proof, dict) and proof.get("value"):
+        return {"name": str(proof.get("name") or "proof id"), "value": str(proof["value"])}
+    return None
 
 
 def _describe(message: dict[str, Any]) -> str:

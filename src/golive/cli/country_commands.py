@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from golive.countries.catalog import CountryFacts
     from golive.countries.taxid import RowVerdict
     from golive.session.evidence import EvidenceRecord
-    from golive.session.model import TaxIdVerification
+    from golive.session.model import Obligation, TaxIdVerification
     from golive.session.store import SessionFile
 
 SESSION_HELP = "record the verdict in this session (a name or a path to a .toml file)"
@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `country`, `taxid` and `cert` to `golive`."""
     country = sub.add_parser(
         "country",
-        help="the country catalog: e-invoicing model, certificate, platform, tax ID",
+        help="the country catalog: e-invoicing route and proof, dated obligations, tax ID",
         description="What golive knows about each country's e-invoicing, with the source and "
         "review date of every row. A country outside the catalog is allowed: the checklist asks "
         "you instead.",
@@ -43,8 +43,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     listing = country_sub.add_parser("list", help="every country in the catalog")
     listing.add_argument("--json", action="store_true", help="machine-readable output")
     listing.set_defaults(handler=cmd_country_list)
-    show = country_sub.add_parser("show", help="one country's row, time zones included")
+    show = country_sub.add_parser(
+        "show", help="one country's row: the obligations in force on a date and the upcoming ones"
+    )
     show.add_argument("code", metavar="CC", help="an ISO 3166-1 alpha-2 code, e.g. MX")
+    show.add_argument(
+        "--on",
+        default=None,
+        metavar="DATE",
+        help="the date to read the obligations on, YYYY-MM-DD (default: today)",
+    )
     show.add_argument("--json", action="store_true", help="machine-readable output")
     show.set_defaults(handler=cmd_country_show)
 
@@ -139,9 +147,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def _facts_json(facts: CountryFacts) -> dict[str, Any]:
     from golive.countries import time_zones
 
-    document: dict[str, Any] = facts.model_dump(mode="json")
+    document: dict[str, Any] = facts.model_dump(mode="json", by_alias=True)
+    document["obligations"] = document.pop("obligation")
     document["time_zones"] = time_zones(facts.code)
     return document
+
+
+def _route(facts: CountryFacts) -> str:
+    test = {"yes": "has a test mode", "no": "no test mode", "unknown": "test mode unknown"}
+    return f"{facts.route}; {test[facts.test_environment]}"
 
 
 def cmd_country_list(args: argparse.Namespace) -> int:
@@ -155,39 +169,33 @@ def cmd_country_list(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     table = Table(title=f"golive's country catalog ({len(rows)} countries)", title_justify="left")
-    for column in (
-        "CC",
-        "Country",
-        "Model",
-        "Certificate",
-        "Platform",
-        "Tax ID",
-        "Check",
-        "Source",
-    ):
+    for column in ("CC", "Country", "Route", "Proof", "Cur", "Dated rules", "Tax ID", "Source"):
         table.add_column(column)
     for facts in rows.values():
+        dated = sum(1 for o in facts.obligations if o.from_ or o.until)
         table.add_row(
             facts.code,
             facts.name,
-            facts.model,
-            "required" if facts.certificate_required else "no",
-            "required" if facts.platform_required else "no",
+            _route(facts),
+            facts.proof_id or "-",
+            facts.currency,
+            f"{len(facts.obligations)} ({dated} dated)",
             facts.tax_id_name,
-            {"check_digits": "check digits", "format_only": "format only", "none": "regex only"}[
-                facts.validation
-            ],
             f"reviewed {facts.reviewed}" if facts.verified else "unverified",
         )
     Console(width=None if sys.stdout.isatty() else 200).print(table)
-    print("`golive country show CC` shows a row in full, with its source.")
+    print("`golive country show CC [--on DATE]` shows a row in full: its obligations, sources.")
     return 0
 
 
 def cmd_country_show(args: argparse.Namespace) -> int:
     from golive.countries import country, country_name, normalise_code, time_zones
+    from golive.countries.dated import UPCOMING_DAYS, in_force, parse_day, upcoming
+    from golive.session.clock import now
+    from golive.session.obligations import describe
 
     code = normalise_code(args.code)
+    on = parse_day(args.on, "--on") if args.on else now().date()
     facts = country(code)
     zones = time_zones(code)
     if facts is None:
@@ -201,40 +209,58 @@ def cmd_country_show(args: argparse.Namespace) -> int:
         print("  `golive taxid` checks tax IDs with python-stdnum where it has a module")
         print(f"  time zones: {', '.join(zones) or 'none in the tz database'}")
         return 0
+    current, soon = in_force(facts, on), upcoming(facts, on)
     if args.json:
-        document = {**_facts_json(facts), "in_catalog": True}
+        document = {
+            **_facts_json(facts),
+            "in_catalog": True,
+            "on": on.isoformat(),
+            "in_force": [o.id for o in current],
+            "upcoming": [o.id for o in soon],
+        }
         print(json.dumps(document, indent=2, ensure_ascii=False))
         return 0
-    certificate = (
-        f"required: {facts.certificate_kind}" if facts.certificate_required else "not required"
-    )
-    platform = (
-        f"required: {facts.platform_registration}" if facts.platform_required else "not required"
-    )
     validation = {
         "check_digits": f"python-stdnum {facts.stdnum_module} (format and check digits)",
         "format_only": f"python-stdnum {facts.stdnum_module} (format only: no check digits)",
         "none": f"no validator: regular expression {facts.tax_id_pattern}",
     }[facts.validation]
     lines = [
-        ("model", facts.model),
+        ("route", _route(facts)),
         ("platform", facts.platform),
-        ("certificate", certificate),
-        ("  why", facts.certificate_reason),
-        ("registration", platform),
-        ("  why", facts.platform_reason),
+        ("format", facts.document_format),
+        ("proof", facts.proof_id),
+        ("currency", facts.currency),
         ("tax ID", f"{facts.tax_id_name}: {facts.tax_id_format}"),
         ("checked with", validation),
+    ]
+    if facts.other_ids:
+        lines.append(("not to confuse", ", ".join(o.name for o in facts.other_ids)))
+    lines += [
         ("time zones", ", ".join(zones)),
         ("source", facts.source),
         ("reviewed", str(facts.reviewed)),
+        ("not confirmed", facts.note),
     ]
-    if facts.other_ids:
-        lines.insert(8, ("not to confuse", ", ".join(o.name for o in facts.other_ids)))
     print(f"{facts.code}  {facts.name}")
     for label, value in lines:
         if value:
             print(f"  {label:<15} {value}")
+
+    def obligation_line(obligation: Obligation) -> str:
+        verdict = "required" if obligation.required else "not required"
+        return f"    {obligation.kind:<12} {verdict}: {describe(obligation, facts.source)}"
+
+    print(f"  in force on {on.isoformat()}:")
+    for obligation in current:
+        print(obligation_line(obligation))
+    if not current:
+        print("    nothing the catalog states")
+    print(f"  upcoming within {UPCOMING_DAYS} days:")
+    for obligation in soon:
+        print(obligation_line(obligation))
+    if not soon:
+        print("    nothing")
     return 0
 
 

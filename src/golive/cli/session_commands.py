@@ -27,13 +27,30 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         choices=("partner", "thomson-reuters"),
         help="who gives first-line support to end customers",
     )
+    new.add_argument(
+        "--go-live",
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="the planned go-live date: countries are judged by the rules in force then "
+        "(the production window's start takes over once one is chosen)",
+    )
     new.add_argument("--no-tui", action="store_true", help="only create the file")
     new.set_defaults(handler=cmd_new)
 
-    countries = sub.add_parser("countries", help="add or remove countries of a session")
+    countries = sub.add_parser(
+        "countries",
+        help="add or remove countries, set the go-live date, answer or refresh their rules",
+        description="add CC...: add countries; remove CC...: remove them (history kept); "
+        "date YYYY-MM-DD: the planned go-live date the countries are judged on; "
+        "answer CC ID yes|no: whether a rule golive cannot decide (a revenue band, a kind of "
+        "taxpayer) applies to this deployment; refresh [CC...]: take the installed catalog's "
+        "rules (the replaced snapshot is kept).",
+    )
     countries.add_argument("session", metavar="SESSION", help=SESSION_HELP)
-    countries.add_argument("action", choices=("add", "remove"))
-    countries.add_argument("codes", nargs="+", metavar="CC", help="ISO 3166-1 alpha-2 codes")
+    countries.add_argument("action", choices=("add", "remove", "date", "answer", "refresh"))
+    countries.add_argument(
+        "codes", nargs="*", metavar="ARG", help="ISO 3166-1 alpha-2 codes (or see the actions)"
+    )
     countries.set_defaults(handler=cmd_countries)
 
     validate = sub.add_parser("validate", help="check session files; exit 2 when any is invalid")
@@ -105,8 +122,14 @@ def _country_codes(raw: list[str]) -> list[str]:
 
 def add_countries(session: Any, codes: list[str]) -> list[str]:
     """Add countries (or bring removed ones back), with their catalog requirements."""
-    from golive.countries import requirements_for
+    from golive.countries import requirements_for as catalog_requirements
     from golive.session.model import CountrySetup
+    from golive.session.obligations import go_live_date
+
+    when = go_live_date(session)
+
+    def requirements_for(code: str) -> Any:
+        return catalog_requirements(code, when.start if when.planned else None)
 
     added = []
     countries = dict(session.countries)
@@ -136,6 +159,10 @@ def cmd_new(args: argparse.Namespace) -> int:
     session.meta.engineer = args.engineer
     if args.first_line_support:
         session.support.first_line = args.first_line_support
+    if args.go_live:
+        from golive.countries.dated import parse_day
+
+        session.meta.go_live = parse_day(args.go_live, "--go-live")
     add_countries(session, _country_codes([args.countries]))
     handle = SessionFile.create(path, session)
     print(f"created {handle.path}")
@@ -150,6 +177,14 @@ def cmd_countries(args: argparse.Namespace) -> int:
     from golive.session.store import SessionFile
 
     handle = SessionFile.open(args.session)
+    if args.action in ("date", "answer", "refresh"):
+        return _countries_rules(handle, args.action, args.codes)
+    if not args.codes:
+        raise BadInputError(
+            f"countries {args.action} needs at least one country code",
+            where=f"countries {args.action}",
+            advice=f"for example `golive countries SESSION {args.action} MX`",
+        )
     codes = _country_codes(args.codes)
     if args.action == "add":
         changed = add_countries(handle.session, codes)
@@ -168,6 +203,75 @@ def cmd_countries(args: argparse.Namespace) -> int:
         verb = "removed (their history is kept; add them again to bring it back)"
     handle.save()
     print(f"{verb}: {', '.join(changed) or 'nothing to change'}")
+    return 0
+
+
+def _countries_rules(handle: Any, action: str, words: list[str]) -> int:
+    """`countries SESSION date|answer|refresh ...`: the go-live date and the dated rules."""
+    from golive.countries.changes import country_changes, refresh
+    from golive.countries.dated import parse_day
+    from golive.session.obligations import go_live_date
+
+    session = handle.session
+    if action == "date":
+        if len(words) != 1:
+            raise BadInputError(
+                "countries date takes one date",
+                where="countries date",
+                advice="for example `golive countries SESSION date 2027-01-15`",
+            )
+        session.meta.go_live = parse_day(words[0], "countries date")
+        when = go_live_date(session)
+        handle.save()
+        print(f"planned go-live date: {session.meta.go_live.isoformat()}")
+        if when.source != "the planned go-live date":
+            print(f"  (countries are judged on {when.start.isoformat()}: {when.source} wins)")
+    elif action == "answer":
+        if len(words) != 3 or words[2].lower() not in ("yes", "no"):
+            raise BadInputError(
+                "countries answer takes a country, a rule id and yes or no",
+                where="countries answer",
+                advice="for example `golive countries SESSION answer AE einvoicing-large yes` "
+                "(`golive status SESSION` and the item's text name the rule ids)",
+            )
+        code = _country_codes([words[0]])[0]
+        setup = session.countries.get(code)
+        if setup is None or setup.removed:
+            raise BadInputError(
+                f"{code} is not a country of this session",
+                where="countries answer",
+                advice=f"the session has: {', '.join(session.active_countries()) or 'none'}",
+            )
+        ids = [o.id for o in setup.requirements.obligations if o.condition]
+        if words[1] not in ids:
+            raise BadInputError(
+                f"{words[1]!r} is not a rule of {code} that needs an answer",
+                where="countries answer",
+                advice=f"{code}'s rules with a condition: {', '.join(ids) or 'none'}",
+            )
+        from golive.session.checklist import default_actor
+        from golive.session.clock import now
+        from golive.session.model import RuleAnswer
+
+        answer = RuleAnswer(applies=words[2].lower() == "yes", by=default_actor(session), at=now())
+        setup.answers = {**setup.answers, words[1]: answer}
+        handle.save()
+        verb = "applies" if answer.applies else "does not apply"
+        print(f"{code} {words[1]}: {verb} to this deployment (your answer, by {answer.by})")
+    else:
+        codes = _country_codes(words) if words else None
+        before = {c.country: c for c in country_changes(session)}
+        done = refresh(session, codes)
+        handle.save()
+        for code in done:
+            print(f"{code}: refreshed from the installed catalog (the earlier snapshot is kept)")
+            for line in before[code].lines if code in before else []:
+                print(f"  {line}")
+        if not done:
+            print("nothing to refresh: the session's rules match the installed catalog")
+    if action != "answer":
+        for change in country_changes(session):
+            print(f"{change.country}: " + "; ".join(change.lines))
     return 0
 
 
@@ -198,6 +302,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def status_document(session: Any) -> dict[str, Any]:
     """What `golive status --json` prints: the public shape of a session's progress."""
+    from golive.countries.changes import country_changes
     from golive.session.checklist import build_checklist, definition
 
     checklist = build_checklist(session)
@@ -224,6 +329,7 @@ def status_document(session: Any) -> dict[str, Any]:
         "blocking_golive": [i.id for i in checklist.blocking("golive")],
         "sections": sections,
         "countries": countries,
+        "country_changes": [c.as_json() for c in country_changes(session)],
         "items": [
             {
                 "id": i.id,
@@ -284,6 +390,13 @@ def _print_status(document: dict[str, Any], name: str) -> None:
                 code, f"{progress['ready']}/{progress['total']}", str(progress["failed"] or "")
             )
         console.print(ctable)
+    for change in document.get("country_changes", []):
+        console.print(
+            f"{change['country']} rules changed: "
+            + "; ".join(change["changes"])
+            + " (`golive countries SESSION refresh` takes them)",
+            soft_wrap=True,
+        )
     for key, label in (("production", "production"), ("golive", "go-live")):
         ready = document[f"ready_for_{key}"]
         console.print(f"ready for {label}: {'yes' if ready else 'no'}")

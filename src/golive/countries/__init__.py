@@ -6,8 +6,12 @@ asks the user instead of guessing.
 
 from __future__ import annotations
 
+import hashlib
+from datetime import date
+
 from golive.countries.catalog import CountryFacts, OtherId, catalog
 from golive.countries.zones import country_name, is_known_country, time_zones
+from golive.session.clock import now
 from golive.session.errors import BadInputError
 from golive.session.model import CountryRequirements
 
@@ -20,6 +24,7 @@ __all__ = [
     "is_known_country",
     "normalise_code",
     "requirements_for",
+    "row_digest",
     "time_zones",
 ]
 
@@ -47,8 +52,14 @@ def country(code: str) -> CountryFacts | None:
     return catalog().get(code.strip().upper())
 
 
-def requirements_for(code: str) -> CountryRequirements:
-    """The snapshot of the catalog row a session keeps when the country is added.
+def row_digest(facts: CountryFacts) -> str:
+    """A short digest of a catalog row: a session's snapshot with another digest is stale."""
+    text = facts.model_dump_json(by_alias=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def requirements_for(code: str, evaluated_for: date | None = None) -> CountryRequirements:
+    """The snapshot of the catalog row a session keeps when the country is added (or refreshed).
 
     Outside the catalog: the tz database's country name and nothing else, so every
     "if required" item asks the user.
@@ -56,17 +67,19 @@ def requirements_for(code: str) -> CountryRequirements:
     cc = normalise_code(code)
     facts = country(cc)
     if facts is None:
-        return CountryRequirements(name=country_name(cc))
+        return CountryRequirements(name=country_name(cc), evaluated_for=evaluated_for)
     return CountryRequirements(
         name=facts.name,
-        model=facts.model,
+        route=facts.route,
         platform=facts.platform,
-        certificate_required=facts.certificate_required,
-        certificate_kind=facts.certificate_kind,
-        certificate_reason=facts.certificate_reason,
-        platform_required=facts.platform_required,
-        platform_registration=facts.platform_registration,
-        platform_reason=facts.platform_reason,
+        document_format=facts.document_format,
+        test_environment={"yes": True, "no": False}.get(facts.test_environment),
+        proof_id=facts.proof_id,
+        currency=facts.currency,
+        obligations=[o.model_copy(deep=True) for o in facts.obligations],
+        catalog_digest=row_digest(facts),
+        evaluated_for=evaluated_for,
+        snapshot_at=now(),
         tax_id_name=facts.tax_id_name,
         source=facts.source,
         reviewed=facts.reviewed,

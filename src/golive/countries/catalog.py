@@ -13,13 +13,23 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
+from golive.session.clock import now
 from golive.session.errors import GoliveError
+from golive.session.model import Obligation
 
 CATALOG_FILE = "catalog.toml"
 
-Model = Literal["clearance", "real-time reporting", "peppol", "post-audit"]
+Route = Literal["clearance", "real-time reporting", "post-audit", "approved platform", "peppol"]
+TestMode = Literal["yes", "no", "unknown"]
 Validation = Literal["check_digits", "format_only", "none"]
 Written = Literal["formatted", "compact"]
 
@@ -34,20 +44,19 @@ class OtherId(BaseModel):
 
 
 class CountryFacts(BaseModel):
-    """One catalog row: a country's e-invoicing model, what it requires, and its tax ID."""
+    """One catalog row: a country's e-invoicing route and its proof, its dated obligations, its
+    currency and its tax ID."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     code: str
     name: str
-    model: Model
+    route: Route
     platform: str
-    certificate_required: bool
-    certificate_kind: str
-    certificate_reason: str
-    platform_required: bool
-    platform_registration: str
-    platform_reason: str
+    document_format: str
+    test_environment: TestMode
+    proof_id: str
+    currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217")
     tax_id_name: str
     tax_id_format: str
     stdnum_module: str
@@ -58,6 +67,35 @@ class CountryFacts(BaseModel):
     other_ids: tuple[OtherId, ...]
     source: str
     reviewed: date
+    note: str = Field(default="", description="what the review could not confirm")
+    obligation: tuple[Obligation, ...] = ()
+
+    @property
+    def obligations(self) -> tuple[Obligation, ...]:
+        return self.obligation
+
+    def certificate_on(self, on: date | None = None) -> tuple[bool, str]:
+        """Whether a certificate is required on `on` (default today), and what it means.
+
+        False only for a verified or secondary "not required" in force and no required one:
+        an inference counts as required (golive does not say "no" without a source)."""
+        day = on or now().date()
+        current = [o for o in self.obligation if o.kind == "certificate" and o.in_force(day)]
+        required = [o for o in current if o.required]
+        if required or not any(o.sourced_no for o in current):
+            return True, "; ".join(o.what for o in required)
+        return False, "; ".join(o.what for o in current if o.sourced_no)
+
+    @property
+    def certificate_required(self) -> bool:
+        """certificate_on(today)[0], for readers of the older flat field (certs.py)."""
+        return self.certificate_on()[0]
+
+    @property
+    def certificate_reason(self) -> str:
+        """Why no certificate is needed today ("" when one is)."""
+        required, what = self.certificate_on()
+        return "" if required else what
 
     @field_validator("name", "platform", "tax_id_name", "tax_id_format", "source")
     @classmethod
@@ -85,14 +123,15 @@ class CountryFacts(BaseModel):
                 raise ValueError("validation 'none' needs a tax_id_pattern")
         elif not self.stdnum_module:
             raise ValueError(f"validation {self.validation!r} needs a stdnum_module")
-        if self.certificate_required and not self.certificate_kind:
-            raise ValueError("certificate_required but certificate_kind is empty")
-        if not self.certificate_required and not self.certificate_reason:
-            raise ValueError("no certificate required but certificate_reason (why not) is empty")
-        if self.platform_required and not self.platform_registration:
-            raise ValueError("platform_required but platform_registration is empty")
-        if not self.platform_required and not self.platform_reason:
-            raise ValueError("no platform required but platform_reason (why not) is empty")
+        seen: set[str] = set()
+        for obligation in self.obligation:
+            if obligation.id in seen:
+                raise ValueError(f"obligation id {obligation.id!r} appears twice")
+            seen.add(obligation.id)
+            if obligation.from_ and obligation.until and obligation.until < obligation.from_:
+                raise ValueError(f"obligation {obligation.id!r} ends before it starts")
+            if not obligation.what.strip():
+                raise ValueError(f"obligation {obligation.id!r} says nothing (what is empty)")
         return self
 
     @property
@@ -124,6 +163,17 @@ def parse_catalog(text: str, origin: str = CATALOG_FILE) -> dict[str, CountryFac
 
 
 def _row(code: str, row: dict[str, Any], origin: str) -> CountryFacts:
+    row = dict(row)
+    # an obligation without its own source or review date has the row's
+    obligations = []
+    for raw in row.get("obligation", []) or []:
+        entry = dict(raw) if isinstance(raw, dict) else raw
+        if isinstance(entry, dict):
+            entry.setdefault("source", row.get("source", ""))
+            entry.setdefault("reviewed", row.get("reviewed"))
+        obligations.append(entry)
+    if obligations:
+        row["obligation"] = obligations
     try:
         return CountryFacts(code=code, **row)
     except ValidationError as error:

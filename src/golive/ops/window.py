@@ -306,6 +306,17 @@ class _Deployment:
         )
 
 
+def with_legal_warnings(session: Session, assessment: WindowAssessment) -> WindowAssessment:
+    """The assessment, plus what the window and its watch run into in the session's countries:
+    an obligation's start or end (a credential sunset), the last business days of a VAT period."""
+    from dataclasses import replace
+
+    from golive.countries.legal_calendar import LegalCalendar
+
+    legal = LegalCalendar(session).warnings(assessment.start, assessment.end)
+    return replace(assessment, warnings=(*assessment.warnings, *legal))
+
+
 # --- the actions --------------------------------------------------------------------------------
 
 
@@ -374,7 +385,7 @@ def assess_window(
     length = _check_length(hours)
     begin = (start if start.tzinfo else start.replace(tzinfo=local_zone(zone))).astimezone(UTC)
     deployment = _Deployment(session, begin, begin + length)
-    return deployment.assess(begin, begin + length, local_zone(zone))
+    return with_legal_warnings(session, deployment.assess(begin, begin + length, local_zone(zone)))
 
 
 def choose_window(

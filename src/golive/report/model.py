@@ -1305,8 +1305,69 @@ def _support_details(session: Session) -> tuple[list[Fact], list[Table]]:
 # --- countries ----------------------------------------------------------------------------------
 
 
-def _requirement_facts(setup: CountrySetup) -> list[Fact]:
+def _dated_requirement_facts(session: Session, setup: CountrySetup) -> list[Fact]:
+    """A snapshot with dated obligations (issue 13): the route and its proof, and the rules in
+    force on the go-live date with their source and confidence, the upcoming ones, the answers."""
+    from golive.session.obligations import describe, go_live_date, judge, upcoming
+
     req = setup.requirements
+    when = go_live_date(session)
+    name = req.name or "the country"
+
+    def verdict(kind: str) -> str:
+        found = judge(setup, name, kind, when)
+        if found.required is None:
+            return f"asked: {found.what}" if found.what else "asked: the catalog states no rule"
+        return ("required: " if found.required else "not required: ") + found.what
+
+    test = {True: "yes", False: "no", None: "unknown"}[req.test_environment]
+    kinds = ("einvoicing", "reporting", "certificate", "platform")
+    current = [o for o in req.obligations if o.in_force(when.start, when.end)]
+    facts = _facts(
+        ("E-invoicing route", req.route),
+        ("Platform", req.platform),
+        ("Document format", req.document_format),
+        ("Authority test mode", test),
+        ("Proof of a document", req.proof_id),
+        ("Currency", req.currency),
+        ("Judged on", f"{when.start.isoformat()} ({when.source}) through {when.end.isoformat()}"),
+        ("Certificate", verdict("certificate")),
+        ("Platform registration", verdict("platform")),
+        ("In force", " | ".join(describe(o, req.source) for o in current)),
+        (
+            "Upcoming within 90 days",
+            " | ".join(f"{o.what} from {o.from_}" for o in upcoming(req.obligations, when, kinds)),
+        ),
+        (
+            "Answers recorded",
+            "; ".join(
+                f"{rule}: {'applies' if a.applies else 'does not apply'} ({a.by}, "
+                f"{a.at.date().isoformat()})"
+                for rule, a in setup.answers.items()
+            ),
+        ),
+        (
+            "Tax ID",
+            f"{req.tax_id_name}: {setup.tax_id}"
+            if setup.tax_id and req.tax_id_name
+            else setup.tax_id,
+        ),
+        ("externalCompanyId for this country", setup.external_company_id),
+        ("Platform account", setup.platform_account),
+        ("Source of these requirements", req.source),
+        ("Requirements last reviewed", date_text(req.reviewed) if req.reviewed else ""),
+        (
+            "Earlier rule snapshots kept",
+            str(len(setup.earlier_requirements)) if setup.earlier_requirements else "",
+        ),
+    )
+    return facts
+
+
+def _requirement_facts(setup: CountrySetup, session: Session | None = None) -> list[Fact]:
+    req = setup.requirements
+    if req.obligations and session is not None:
+        return _dated_requirement_facts(session, setup)
 
     def required(flag: bool | None, what: str, why: str) -> str:
         if flag is None:
@@ -1347,7 +1408,7 @@ def _requirement_facts(setup: CountrySetup) -> list[Fact]:
     facts += _leftover_facts(
         setup,
         {"tax_id", "external_company_id", "requirements", "tax_id_verification", "certificate",
-         "platform_account", "removed"},
+         "platform_account", "removed", "answers", "earlier_requirements"},
     )  # fmt: skip
     return facts
 
@@ -1366,7 +1427,7 @@ def _country_block(
     return CountryBlock(
         code=code,
         name=country_name(session, code),
-        requirements=_requirement_facts(setup),
+        requirements=_requirement_facts(setup, session),
         tax_id_verification=(
             TaxIdResult(
                 number=verification.number,

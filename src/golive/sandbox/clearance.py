@@ -7,6 +7,7 @@ fixed at submission from the reject/warn countries in force then.
 
 from __future__ import annotations
 
+import secrets
 import time
 import uuid
 from collections.abc import Callable
@@ -18,13 +19,49 @@ from golive.sandbox.wire import (
     ClearanceStatus,
     DocumentRequest,
     DocumentStatus,
+    Proof,
     SendType,
     StatusMessage,
 )
+from golive.session.clock import now
 
 # Codes that look like the authority's own; everything else gets the generic one.
 _REJECTION_CODES = {"MX": "CFDI40147"}
 _REJECTED_PATH = "lines[0].taxId"
+
+
+def _digits(count: int) -> str:
+    return "".join(secrets.choice("0123456789") for _ in range(count))
+
+
+def _hex(count: int) -> str:
+    return secrets.token_hex((count + 1) // 2)[:count].upper()
+
+
+# What each authority (or platform) gives back as proof, shaped like the real identifier; a
+# country not listed gets a generic sandbox id. Sandbox values: they prove nothing outside it.
+_PROOFS: dict[str, tuple[str, Callable[[], str]]] = {
+    "MX": ("CFDI UUID", lambda: str(uuid.uuid4()).upper()),
+    "IT": ("SdI id", lambda: _digits(10)),
+    "IN": ("IRN", lambda: secrets.token_hex(32)),
+    "PL": ("KSeF number", lambda: f"{_digits(10)}-{now():%Y%m%d}-{_hex(12)}-{_hex(2)}"),
+    "KR": ("NTS confirm number", lambda: f"{now():%Y%m%d}{_hex(16)}"),
+    "GR": ("MARK", lambda: "4" + _digits(14)),
+    "HU": ("NAV transaction id", lambda: _hex(16)),
+    "ES": ("AEAT CSV", lambda: _hex(16)),
+    "FR": ("PA message id", lambda: str(uuid.uuid4())),
+    "BE": ("Peppol message id", lambda: f"{uuid.uuid4()}@sandbox.golive"),
+    "HR": ("fiscalisation id", lambda: str(uuid.uuid4())),
+    "BR": ("chave de acesso", lambda: _digits(44)),
+    "SA": ("ZATCA clearance hash", lambda: secrets.token_hex(32)),
+    "PT": ("ATCUD", lambda: f"{_hex(8)}-{_digits(4)}"),
+    "TW": ("invoice number", lambda: f"GL{_digits(8)}"),
+}
+
+
+def proof_for(country: str) -> Proof:
+    name, make = _PROOFS.get(country, ("sandbox proof id", lambda: str(uuid.uuid4())))
+    return Proof(name=name, value=make())
 
 
 @dataclass
@@ -36,6 +73,7 @@ class _Document:
     submitted_at: float
     outcome: ClearanceStatus
     messages: list[StatusMessage]
+    proof: Proof | None = None
     reported: bool = False
 
 
@@ -84,6 +122,7 @@ class ClearanceDesk:
             submitted_at=self._clock(),
             outcome=outcome,
             messages=messages,
+            proof=None if outcome == "Rejected" else proof_for(country),
         )
         self._metrics.document_submitted(country)
         return document_id
@@ -95,12 +134,13 @@ class ClearanceDesk:
         elapsed = self._clock() - document.submitted_at
         status: ClearanceStatus
         messages: list[StatusMessage] = []
+        proof: Proof | None = None
         if elapsed < self._step_s:
             status = "New"
         elif elapsed < 2 * self._step_s:
             status = "Delivered"
         else:
-            status, messages = document.outcome, document.messages
+            status, messages, proof = document.outcome, document.messages, document.proof
             if not document.reported:
                 # Counted once, when the client first sees the final answer.
                 document.reported = True
@@ -112,4 +152,5 @@ class ClearanceDesk:
             sendType=document.send_type,
             status=status,
             messages=messages,
+            proof=proof,
         )

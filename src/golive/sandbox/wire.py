@@ -187,6 +187,13 @@ class StatusMessage(BaseModel):
     path: str
 
 
+class Proof(BaseModel):
+    """The identifier that proves a document went through (CFDI UUID, IRN, MARK, ...)."""
+
+    name: str
+    value: str
+
+
 class DocumentStatus(BaseModel):
     documentId: str
     country: str
@@ -194,6 +201,7 @@ class DocumentStatus(BaseModel):
     sendType: SendType
     status: ClearanceStatus
     messages: list[StatusMessage]
+    proof: Proof | None = None
 
 
 class Health(BaseModel):

@@ -187,39 +187,45 @@ def known_item_ids(session: Session) -> set[str]:
 
 
 def _country_detail(session: Session, country: str, kind: str) -> tuple[bool | None, str]:
-    """Whether `kind` (certificate, platform) is required in `country`, and what it means there."""
-    requirements = session.countries[country].requirements
+    """Whether `kind` (certificate, platform) is required in `country`, and what it means there.
+
+    Judged from the obligations in force on the session's go-live date through the watch
+    (golive.session.obligations): only a sourced "not required" gives False; an inference, an
+    unknown or an unanswered condition gives None (the item asks)."""
+    from golive.session.obligations import go_live_date, judge, legacy_verdict
+
+    setup = session.countries[country]
+    requirements = setup.requirements
     name = requirements.name or iso_countries().get(country, country)
-    if kind == "certificate":
-        required, what, why = (
-            requirements.certificate_required,
-            requirements.certificate_kind,
-            requirements.certificate_reason,
-        )
-    elif kind == "platform":
-        required, what, why = (
-            requirements.platform_required,
-            requirements.platform_registration,
-            requirements.platform_reason,
-        )
-    elif kind == "tax_id":
+    if kind == "tax_id":
         label = requirements.tax_id_name or "tax ID"
         return True, f"{name}: the {label}"
-    else:
+    if kind not in ("certificate", "platform"):
         return True, f"{name}: VAT/GST registration"
-    if required is None:
-        noun = (
-            "a certificate or e-seal"
-            if kind == "certificate"
-            else "a tax authority platform registration"
+    noun = (
+        "a certificate or e-seal"
+        if kind == "certificate"
+        else "a tax authority platform registration"
+    )
+    unknown = (
+        f"{name} is not in golive's country catalog: does it need {noun} for e-invoicing? "
+        "Record the answer: done when in place, or not applicable with the reason."
+    )
+    if requirements.obligations:
+        verdict = judge(
+            setup,
+            name,
+            kind,
+            go_live_date(session),
+            answer_hint=f"`golive countries SESSION answer {country} ID yes|no`",
         )
-        return None, (
-            f"{name} is not in golive's country catalog: does it need {noun} for e-invoicing? "
-            "Record the answer: done when in place, or not applicable with the reason."
-        )
-    if required:
-        return True, f"{name}: {what}" if what else f"{name}: required"
-    return False, why or f"not required in {name}"
+    elif (
+        requirements.certificate_required is not None or requirements.platform_required is not None
+    ):
+        verdict = legacy_verdict(requirements, name, kind)
+    else:
+        return None, unknown
+    return verdict.required, verdict.detail or unknown
 
 
 def _effective(

@@ -155,6 +155,10 @@ class Meta(Strict):
     demo: bool = Field(
         default=False, description="a demo session: its report says so on its first line"
     )
+    go_live: date | None = Field(
+        default=None,
+        description="the planned go-live date (the production window's start wins once chosen)",
+    )
 
     @model_validator(mode="after")
     def _id_shape(self) -> Meta:
@@ -268,10 +272,78 @@ class Environments(Strict):
         return self
 
 
+Confidence = Literal["verified", "secondary", "inferred"]
+ObligationKind = Literal["einvoicing", "reporting", "certificate", "platform"]
+Party = Literal["B2B", "B2G", "B2C"]
+ALL_PARTIES: tuple[Party, ...] = ("B2B", "B2G", "B2C")
+CONFIDENCE_WORDS: dict[str, str] = {
+    "verified": "verified from the primary source",
+    "secondary": "from a secondary source",
+    "inferred": "golive's inference, not a sourced fact",
+}
+
+
+class Obligation(Strict):
+    """One dated requirement of a country, as the catalog states it (and the session keeps it).
+
+    `required` false is a "not required" statement: it makes an item not applicable only when its
+    confidence is verified or secondary. `threshold` / `taxpayer_class` are conditions the session
+    cannot decide itself (a revenue band, a kind of taxpayer): the user answers them per country.
+    """
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    kind: ObligationKind
+    required: bool = True
+    what: str
+    from_: date | None = Field(default=None, alias="from", description="first day in force")
+    until: date | None = Field(default=None, description="last day in force")
+    applies_to: list[Party] = Field(default_factory=lambda: list(ALL_PARTIES))
+    threshold: str = Field(default="", description="e.g. revenue >= AED 50 m (asked, not guessed)")
+    taxpayer_class: str = Field(default="", description="e.g. government entities")
+    source: str = ""
+    reviewed: date | None = None
+    confidence: Confidence = "inferred"
+    note: str = ""
+
+    def in_force(self, start: date, end: date | None = None) -> bool:
+        """Whether it is in force on any day from `start` to `end` (inclusive; `end` default start)."""
+        last = end or start
+        begins_ok = self.from_ is None or self.from_ <= last
+        ends_ok = self.until is None or self.until >= start
+        return begins_ok and ends_ok
+
+    @property
+    def condition(self) -> str:
+        """What the session cannot decide about it ("" when it applies to every taxpayer)."""
+        return "; ".join(part for part in (self.threshold, self.taxpayer_class) if part)
+
+    @property
+    def sourced_no(self) -> bool:
+        """A "not required" the checklist may act on (never an inference)."""
+        return not self.required and self.confidence in ("verified", "secondary")
+
+
 class CountryRequirements(Strict):
-    """A snapshot of the country catalog's row, taken when the country was added."""
+    """A snapshot of the country catalog's row, taken when the country was added (or refreshed).
+
+    The obligations are the rules; the flat certificate_/platform_ fields are what sessions made
+    before dated obligations kept (read for those sessions only, until `countries ... refresh`).
+    """
 
     name: str = ""
+    route: str = ""
+    document_format: str = ""
+    test_environment: bool | None = Field(
+        default=None, description="whether the authority has a test mode (None: unknown)"
+    )
+    proof_id: str = Field(default="", description="what proves a document went through")
+    currency: str = ""
+    obligations: list[Obligation] = Field(default_factory=list)
+    catalog_digest: str = Field(default="", description="digest of the catalog row snapshotted")
+    evaluated_for: date | None = Field(
+        default=None, description="the go-live date the snapshot was last taken or refreshed for"
+    )
+    snapshot_at: Moment | None = None
     model: str = ""
     platform: str = ""
     certificate_required: bool | None = None
@@ -308,6 +380,14 @@ class CertificateRecord(Strict):
     inspected_at: Moment
 
 
+class RuleAnswer(Strict):
+    """A person's answer to a rule golive cannot decide (a revenue band, a taxpayer class)."""
+
+    applies: bool
+    by: str
+    at: Moment
+
+
 class CountrySetup(Strict):
     tax_id: str = ""
     external_company_id: str = Field(
@@ -321,6 +401,14 @@ class CountrySetup(Strict):
     )
     removed: bool = Field(
         default=False, description="removed from the deployment; its history is kept"
+    )
+    answers: dict[str, RuleAnswer] = Field(
+        default_factory=dict,
+        description="obligation id -> whether it applies to this deployment (a person's word: "
+        "a revenue band or taxpayer class golive cannot decide)",
+    )
+    earlier_requirements: list[CountryRequirements] = Field(
+        default_factory=list, description="snapshots replaced by `countries ... refresh`"
     )
 
 

@@ -80,21 +80,41 @@ class CountryScreen(WizardScreen):
             yield Button("◀ Back to the countries", id="back-countries")
 
     def _requirements(self) -> str:
-        req = self.session.countries[self.code].requirements
-        if not req.model:
+        from golive.session.obligations import describe, go_live_date, upcoming
+
+        setup = self.session.countries[self.code]
+        req = setup.requirements
+        if not req.obligations and not req.model:
             return (
                 f"{req.name or self.code} is not in golive's country catalog: the certificate and "
                 "platform items ask you what applies."
             )
-        lines = [f"E-invoicing: {req.model}" + (f" via {req.platform}" if req.platform else "")]
-        if req.certificate_required:
-            lines.append(f"Certificate: {req.certificate_kind or 'required'}")
-        else:
-            lines.append(f"Certificate: not required ({req.certificate_reason})")
-        if req.platform_required:
-            lines.append(f"Platform: {req.platform_registration or 'registration required'}")
-        else:
-            lines.append(f"Platform: not required ({req.platform_reason})")
+        if not req.obligations:  # a snapshot from before dated obligations
+            return (
+                f"E-invoicing: {req.model}"
+                + (f" via {req.platform}" if req.platform else "")
+                + "\nThese are the catalog's old timeless rules: Compliance's 'Take new rules' "
+                "reads the dated ones."
+            )
+        test = {True: "has a test mode", False: "no test mode", None: "test mode unknown"}
+        lines = [
+            f"Route: {req.route} via {req.platform}",
+            f"Format: {req.document_format or '—'} · proof: {req.proof_id or '—'} · "
+            f"{test[req.test_environment]} · currency {req.currency or '—'}",
+        ]
+        when = go_live_date(self.session)
+        lines.append(
+            f"In force on {when.start.isoformat()} ({when.source}) through {when.end.isoformat()}:"
+        )
+        current = [o for o in req.obligations if o.in_force(when.start, when.end)]
+        for obligation in current:
+            verdict = "required" if obligation.required else "not required"
+            lines.append(f"  {obligation.kind}: {verdict}: {describe(obligation, req.source)}")
+        if not current:
+            lines.append("  nothing the catalog states")
+        kinds = ("einvoicing", "reporting", "certificate", "platform")
+        for obligation in upcoming(req.obligations, when, kinds):
+            lines.append(f"  upcoming {obligation.from_}: {obligation.kind}: {obligation.what}")
         if req.source:
             reviewed = f", reviewed {req.reviewed}" if req.reviewed else ""
             lines.append(f"Source: {req.source}{reviewed}")
@@ -136,6 +156,7 @@ class CountryScreen(WizardScreen):
 
     def on_session_refresh(self) -> None:
         self.query_one("#tax-id-state", Static).update(Text(self._tax_id_state()))
+        self.query_one("#requirements", Static).update(Text(self._requirements()))
         self.query_one("#cert-state", Static).update(Text(self._certificate_state()))
 
     def refresh_from_session(self) -> None:
