@@ -54,6 +54,23 @@ def _by(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _override_flag(parser: argparse.ArgumentParser, gate: str) -> None:
+    parser.add_argument(
+        "--override",
+        metavar="REASON",
+        default=None,
+        help=f"go ahead although the {gate} gate is held: the reason is recorded with the gate "
+        "and shown in the report",
+    )
+
+
+def _gate_first(session: Any, gate: str) -> None:
+    """Refuse a command that acts past a held gate before it changes anything at all (exit 1)."""
+    from golive.session.checklist import require_gate
+
+    require_gate(session, gate)
+
+
 def _json_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="machine-readable output")
 
@@ -416,6 +433,7 @@ def _deploy(sub: Sub) -> None:
     p.add_argument("--env", required=True, choices=("staging", "production"))
     p.add_argument("--version", required=True, metavar="V", help="release tag or commit")
     p.add_argument("--at", metavar="ISO", help="when it was deployed (default now)")
+    _override_flag(p, "production")
     _by(p)
     p.set_defaults(handler=cmd_deploy)
 
@@ -425,10 +443,20 @@ def cmd_deploy(args: argparse.Namespace) -> int:
 
     handle = _open(args.session)
     at = _moment(args.at, "--at") if args.at else None
-    result = record_deploy(handle.session, handle.path, args.env, args.version, at=at, by=args.by)
+    result = record_deploy(
+        handle.session,
+        handle.path,
+        args.env,
+        args.version,
+        at=at,
+        by=args.by,
+        override=args.override,
+    )
     handle.save()
     previous = f" (was {result.previous})" if result.previous else ""
     print(f"{result.item}: done — {result.deployment.version}{previous}")
+    for warning in result.warnings:
+        print(f"warning: {warning}")
     return 0
 
 
@@ -485,6 +513,7 @@ def _pilot(sub: Sub) -> None:
         "--checkpoints", metavar="H,H", help="checkpoint hours after enabling (default 1,4,24,48)"
     )
     p.add_argument("--restart", action="store_true", help="enable again (a new watch)")
+    _override_flag(p, "go-live")
     p.add_argument("--checkpoint", metavar="LABEL", help="record this checkpoint, e.g. '+4 h'")
     p.add_argument(
         "--error-rate", type=float, metavar="PCT", help="the checkpoint's error rate, %%"
@@ -506,6 +535,8 @@ def cmd_pilot(args: argparse.Namespace) -> int:
     handle = _open(args.session)
     session = handle.session
     status = 0
+    if args.enable and args.override is None:
+        _gate_first(session, "golive")
     if args.add:
         change = pilot.add_pilot_customer(
             session,
@@ -538,6 +569,7 @@ def cmd_pilot(args: argparse.Namespace) -> int:
             offsets=offsets,
             restart=args.restart,
             by=args.by,
+            override=args.override,
         )
         print(
             f"pilot enabled at {_local(enabled.enabled_at, args.tz)}; the watch runs until "
@@ -844,6 +876,7 @@ def _rollout(sub: Sub) -> None:
     p.add_argument("--default-stages", action="store_true", help="plan 10%%, 25%%, 50%%, 100%%")
     p.add_argument("--open", action="store_true", help="open --stage now")
     p.add_argument("--reason", default="", help="why it opens against a failing figure")
+    _override_flag(p, "go-live")
     _by(p)
     _json_flag(p)
     p.set_defaults(handler=cmd_rollout)
@@ -855,6 +888,8 @@ def cmd_rollout(args: argparse.Namespace) -> int:
     handle = _open(args.session)
     session = handle.session
     status = 0
+    if args.open and args.override is None:
+        _gate_first(session, "golive")
     if args.default_stages:
         rollout.plan_default_stages(session)
     if args.open and not args.stage:
@@ -874,7 +909,12 @@ def cmd_rollout(args: argparse.Namespace) -> int:
     opened = None
     if args.open:
         opened = rollout.open_stage(
-            session, handle.path, args.stage, reason=args.reason, by=args.by
+            session,
+            handle.path,
+            args.stage,
+            reason=args.reason,
+            by=args.by,
+            override=args.override,
         )
     handle.save()
     gate = rollout.current_gate(session, handle.path)
