@@ -183,6 +183,7 @@ def test_production_with_yes_is_a_rehearsal_here(golive, session_path: Path) -> 
     assert "transaction.MX" in out  # the clearance country is chosen
     assert "not ticked: production.single_transaction" in out
     assert "production.single_transaction" not in load(session_path).items
+    assert [o.reason for o in load(session_path).gate_overrides] == [REHEARSAL]
 
 
 @pytest.mark.parametrize(
