@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from golive.session.errors import BadInputError
+from golive.session.errors import BadInputError, GoliveError
 
 if TYPE_CHECKING:
     from golive.session.store import SessionFile
@@ -1150,6 +1150,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
             log_locations=args.logs,
             template=template,
             by=args.by,
+            session_path=handle.path,
         )
         handle.save()
         print(f"rollback.plan: {status.item_status.value} — {status.note}")
@@ -1176,7 +1177,16 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     if args.dry_run:
         for problem in preview.problems:
             print(f"cannot run yet: {problem}")
-        return 0
+        if preview.can_run_fully:
+            print("the rollback can run as planned (dry run: nothing was done)")
+            return 0
+        raise GoliveError(
+            "the rollback cannot run as planned: "
+            + "; ".join([*preview.problems, *preview.plan_problems]),
+            where="rollback --dry-run",
+            advice="fix the plan (`golive rollback SESSION --command ... --logs ... --notify ...`) "
+            "and run --dry-run again; nothing was done",
+        )
     if not preview.can_run:
         raise BadInputError(
             "the rollback cannot run: " + "; ".join(preview.problems),
@@ -1193,7 +1203,9 @@ def cmd_rollback(args: argparse.Namespace) -> int:
             )
         return 1
     try:
-        result = rollback.run_rollback(session, handle.path, reason=reason, at=at, by=args.by)
+        result = rollback.run_rollback(
+            session, handle.path, reason=reason, at=at, by=args.by, save=handle.save
+        )
     finally:
         handle.save()
     print(f"disable: {result.disable.describe()}")
