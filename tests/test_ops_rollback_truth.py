@@ -15,7 +15,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -207,10 +207,8 @@ def evidence_lock_after(log: Path, kind: str, process: subprocess.Popen[str]) ->
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
         assert process.poll() is None, process.communicate()
-        try:  # wait on the process, not a clock: it either moves on or ends
+        with suppress(subprocess.TimeoutExpired):  # wait on the process: it moves on or ends
             process.wait(timeout=0.01)
-        except subprocess.TimeoutExpired:
-            pass
     try:
         yield
     finally:
@@ -236,10 +234,8 @@ def test_a_rollback_killed_after_its_disable_step_leaves_an_honest_partial_recor
         # its next step: kill it once the save is there
         while not _disabled_in_session(handle.path):
             assert process.poll() is None, process.communicate()
-            try:
+            with suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=0.01)
-            except subprocess.TimeoutExpired:
-                pass
         process.send_signal(signal.SIGKILL)
         process.communicate()
     assert process.returncode == -signal.SIGKILL
