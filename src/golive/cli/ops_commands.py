@@ -315,7 +315,7 @@ def _window(sub: Sub) -> None:
         "suggest or choose the low-traffic production window (production.schedule)",
         "Suggest windows outside business hours (09:00-18:00, Mon-Fri) in every time zone of "
         "every country of the session, avoiding their public holidays; or choose one. A chosen "
-        "window in business hours or on a holiday somewhere is kept with a warning naming where.",
+        "window in business hours or on a holiday somewhere is recorded only with --reason.",
     )
     p.add_argument("--days", type=int, default=14, help="how many days ahead to look (default 14)")
     p.add_argument("--hours", type=float, default=2.0, help="the window's length (default 2)")
@@ -328,6 +328,11 @@ def _window(sub: Sub) -> None:
     )
     p.add_argument("--tz", metavar="ZONE", help="your time zone (default: this machine's)")
     p.add_argument("--note", default="", help="a note kept with the chosen window")
+    p.add_argument(
+        "--reason",
+        default="",
+        help="why a window in business hours or on a holiday is chosen (needed then; recorded)",
+    )
     p.add_argument("--limit", type=int, default=10, help="how many suggestions to show")
     _by(p)
     _json_flag(p)
@@ -342,7 +347,14 @@ def cmd_window(args: argparse.Namespace) -> int:
     if args.start:
         start = _moment(args.start, "--start", args.tz)
         chosen = window.choose_window(
-            session, start, args.hours, note=args.note, zone=args.tz, by=args.by
+            session,
+            start,
+            args.hours,
+            note=args.note,
+            zone=args.tz,
+            by=args.by,
+            reason=args.reason,
+            session_path=handle.path,
         )
         handle.save()
         _print_chosen(chosen, args.json)
@@ -365,7 +377,14 @@ def cmd_window(args: argparse.Namespace) -> int:
             )
         picked = suggestions.candidates[args.choose - 1]
         chosen = window.choose_window(
-            session, picked.start, args.hours, note=args.note, zone=args.tz, by=args.by
+            session,
+            picked.start,
+            args.hours,
+            note=args.note,
+            zone=args.tz,
+            by=args.by,
+            reason=args.reason,
+            session_path=handle.path,
         )
         handle.save()
         _print_chosen(chosen, args.json)

@@ -94,6 +94,9 @@ class DeploymentWindow(_Strict):
     end: Moment
     note: str = ""
     warnings: list[str] = Field(default_factory=list)
+    reason: str = Field(
+        default="", description="why a window in business hours or on a holiday was chosen"
+    )
 
 
 class ProductionRecord(_Strict):
