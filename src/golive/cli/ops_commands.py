@@ -171,7 +171,15 @@ def _monitoring(sub: Sub) -> None:
     g = p.add_argument_group("checks")
     g.add_argument("--test-alert", action="store_true", help="send a test alert to the webhook")
     g.add_argument(
-        "--alert-received", metavar="NOTE", help="confirm a test alert arrived (e-mail alerting)"
+        "--alert-received",
+        metavar="NOTE",
+        help="attest that a test alert arrived (e-mail alerting); the same as --attest",
+    )
+    g.add_argument(
+        "--attest",
+        metavar="REASON",
+        help="mark monitoring.alerting done on your word: when and where a test alert arrived "
+        "(recorded as an attestation, not as evidence)",
     )
     g.add_argument(
         "--check-log-location",
@@ -239,9 +247,10 @@ def cmd_monitoring(args: argparse.Namespace) -> int:
                 by=args.by,
             )
             lines.append(f"{r.item}: {r.status.value} ({r.note})")
-    if args.alert_received is not None:
-        r = monitoring.confirm_alert_received(session, args.alert_received, by=args.by)
-        lines.append(f"{r.item}: {r.status.value}")
+    for flag, attested in (("--alert-received", args.alert_received), ("--attest", args.attest)):
+        if attested is not None:
+            r = monitoring.confirm_alert_received(session, attested, by=args.by, where=flag)
+            lines.append(f"{r.item}: {r.status.value} (attested: {attested.strip()})")
     handle.save()
     results: dict[str, Any] = {}
     try:
