@@ -1269,6 +1269,14 @@ def _support(sub: Sub) -> None:
     p.add_argument("--name", help="the contact's name")
     p.add_argument("--email", help="the contact's e-mail")
     p.add_argument("--phone", help="the contact's phone")
+    p.add_argument(
+        "--confirm",
+        type=int,
+        choices=(1, 2, 3, 4),
+        metavar="LEVEL",
+        help="record that this level's contact confirmed (only then is it shown as confirmed)",
+    )
+    p.add_argument("--on", metavar="YYYY-MM-DD", help="when they confirmed (default today)")
     _by(p)
     _json_flag(p)
     p.set_defaults(handler=cmd_support)
@@ -1293,6 +1301,15 @@ def cmd_support(args: argparse.Namespace) -> int:
         )
     elif any(x is not None for x in (args.name, args.email, args.phone, args.team)):
         raise BadInputError("--name, --email, --phone and --team need --level N", where="--level")
+    if args.confirm is not None:
+        support.confirm_level(
+            session,
+            args.confirm,
+            on=_date(args.on, "--on") if args.on else None,
+            by=args.by,
+        )
+    elif args.on is not None:
+        raise BadInputError("--on needs --confirm LEVEL", where="--on")
     handle.save()
     view = support.support_view(session)
     if args.json:
@@ -1300,7 +1317,9 @@ def cmd_support(args: argparse.Namespace) -> int:
             {
                 "first_line": view.first_line,
                 "first_line_text": view.first_line_text,
-                "levels": [level.__dict__ for level in view.levels],
+                "levels": [
+                    {**level.__dict__, "confirmation": level.confirmation} for level in view.levels
+                ],
                 "complete": view.complete,
             }
         )
@@ -1310,7 +1329,8 @@ def cmd_support(args: argparse.Namespace) -> int:
         contact = (
             ", ".join(x for x in (level.name, level.email, level.phone) if x) or "no contact yet"
         )
-        print(f"  {level.level}. {level.team}: {contact}")
+        confirmed = f" ({level.confirmation})" if level.name else ""
+        print(f"  {level.level}. {level.team}: {contact}{confirmed}")
     return 0
 
 
