@@ -74,7 +74,7 @@ def support_view(session: Session) -> SupportView:
                 contact.phone if contact else "",
                 bool(entry and entry.confirmed and entry.confirmed_on and contact),
                 entry.confirmed_on if entry and contact else None,
-                entry.confirmed_by if entry and contact else "",
+                (entry.confirmed_by or "") if entry and contact else "",
             )
         )
     return SupportView(setup.first_line, setup.first_line_text(), levels)
@@ -162,7 +162,7 @@ def set_escalation_level(
         contact=new_contact,
         confirmed=bool(same and old is not None and old.confirmed),
         confirmed_on=old.confirmed_on if same and old is not None else None,
-        confirmed_by=old.confirmed_by if same and old is not None else "",
+        confirmed_by=old.confirmed_by if same and old is not None else None,
     )
     session.support.escalation = [entries[k] for k in sorted(entries)]
     _update_path_item(session, by)

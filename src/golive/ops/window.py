@@ -408,7 +408,7 @@ def choose_window(
         end=assessment.end,
         note=note,
         warnings=list(assessment.warnings),
-        reason=reason if not assessment.clear else "",
+        reason=reason if not assessment.clear else None,
     )
     summary = (
         f"{assessment.start:%Y-%m-%d %H:%M}–{assessment.end:%H:%M} UTC "

@@ -94,8 +94,8 @@ class DeploymentWindow(_Strict):
     end: Moment
     note: str = ""
     warnings: list[str] = Field(default_factory=list)
-    reason: str = Field(
-        default="", description="why a window in business hours or on a holiday was chosen"
+    reason: str | None = Field(
+        default=None, description="why a window in business hours or on a holiday was chosen"
     )
 
 
@@ -246,11 +246,11 @@ class EscalationLevel(_Strict):
     confirmed_on: date | None = Field(
         default=None, description="when the contact confirmed (`golive support --confirm N`)"
     )
-    confirmed_by: str = Field(default="", description="who recorded the confirmation")
+    confirmed_by: str | None = Field(default=None, description="who recorded the confirmation")
 
     def confirmation(self) -> str:
         """In words: "confirmed on 2026-11-02 by Ada", or "not confirmed"."""
-        return confirmation_words(self.confirmed, self.confirmed_on, self.confirmed_by)
+        return confirmation_words(self.confirmed, self.confirmed_on, self.confirmed_by or "")
 
 
 def confirmation_words(confirmed: bool, on: date | None, by: str) -> str:
