@@ -1236,5 +1236,21 @@ def record_step(
             where="--step",
             advice="start it with `golive rollback SESSION --reason ...`",
         )
-    state = set_item_status(session, item_id, status, by=by, note=note, reason=note)
+    if status == ItemStatus.DONE.value and not note.strip():
+        raise BadInputError(
+            f"say what was done for {item_id}",
+            where="--note",
+            advice="e.g. --note 'flag switched off in the admin console at 10:42' (recorded as "
+            "your word: golive did not see it happen)",
+        )
+    # a step done by hand is a person's word, recorded as such (an attestation with its note)
+    state = set_item_status(
+        session,
+        item_id,
+        status,
+        by=by,
+        note=note,
+        reason=note,
+        attestation=note.strip() if status == ItemStatus.DONE.value else "",
+    )
     return state.status
