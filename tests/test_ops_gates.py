@@ -108,3 +108,22 @@ def test_a_production_transaction_with_the_gate_held_sends_nothing(run_golive, p
     assert "the production gate is held" in refused.stderr
     assert "smoke tests" in refused.stderr and "--override REASON" in refused.stderr
     assert not evidence_path(Path(path)).exists(), "nothing was run"
+
+
+def test_an_override_of_an_open_gate_is_not_recorded(tmp_path: Path) -> None:
+    from golive.ops.deploys import record_deploy
+    from golive.session.evidence import EvidenceRecord, record
+    from golive.session.model import ItemStatus
+
+    handle = SessionFile.create(tmp_path / "open.toml", make_session(("DE",)))
+    smoke = EvidenceRecord(kind="check.smoke", environment="staging", outcome="passed")
+    record(
+        handle.session, evidence_path(handle.path), smoke, {"staging.smoke_tests": ItemStatus.DONE}
+    )
+    done = record_deploy(
+        handle.session, handle.path, "production", "v1", override="not needed at all"
+    )
+    assert handle.session.gate_overrides == [], "an open gate needs no override"
+    assert done.warnings == ()
+    [*_, evidence] = read(evidence_path(handle.path)).records
+    assert "gate_override" not in evidence.diagnosis

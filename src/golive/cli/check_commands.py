@@ -114,11 +114,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         countries=countries or None,
     )
     if args.env == "production" and args.suite == "transaction":
-        from golive.session.checklist import require_gate
+        from golive.ops.gates import pass_gate
 
         # a production transaction acts past the production gate (exit 1 while it is held)
-        require_gate(handle.session, "production", override=args.override)
-        if args.override is not None:
+        gate = pass_gate(handle.session, "production", override=args.override)
+        if gate.override is not None and not gate.open:
             handle.save()  # the override is kept even if the run is then cancelled
     err = _console(stderr=True)
     if plan.needs_confirmation and not args.yes:

@@ -6,7 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from golive.session.checklist import GateStatus
+from golive.session.checklist import GateStatus, gate_status, require_gate
+from golive.session.model import Session
+
+
+def pass_gate(
+    session: Session, gate: str, *, override: str | None = None, by: str | None = None
+) -> GateStatus:
+    """`require_gate`, the one check, with the override recorded only when the gate is held
+    (an open gate needs none, and the report never shows one that was not needed)."""
+    needed = override is not None and not gate_status(session, gate).open
+    return require_gate(session, gate, override=override if needed else None, by=by)
 
 
 def gate_passed_by(gate: GateStatus) -> dict[str, Any]:

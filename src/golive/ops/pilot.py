@@ -14,9 +14,9 @@ from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Literal
 
-from golive.ops.gates import gate_passed_by, override_words
+from golive.ops.gates import gate_passed_by, override_words, pass_gate
 from golive.ops.window import local_zone, zone_name
-from golive.session.checklist import default_actor, require_gate, set_item_status
+from golive.session.checklist import default_actor, set_item_status
 from golive.session.clock import now
 from golive.session.errors import BadInputError
 from golive.session.evidence import EvidenceRecord, record
@@ -200,7 +200,7 @@ def enable_pilot(
             advice="for example --checkpoints 1,4,24,48",
         )
     actor = by or default_actor(session)
-    gate = require_gate(session, "golive", override=override, by=actor)
+    gate = pass_gate(session, "golive", override=override, by=actor)
     moment = at or now()
     checkpoints = [WatchCheckpoint(label=checkpoint_label(h), offset_hours=h) for h in hours]
     session.golive.pilot_enabled_at = moment

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from golive.ops.gates import gate_passed_by, override_words
-from golive.session.checklist import default_actor, require_gate, set_item_status
+from golive.ops.gates import gate_passed_by, override_words, pass_gate
+from golive.session.checklist import default_actor, set_item_status
 from golive.session.clock import now
 from golive.session.errors import BadInputError
 from golive.session.evidence import EvidenceRecord, read, record
@@ -165,7 +165,7 @@ def open_stage(
             where="--open",
             advice="open the next stage",
         )
-    golive_gate = require_gate(session, "golive", override=override, by=by)
+    golive_gate = pass_gate(session, "golive", override=override, by=by)
     gate = current_gate(session, session_path)
     warnings: list[str] = []
     if override_words(golive_gate):
