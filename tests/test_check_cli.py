@@ -78,6 +78,10 @@ def golive(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
     return run
 
 
+# the production gate (staging smoke tests) is held in these sessions (issue 12: obeyed)
+REHEARSAL = "a rehearsal against the sandbox"
+
+
 def evidence_of(session_path: Path) -> Path:
     return session_path.with_name("acme.evidence.jsonl")
 
@@ -154,7 +158,9 @@ def test_production_needs_confirmation_without_a_terminal(
     golive, sandbox: SandboxServer, session_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     before = sandbox.state.metrics.requests("token", 200)
-    code, _, err = golive("check", "acme", "--env", "production", "--suite", "transaction")
+    code, _, err = golive(
+        "check", "acme", "--env", "production", "--suite", "transaction", "--override", REHEARSAL
+    )
     assert code == 2
     assert "needs confirmation" in err and "--yes" in err
     assert sandbox.state.metrics.requests("token", 200) == before
@@ -163,12 +169,21 @@ def test_production_needs_confirmation_without_a_terminal(
 
 def test_production_with_yes_is_a_rehearsal_here(golive, session_path: Path) -> None:  # type: ignore[no-untyped-def]
     code, out, err = golive(
-        "check", "acme", "--env", "production", "--suite", "transaction", "--yes"
+        "check",
+        "acme",
+        "--env",
+        "production",
+        "--suite",
+        "transaction",
+        "--yes",
+        "--override",
+        REHEARSAL,
     )
     assert code == 0, err
     assert "transaction.MX" in out  # the clearance country is chosen
     assert "not ticked: production.single_transaction" in out
     assert "production.single_transaction" not in load(session_path).items
+    assert [o.reason for o in load(session_path).gate_overrides] == [REHEARSAL]
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,9 @@ from golive.session.model import CertificateRecord
 from golive.session.store import SessionFile
 from session_factory import make_session
 
+# passes a held gate where the gate is not what is tested (issue 12: actions obey gates)
+GATE_OVERRIDE = "a test of what comes after the gate, not of the gate"
+
 NOW = datetime(2026, 11, 1, 8, tzinfo=UTC)
 WINDOW = datetime(2026, 11, 8, 2, tzinfo=UTC)
 
@@ -29,7 +32,7 @@ def handle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> SessionFile:
     handle = SessionFile.create(tmp_path / "acme.toml", session)
     choose_window(session, WINDOW, 2)
     add_pilot_customer(session, "Kunde A")
-    enable_pilot(session, handle.path, at=WINDOW + timedelta(hours=2))
+    enable_pilot(session, handle.path, at=WINDOW + timedelta(hours=2), override=GATE_OVERRIDE)
     plan_stage(session, "10%", planned_for=WINDOW + timedelta(days=3))
     plan_stage(session, "25%")  # no date: not in the calendar
     generate_reviews(session, horizon_days=31)

@@ -15,6 +15,9 @@ from golive.session.model import RetryPolicy, Timeouts
 from golive.session.store import SessionFile, evidence_path
 from session_factory import make_session
 
+# passes a held gate where the gate is not what is tested (issue 12: actions obey gates)
+GATE_OVERRIDE = "a test of what comes after the gate, not of the gate"
+
 
 @pytest.fixture
 def handle(tmp_path: Path) -> SessionFile:
@@ -27,7 +30,9 @@ def handle(tmp_path: Path) -> SessionFile:
 
 def test_deploys_are_recorded_with_history(handle: SessionFile) -> None:
     record_deploy(handle.session, handle.path, "staging", "v2.4.0", by="Ada")
-    first = record_deploy(handle.session, handle.path, "production", "v2.4.0")
+    first = record_deploy(
+        handle.session, handle.path, "production", "v2.4.0", override=GATE_OVERRIDE
+    )
     second = record_deploy(handle.session, handle.path, "staging", "v2.4.1")
     assert first.previous == "" and second.previous == "v2.4.0"
     assert handle.session.staging.deploy.version == "v2.4.1"
@@ -107,9 +112,33 @@ def test_a_tight_read_timeout_and_missing_production_settings(handle: SessionFil
 
 
 def test_cli_deploy_and_verify_config(run_golive, handle: SessionFile) -> None:  # type: ignore[no-untyped-def]
-    deployed = run_golive("deploy", str(handle.path), "--env", "production", "--version", "3f9c2e1")
+    # issue 12: a production deploy record acts past the production gate and obeys it
+    held = run_golive("deploy", str(handle.path), "--env", "production", "--version", "3f9c2e1")
+    assert held.returncode == 1
+    assert "the production gate is held" in held.stderr and "smoke tests" in held.stderr
+    assert "--override REASON" in held.stderr
+    untouched = SessionFile.open(handle.path).session
+    assert untouched.production.deploy.version == "" and untouched.gate_overrides == []
+    assert not evidence_path(handle.path).exists()
+    deployed = run_golive(
+        "deploy",
+        str(handle.path),
+        "--env",
+        "production",
+        "--version",
+        "3f9c2e1",
+        "--override",
+        "smoke tests ran in the customer's own staging (ticket 42)",
+    )
     assert deployed.returncode == 0, deployed.stderr
     assert "production.deploy: done — 3f9c2e1" in deployed.stdout
+    assert "went ahead on the override" in deployed.stdout
+    reloaded = SessionFile.open(handle.path).session
+    [override] = reloaded.gate_overrides
+    assert override.gate == "production" and "ticket 42" in override.reason
+    [evidence] = read(evidence_path(handle.path)).records
+    assert evidence.diagnosis["gate_override"]["reason"] == override.reason
+    assert "went ahead on the override" in evidence.summary
     verified = run_golive("verify-config", str(handle.path), "--json")
     assert verified.returncode == 0, verified.stderr
     assert json.loads(verified.stdout)["passed"] is True

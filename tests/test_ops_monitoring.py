@@ -336,3 +336,44 @@ def test_cli_records_and_tests_alerting(run_golive, receiver: Receiver, tmp_path
     assert "test alert: FAILED" in failed.stdout
     bad = run_golive("monitoring", str(path), "--alert", "carrier-pigeon")
     assert bad.returncode == 2
+
+
+def test_an_alert_not_delivered_leaves_alerting_not_done(
+    receiver: Receiver, session_file: SessionFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # issue 12: a Teams connector may answer HTTP 200 and say the delivery failed
+    monkeypatch.setenv(SECRET_ENV, f"{receiver.url}/webhookb2/abc")
+    alerting_to(session_file, "teams", teams_card="messagecard")
+    assert status_of(session_file, "monitoring.alerting") == "in_progress", "configured, untested"
+    receiver.answer = b"Webhook message delivery failed with error: Microsoft Teams endpoint returned HTTP error 429"
+    result = monitoring.send_test_alert(session_file.session, session_file.path)
+    assert not result.passed
+    assert "not delivered: HTTP 200 but the receiver answered" in result.summary
+    assert status_of(session_file, "monitoring.alerting") == "failed"
+    [evidence] = read(evidence_path(session_file.path)).records
+    assert evidence.outcome == "failed"
+    assert "delivery failed" in evidence.figures["answers"][0]["body"]
+    # Slack says "ok" when it delivered; anything else in a 200 is not a delivery
+    monkeypatch.setenv(SECRET_ENV, f"{receiver.url}/services/T/B/X")
+    alerting_to(session_file, "slack")
+    receiver.answer = b"no_service"
+    assert not monitoring.send_test_alert(session_file.session, session_file.path).passed
+    assert status_of(session_file, "monitoring.alerting") == "failed"
+    receiver.answer = b"ok"
+    assert monitoring.send_test_alert(session_file.session, session_file.path).passed
+    item = build_checklist(session_file.session)["monitoring.alerting"]
+    assert item.status.value == "done"
+    assert item.state.evidence[-1] == read(evidence_path(session_file.path)).records[-1].id
+
+
+def test_alerting_attested_by_cli_says_so(run_golive, session_file: SessionFile) -> None:  # type: ignore[no-untyped-def]
+    path = str(session_file.path)
+    configured = run_golive("monitoring", path, "--alert", "email", "--alert-email", "o@a.example")
+    assert configured.returncode == 0, configured.stderr
+    assert "monitoring.alerting: in_progress" in configured.stdout
+    attested = run_golive("monitoring", path, "--attest", "test mail seen by ops at 10:42")
+    assert attested.returncode == 0, attested.stderr
+    assert "monitoring.alerting: done (attested: test mail seen by ops at 10:42)" in attested.stdout
+    item = build_checklist(SessionFile.open(path).session)["monitoring.alerting"]
+    assert item.status.value == "done" and "attested" in item.note
+    assert run_golive("monitoring", path, "--attest", " ").returncode == 2

@@ -18,11 +18,14 @@ from golive.ops.pilot import (
     remove_pilot_customer,
 )
 from golive.ops.rollout import current_gate, open_stage, plan_default_stages, plan_stage
-from golive.session.checklist import build_checklist
+from golive.session.checklist import build_checklist, override_gate
 from golive.session.errors import BadInputError
 from golive.session.evidence import read
 from golive.session.store import SessionFile, evidence_path
 from session_factory import make_session
+
+# passes a held gate where the gate is not what is tested (issue 12: actions obey gates)
+GATE_OVERRIDE = "a test of what comes after the gate, not of the gate"
 
 ENABLED = datetime(2026, 11, 2, 21, 0, tzinfo=UTC)
 
@@ -30,7 +33,9 @@ ENABLED = datetime(2026, 11, 2, 21, 0, tzinfo=UTC)
 @pytest.fixture
 def handle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> SessionFile:
     monkeypatch.setenv("GOLIVE_NOW", ENABLED.isoformat())
-    return SessionFile.create(tmp_path / "acme.toml", make_session(("DE", "MX")))
+    session = make_session(("DE", "MX"))
+    override_gate(session, "golive", GATE_OVERRIDE)  # these tests are about the pilot, not the gate
+    return SessionFile.create(tmp_path / "acme.toml", session)
 
 
 def status(handle: SessionFile, item: str) -> str:
@@ -165,7 +170,9 @@ def test_a_stage_opens_on_good_figures_and_needs_a_reason_otherwise(
         handle.session, handle.path, "50%", reason="errors are one customer's bad data"
     )
     assert forced.opened
-    assert forced.warnings == ["earlier stages not opened: 25%"]
+    # the fixture's go-live gate override is said too (the gate is held in this session)
+    assert forced.warnings[0].startswith("the golive gate is held")
+    assert forced.warnings[1:] == ["earlier stages not opened: 25%"]
     assert forced.stage.override_reason == "errors are one customer's bad data"
     record = read(evidence_path(handle.path)).by_id()[forced.evidence_id]
     assert record.outcome == "warning"

@@ -39,6 +39,9 @@ from golive.session.evidence import read
 from golive.session.store import SessionFile, evidence_path
 from session_factory import make_session
 
+# passes a held gate where the gate is not what is tested (issue 12: actions obey gates)
+GATE_OVERRIDE = "a test of what comes after the gate, not of the gate"
+
 FIXTURE = Path(__file__).parent / "data" / "ops" / "watch-24h.om"
 START = datetime(2025, 6, 2, tzinfo=UTC)
 END = START + timedelta(hours=24)
@@ -114,7 +117,7 @@ def watched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> SessionFile:
     monkeypatch.setenv("GOLIVE_NOW", END.isoformat())
     handle = SessionFile.create(tmp_path / "acme.toml", make_session(("IT", "MX")))
     add_pilot_customer(handle.session, "Pilot One", contact="ops@pilot.example")
-    enable_pilot(handle.session, handle.path, at=START)
+    enable_pilot(handle.session, handle.path, at=START, override=GATE_OVERRIDE)
     handle.save()
     return handle
 

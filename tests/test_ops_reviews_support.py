@@ -193,3 +193,55 @@ def test_cli_support(run_golive, handle: SessionFile) -> None:  # type: ignore[n
     assert shown["first_line"] == "partner" and not shown["complete"]
     bad = run_golive("support", path, "--name", "No Level")
     assert bad.returncode == 2
+
+
+def test_contacts_are_confirmed_only_by_an_explicit_confirm_with_a_date(
+    run_golive, handle: SessionFile, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    # issue 12: the report listed every contact as "Confirmed: confirmed"; issue 16: the README's
+    # example (--level 1 --team ... --email ...) failed for want of the contact's name
+    path = str(handle.path)
+    env = {"GOLIVE_NOW": "2026-11-05T12:00:00+00:00"}
+    readme = run_golive(
+        "support",
+        path,
+        "--first-line",
+        "partner",
+        "--level",
+        "1",
+        "--team",
+        "Partner support",
+        "--name",
+        "Pat Lee",
+        "--email",
+        "help@partner.example",
+        env=env,
+    )
+    assert readme.returncode == 0, readme.stderr
+    assert "1. Partner support: Pat Lee, help@partner.example (not confirmed)" in readme.stdout
+    report = tmp_path / "report.md"
+    assert run_golive("export", path, "-o", str(report), env=env).returncode == 0
+    assert "| help@partner.example |   | not confirmed |" in report.read_text()
+    future = run_golive("support", path, "--confirm", "1", "--on", "2026-12-01", env=env)
+    assert future.returncode == 2 and "in the future" in future.stderr
+    nobody = run_golive("support", path, "--confirm", "2", env=env)
+    assert nobody.returncode == 2 and "no contact to confirm" in nobody.stderr
+    confirmed = run_golive(
+        "support", path, "--confirm", "1", "--on", "2026-11-04", "--by", "Ada", env=env
+    )
+    assert confirmed.returncode == 0, confirmed.stderr
+    assert "(confirmed on 2026-11-04 by Ada)" in confirmed.stdout
+    assert run_golive("export", path, "-o", str(report), env=env).returncode == 0
+    assert "| confirmed on 2026-11-04 by Ada |" in report.read_text()
+    shown = json.loads(run_golive("support", path, "--json", env=env).stdout)
+    assert shown["levels"][0]["confirmation"] == "confirmed on 2026-11-04 by Ada"
+    # a changed contact is someone else's details: its confirmation goes
+    changed = run_golive("support", path, "--level", "1", "--email", "desk@partner.example")
+    assert "(not confirmed)" in changed.stdout
+    # what golive once wrote by default, `confirmed = true` with no date, is no confirmation
+    handle = SessionFile.open(path)
+    handle.session.support.escalation[0].confirmed = True
+    assert handle.session.support.escalation[0].confirmation() == (
+        "not confirmed (no confirmation date recorded)"
+    )
+    assert not support_view(handle.session).levels[0].confirmed

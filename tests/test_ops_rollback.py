@@ -61,6 +61,7 @@ def handle(tmp_path: Path, logs: Path) -> SessionFile:
     session = make_session(("DE", "MX"))
     set_escalation_level(session, 1, name="Bob Support", email="support@partner.example")
     handle = SessionFile.create(tmp_path / "acme.toml", session)
+    (tmp_path / "single.log").write_text("one file\n")
     set_plan(
         handle.session,
         command=[sys.executable, "-c", WRITE_FLAG, str(tmp_path / "flag"), "$(touch pwned)", "; x"],
@@ -68,9 +69,9 @@ def handle(tmp_path: Path, logs: Path) -> SessionFile:
             parse_customer("ACME Corp,Jane Doe,jane@acme.example,+49 30 123456"),
             parse_customer("Cash $ Carry GmbH,,"),
         ],
-        log_locations=[str(logs), str(tmp_path / "single.log"), str(tmp_path / "missing")],
+        log_locations=[str(logs), str(tmp_path / "single.log")],
+        session_path=handle.path,
     )
-    (tmp_path / "single.log").write_text("one file\n")
     handle.save()
     return handle
 
@@ -81,16 +82,25 @@ def status(handle: SessionFile, item: str) -> str:
 
 def test_the_plan_says_what_is_missing_until_complete(tmp_path: Path) -> None:
     session = make_session(("DE",))
-    plan = set_plan(session, manual_steps="switch ONESOURCE off in the admin console")
+    path = tmp_path / "acme.toml"
+    plan = set_plan(
+        session, manual_steps="switch ONESOURCE off in the admin console", session_path=path
+    )
     assert not plan.ready
     assert plan.missing == [
         "the affected customers to notify (--notify)",
         "where the error logs are (--logs)",
     ]
     assert build_checklist(session)["rollback.plan"].status.value == "in_progress"
-    plan = set_plan(session, notify=[parse_customer("ACME")], log_locations=[str(tmp_path)])
+    plan = set_plan(
+        session, notify=[parse_customer("ACME")], log_locations=[str(tmp_path)], session_path=path
+    )
     assert plan.ready
     assert build_checklist(session)["rollback.plan"].status.value == "done"
+    # done on the evidence of a recorded plan check (issue 12)
+    [*_, check] = read(evidence_path(path)).records
+    assert check.kind == "rollback_plan_check" and check.outcome == "passed"
+    assert build_checklist(session)["rollback.plan"].state.evidence[-1] == check.id
     with pytest.raises(BadInputError, match=r"unknown placeholder\(s\): \$ticket"):
         set_plan(session, template="Dear $contact, ticket $ticket")
     with pytest.raises(BadInputError):
@@ -129,6 +139,8 @@ def test_the_preview_says_exactly_what_will_happen(handle: SessionFile) -> None:
 def test_running_it_disables_notifies_archives_and_opens_the_investigation(
     handle: SessionFile, tmp_path: Path, logs: Path
 ) -> None:
+    # a location gone since the plan was checked: the run still goes ahead and says so
+    handle.session.rollback.log_locations.append(str(tmp_path / "missing"))
     result = run_rollback(handle.session, handle.path, reason="5xx above 10 %")
     handle.save()
     # 1. the command ran, without a shell: its arguments arrived as they were
@@ -328,6 +340,9 @@ def test_a_template_with_an_unknown_placeholder_never_shows_it(handle: SessionFi
             "partner",
             "support",
             "integration",
+            "subject",
+            "what_happened",
+            "steps",
         }
 
 

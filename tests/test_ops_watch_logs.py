@@ -24,6 +24,9 @@ from golive.session.model import RetryPolicy, Timeouts
 from golive.session.store import SessionFile, evidence_path
 from session_factory import make_session
 
+# passes a held gate where the gate is not what is tested (issue 12: actions obey gates)
+GATE_OVERRIDE = "a test of what comes after the gate, not of the gate"
+
 NOW = datetime(2026, 11, 3, 12, tzinfo=UTC)
 T0 = datetime(2026, 11, 2, 10, tzinfo=UTC)
 
@@ -256,7 +259,7 @@ def test_a_clean_log_within_the_first_day_is_in_progress_and_a_bad_one_fails(
     tmp_path: Path, handle: SessionFile
 ) -> None:
     add_pilot_customer(handle.session, "Pilot")
-    enable_pilot(handle.session, handle.path, at=NOW - timedelta(hours=2))
+    enable_pilot(handle.session, handle.path, at=NOW - timedelta(hours=2), override=GATE_OVERRIDE)
     clean = [
         {"ts": (NOW - timedelta(minutes=m)).isoformat(), "status": 200, "latency_ms": 200}
         for m in range(100)

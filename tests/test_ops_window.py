@@ -19,8 +19,9 @@ from golive.ops.window import (
 )
 from golive.session.checklist import build_checklist
 from golive.session.errors import BadInputError
+from golive.session.evidence import read
 from golive.session.model import CountrySetup, Session
-from golive.session.store import SessionFile
+from golive.session.store import SessionFile, evidence_path
 from session_factory import make_session
 
 NOW = "2026-12-14T00:00:00+00:00"
@@ -100,7 +101,10 @@ def test_a_window_on_a_holiday_names_the_holiday() -> None:
 def test_a_clear_window_has_no_warning_and_choosing_it_completes_the_item(tmp_path: Path) -> None:
     session = make_session(("DE", "MX"))
     # Sunday 20 Dec 2026, 03:00-05:00 UTC: night in Germany, Saturday evening in Mexico
-    chosen = choose_window(session, datetime(2026, 12, 20, 3, tzinfo=UTC), 2, note="ops on call")
+    path = tmp_path / "acme.toml"
+    chosen = choose_window(
+        session, datetime(2026, 12, 20, 3, tzinfo=UTC), 2, note="ops on call", session_path=path
+    )
     assert chosen.warnings == ()
     window = session.production.window
     assert window is not None
@@ -110,16 +114,41 @@ def test_a_clear_window_has_no_warning_and_choosing_it_completes_the_item(tmp_pa
     item = build_checklist(session)["production.schedule"]
     assert item.status.value == "done"
     assert "outside business hours and holidays everywhere" in item.note
+    # done on the evidence of the recorded choice (issue 12)
+    [evidence] = read(evidence_path(path)).records
+    assert evidence.kind == "window_choice" and evidence.outcome == "passed"
+    assert item.state.evidence == [evidence.id]
 
 
-def test_a_chosen_window_with_warnings_keeps_them() -> None:
+def test_a_window_in_business_hours_is_recorded_only_with_a_reason(tmp_path: Path) -> None:
+    # issue 12: it was warned about and then recorded as production.schedule: done
     session = make_session(("DE",))
-    choose_window(session, datetime(2026, 12, 15, 10, tzinfo=UTC), 1)
+    path = tmp_path / "acme.toml"
+    with pytest.raises(BadInputError, match="this window is in business hours in DE") as refused:
+        choose_window(session, datetime(2026, 12, 15, 10, tzinfo=UTC), 1, session_path=path)
+    assert refused.value.where == "--reason"
+    assert session.production.window is None
+    assert build_checklist(session)["production.schedule"].status.value == "todo"
+    assert not evidence_path(path).exists()
+    with pytest.raises(BadInputError, match="public holiday in DE: Christmas Day"):
+        choose_window(session, datetime(2026, 12, 25, 1, tzinfo=UTC), 1, session_path=path)
+    choose_window(
+        session,
+        datetime(2026, 12, 15, 10, tzinfo=UTC),
+        1,
+        reason="the customer's own maintenance slot",
+        session_path=path,
+    )
     assert session.production.window is not None
     assert session.production.window.warnings
-    assert (
-        "warnings: in business hours in DE" in build_checklist(session)["production.schedule"].note
-    )
+    assert session.production.window.reason == "the customer's own maintenance slot"
+    item = build_checklist(session)["production.schedule"]
+    assert item.status.value == "done"
+    assert "warnings: in business hours in DE" in item.note
+    assert "chosen anyway because: the customer's own maintenance slot" in item.note
+    [evidence] = read(evidence_path(path)).records
+    assert evidence.outcome == "warning"
+    assert evidence.diagnosis["reason"] == "the customer's own maintenance slot"
 
 
 def test_a_country_without_time_zones_or_holiday_data_is_said(
@@ -178,16 +207,14 @@ def test_cli_suggests_chooses_and_warns(run_golive, tmp_path: Path) -> None:  # 
     assert SessionFile.open(path).session.production.window is not None
     start = datetime.fromisoformat(first["start"])
     assert SessionFile.open(path).session.production.window.start == start  # type: ignore[union-attr]
+    in_hours = ("--start", "2026-12-15T11:00", "--hours", "2", "--tz", "Europe/Berlin")
+    refused = run_golive("window", str(path), *in_hours, env=env)
+    assert refused.returncode == 2
+    assert "this window is in business hours in DE (Europe/Berlin" in refused.stderr
+    assert "--reason TEXT" in refused.stderr
+    assert SessionFile.open(path).session.production.window.start == start  # type: ignore[union-attr]
     warned = run_golive(
-        "window",
-        str(path),
-        "--start",
-        "2026-12-15T11:00",
-        "--hours",
-        "2",
-        "--tz",
-        "Europe/Berlin",
-        env=env,
+        "window", str(path), *in_hours, "--reason", "agreed with the customer", env=env
     )
     assert warned.returncode == 0, warned.stderr
     assert (

@@ -275,8 +275,8 @@ def test_window_pilots_rollout_reviews_rollback_support(tmp_path: Path) -> None:
         "escalates to Thomson Reuters as needed" in md
     )
     assert (
-        "| 1 | Partner support team | Partner Desk |   | desk@partner.example | +49 30 1234 | confirmed |"
-        in md
+        "| 1 | Partner support team | Partner Desk |   | desk@partner.example | +49 30 1234 "
+        "| confirmed on 2026-11-01 by Ada Lovelace |" in md
     )
     assert "| 2 | Partner technical team | not recorded |" in md
     assert "| 3 | Thomson Reuters support | TR Support |" in md

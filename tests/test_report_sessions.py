@@ -227,6 +227,8 @@ def rich_session(folder: Path, *, name: str = "acme", text: str = "") -> Path:
                 name=f"Partner Desk{extra}", email="desk@partner.example", phone="+49 30 1234"
             ),
             confirmed=True,
+            confirmed_on=date(2026, 11, 1),
+            confirmed_by="Ada Lovelace",
         ),
         EscalationLevel(
             level=3,

@@ -21,6 +21,7 @@ from textual.widgets import Button, OptionList, RichLog
 
 from golive.sandbox.runner import SandboxServer
 from golive.sandbox.settings import SandboxSettings
+from golive.session.checklist import override_gate
 from golive.session.evidence import read
 from golive.session.model import ItemStatus
 from golive.session.store import SessionFile
@@ -137,6 +138,15 @@ async def test_production_warns_then_runs_the_confirmed_transaction(sandbox: San
         )
         assert not gate.status().open
         panel = app.screen.query_one(CheckPanel)
+        # issue 12: the held production gate refuses the transaction (nothing is asked or sent)
+        await pilot.press("f7")
+        await wait_for(
+            pilot, lambda: "gate is held" in text_of(app, "#check-status"), 10, "the refusal"
+        )
+        assert app.screen.__class__.__name__ == "ProductionScreen"
+        assert not read(file.evidence_path).records
+        override_gate(app.session, "production", "smoke tests ran in the customer's own staging")
+        gate.refresh_gate()
         await pilot.press("f7")
         await wait_for_screen(pilot, "ConfirmScreen")
         assert "PRODUCTION" in text_of(app, ".dialog-text")

@@ -56,6 +56,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="skip the confirmation asked before transactions against production (for scripts)",
     )
     check.add_argument(
+        "--override",
+        metavar="REASON",
+        default=None,
+        help="run the production transaction although the production gate is held: the reason "
+        "is recorded with the gate and shown in the report",
+    )
+    check.add_argument(
         "--concurrency", type=int, default=32, metavar="N", help="parallel requests (default 32)"
     )
     check.add_argument(
@@ -106,6 +113,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         probe_count=args.count,
         countries=countries or None,
     )
+    if args.env == "production" and args.suite == "transaction":
+        from golive.ops.gates import pass_gate
+
+        # a production transaction acts past the production gate (exit 1 while it is held)
+        gate = pass_gate(handle.session, "production", override=args.override)
+        if gate.override is not None and not gate.open:
+            handle.save()  # the override is kept even if the run is then cancelled
     err = _console(stderr=True)
     if plan.needs_confirmation and not args.yes:
         _confirm_production(plan, err)

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from golive.session.errors import BadInputError
+from golive.session.errors import BadInputError, GoliveError
 
 if TYPE_CHECKING:
     from golive.session.store import SessionFile
@@ -52,6 +52,23 @@ def _by(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--by", default=None, help="who did it (default: the session's engineer, else the OS user)"
     )
+
+
+def _override_flag(parser: argparse.ArgumentParser, gate: str) -> None:
+    parser.add_argument(
+        "--override",
+        metavar="REASON",
+        default=None,
+        help=f"go ahead although the {gate} gate is held: the reason is recorded with the gate "
+        "and shown in the report",
+    )
+
+
+def _gate_first(session: Any, gate: str) -> None:
+    """Refuse a command that acts past a held gate before it changes anything at all (exit 1)."""
+    from golive.session.checklist import require_gate
+
+    require_gate(session, gate)
 
 
 def _json_flag(parser: argparse.ArgumentParser) -> None:
@@ -154,7 +171,15 @@ def _monitoring(sub: Sub) -> None:
     g = p.add_argument_group("checks")
     g.add_argument("--test-alert", action="store_true", help="send a test alert to the webhook")
     g.add_argument(
-        "--alert-received", metavar="NOTE", help="confirm a test alert arrived (e-mail alerting)"
+        "--alert-received",
+        metavar="NOTE",
+        help="attest that a test alert arrived (e-mail alerting); the same as --attest",
+    )
+    g.add_argument(
+        "--attest",
+        metavar="REASON",
+        help="mark monitoring.alerting done on your word: when and where a test alert arrived "
+        "(recorded as an attestation, not as evidence)",
     )
     g.add_argument(
         "--check-log-location",
@@ -222,9 +247,10 @@ def cmd_monitoring(args: argparse.Namespace) -> int:
                 by=args.by,
             )
             lines.append(f"{r.item}: {r.status.value} ({r.note})")
-    if args.alert_received is not None:
-        r = monitoring.confirm_alert_received(session, args.alert_received, by=args.by)
-        lines.append(f"{r.item}: {r.status.value}")
+    for flag, attested in (("--alert-received", args.alert_received), ("--attest", args.attest)):
+        if attested is not None:
+            r = monitoring.confirm_alert_received(session, attested, by=args.by, where=flag)
+            lines.append(f"{r.item}: {r.status.value} (attested: {attested.strip()})")
     handle.save()
     results: dict[str, Any] = {}
     try:
@@ -298,7 +324,7 @@ def _window(sub: Sub) -> None:
         "suggest or choose the low-traffic production window (production.schedule)",
         "Suggest windows outside business hours (09:00-18:00, Mon-Fri) in every time zone of "
         "every country of the session, avoiding their public holidays; or choose one. A chosen "
-        "window in business hours or on a holiday somewhere is kept with a warning naming where.",
+        "window in business hours or on a holiday somewhere is recorded only with --reason.",
     )
     p.add_argument("--days", type=int, default=14, help="how many days ahead to look (default 14)")
     p.add_argument("--hours", type=float, default=2.0, help="the window's length (default 2)")
@@ -311,6 +337,11 @@ def _window(sub: Sub) -> None:
     )
     p.add_argument("--tz", metavar="ZONE", help="your time zone (default: this machine's)")
     p.add_argument("--note", default="", help="a note kept with the chosen window")
+    p.add_argument(
+        "--reason",
+        default="",
+        help="why a window in business hours or on a holiday is chosen (needed then; recorded)",
+    )
     p.add_argument("--limit", type=int, default=10, help="how many suggestions to show")
     _by(p)
     _json_flag(p)
@@ -325,7 +356,14 @@ def cmd_window(args: argparse.Namespace) -> int:
     if args.start:
         start = _moment(args.start, "--start", args.tz)
         chosen = window.choose_window(
-            session, start, args.hours, note=args.note, zone=args.tz, by=args.by
+            session,
+            start,
+            args.hours,
+            note=args.note,
+            zone=args.tz,
+            by=args.by,
+            reason=args.reason,
+            session_path=handle.path,
         )
         handle.save()
         _print_chosen(chosen, args.json)
@@ -348,7 +386,14 @@ def cmd_window(args: argparse.Namespace) -> int:
             )
         picked = suggestions.candidates[args.choose - 1]
         chosen = window.choose_window(
-            session, picked.start, args.hours, note=args.note, zone=args.tz, by=args.by
+            session,
+            picked.start,
+            args.hours,
+            note=args.note,
+            zone=args.tz,
+            by=args.by,
+            reason=args.reason,
+            session_path=handle.path,
         )
         handle.save()
         _print_chosen(chosen, args.json)
@@ -416,6 +461,7 @@ def _deploy(sub: Sub) -> None:
     p.add_argument("--env", required=True, choices=("staging", "production"))
     p.add_argument("--version", required=True, metavar="V", help="release tag or commit")
     p.add_argument("--at", metavar="ISO", help="when it was deployed (default now)")
+    _override_flag(p, "production")
     _by(p)
     p.set_defaults(handler=cmd_deploy)
 
@@ -425,10 +471,20 @@ def cmd_deploy(args: argparse.Namespace) -> int:
 
     handle = _open(args.session)
     at = _moment(args.at, "--at") if args.at else None
-    result = record_deploy(handle.session, handle.path, args.env, args.version, at=at, by=args.by)
+    result = record_deploy(
+        handle.session,
+        handle.path,
+        args.env,
+        args.version,
+        at=at,
+        by=args.by,
+        override=args.override,
+    )
     handle.save()
     previous = f" (was {result.previous})" if result.previous else ""
     print(f"{result.item}: done — {result.deployment.version}{previous}")
+    for warning in result.warnings:
+        print(f"warning: {warning}")
     return 0
 
 
@@ -485,6 +541,7 @@ def _pilot(sub: Sub) -> None:
         "--checkpoints", metavar="H,H", help="checkpoint hours after enabling (default 1,4,24,48)"
     )
     p.add_argument("--restart", action="store_true", help="enable again (a new watch)")
+    _override_flag(p, "go-live")
     p.add_argument("--checkpoint", metavar="LABEL", help="record this checkpoint, e.g. '+4 h'")
     p.add_argument(
         "--error-rate", type=float, metavar="PCT", help="the checkpoint's error rate, %%"
@@ -506,6 +563,8 @@ def cmd_pilot(args: argparse.Namespace) -> int:
     handle = _open(args.session)
     session = handle.session
     status = 0
+    if args.enable and args.override is None:
+        _gate_first(session, "golive")
     if args.add:
         change = pilot.add_pilot_customer(
             session,
@@ -538,6 +597,7 @@ def cmd_pilot(args: argparse.Namespace) -> int:
             offsets=offsets,
             restart=args.restart,
             by=args.by,
+            override=args.override,
         )
         print(
             f"pilot enabled at {_local(enabled.enabled_at, args.tz)}; the watch runs until "
@@ -844,6 +904,7 @@ def _rollout(sub: Sub) -> None:
     p.add_argument("--default-stages", action="store_true", help="plan 10%%, 25%%, 50%%, 100%%")
     p.add_argument("--open", action="store_true", help="open --stage now")
     p.add_argument("--reason", default="", help="why it opens against a failing figure")
+    _override_flag(p, "go-live")
     _by(p)
     _json_flag(p)
     p.set_defaults(handler=cmd_rollout)
@@ -855,6 +916,8 @@ def cmd_rollout(args: argparse.Namespace) -> int:
     handle = _open(args.session)
     session = handle.session
     status = 0
+    if args.open and args.override is None:
+        _gate_first(session, "golive")
     if args.default_stages:
         rollout.plan_default_stages(session)
     if args.open and not args.stage:
@@ -874,7 +937,12 @@ def cmd_rollout(args: argparse.Namespace) -> int:
     opened = None
     if args.open:
         opened = rollout.open_stage(
-            session, handle.path, args.stage, reason=args.reason, by=args.by
+            session,
+            handle.path,
+            args.stage,
+            reason=args.reason,
+            by=args.by,
+            override=args.override,
         )
     handle.save()
     gate = rollout.current_gate(session, handle.path)
@@ -1110,6 +1178,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
             log_locations=args.logs,
             template=template,
             by=args.by,
+            session_path=handle.path,
         )
         handle.save()
         print(f"rollback.plan: {status.item_status.value} — {status.note}")
@@ -1136,7 +1205,16 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     if args.dry_run:
         for problem in preview.problems:
             print(f"cannot run yet: {problem}")
-        return 0
+        if preview.can_run_fully:
+            print("the rollback can run as planned (dry run: nothing was done)")
+            return 0
+        raise GoliveError(
+            "the rollback cannot run as planned: "
+            + "; ".join([*preview.problems, *preview.plan_problems]),
+            where="rollback --dry-run",
+            advice="fix the plan (`golive rollback SESSION --command ... --logs ... --notify ...`) "
+            "and run --dry-run again; nothing was done",
+        )
     if not preview.can_run:
         raise BadInputError(
             "the rollback cannot run: " + "; ".join(preview.problems),
@@ -1153,7 +1231,9 @@ def cmd_rollback(args: argparse.Namespace) -> int:
             )
         return 1
     try:
-        result = rollback.run_rollback(session, handle.path, reason=reason, at=at, by=args.by)
+        result = rollback.run_rollback(
+            session, handle.path, reason=reason, at=at, by=args.by, save=handle.save
+        )
     finally:
         handle.save()
     print(f"disable: {result.disable.describe()}")
@@ -1189,6 +1269,14 @@ def _support(sub: Sub) -> None:
     p.add_argument("--name", help="the contact's name")
     p.add_argument("--email", help="the contact's e-mail")
     p.add_argument("--phone", help="the contact's phone")
+    p.add_argument(
+        "--confirm",
+        type=int,
+        choices=(1, 2, 3, 4),
+        metavar="LEVEL",
+        help="record that this level's contact confirmed (only then is it shown as confirmed)",
+    )
+    p.add_argument("--on", metavar="YYYY-MM-DD", help="when they confirmed (default today)")
     _by(p)
     _json_flag(p)
     p.set_defaults(handler=cmd_support)
@@ -1213,6 +1301,15 @@ def cmd_support(args: argparse.Namespace) -> int:
         )
     elif any(x is not None for x in (args.name, args.email, args.phone, args.team)):
         raise BadInputError("--name, --email, --phone and --team need --level N", where="--level")
+    if args.confirm is not None:
+        support.confirm_level(
+            session,
+            args.confirm,
+            on=_date(args.on, "--on") if args.on else None,
+            by=args.by,
+        )
+    elif args.on is not None:
+        raise BadInputError("--on needs --confirm LEVEL", where="--on")
     handle.save()
     view = support.support_view(session)
     if args.json:
@@ -1220,7 +1317,9 @@ def cmd_support(args: argparse.Namespace) -> int:
             {
                 "first_line": view.first_line,
                 "first_line_text": view.first_line_text,
-                "levels": [level.__dict__ for level in view.levels],
+                "levels": [
+                    {**level.__dict__, "confirmation": level.confirmation} for level in view.levels
+                ],
                 "complete": view.complete,
             }
         )
@@ -1230,7 +1329,8 @@ def cmd_support(args: argparse.Namespace) -> int:
         contact = (
             ", ".join(x for x in (level.name, level.email, level.phone) if x) or "no contact yet"
         )
-        print(f"  {level.level}. {level.team}: {contact}")
+        confirmed = f" ({level.confirmation})" if level.name else ""
+        print(f"  {level.level}. {level.team}: {contact}{confirmed}")
     return 0
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from golive.ops.gates import gate_passed_by, override_words, pass_gate
 from golive.session.checklist import default_actor
 from golive.session.clock import now
 from golive.session.errors import BadInputError
@@ -33,6 +34,7 @@ class DeployRecorded:
     item: str
     previous: str
     evidence_id: str
+    warnings: tuple[str, ...] = ()
 
 
 def record_deploy(
@@ -43,9 +45,13 @@ def record_deploy(
     *,
     at: datetime | None = None,
     by: str | None = None,
+    override: str | None = None,
 ) -> DeployRecorded:
     """Record the version or commit deployed to staging or production (staging.deploy,
-    production.deploy done), with an evidence record so the history shows every deploy."""
+    production.deploy done), with an evidence record so the history shows every deploy.
+
+    A production deploy acts past the production gate: held (and not overridden) it raises
+    GoliveError naming what it waits for; `override` is a reason to go ahead, recorded."""
     if environment not in ("staging", "production"):
         raise BadInputError(
             f"{environment!r} is not an environment",
@@ -60,6 +66,11 @@ def record_deploy(
             advice="give the release tag or commit, e.g. v2.4.1 or 3f9c2e1",
         )
     actor = by or default_actor(session)
+    gate = (
+        pass_gate(session, "production", override=override, by=actor)
+        if environment == "production"
+        else None
+    )
     moment = at or now()
     target = session.staging if environment == "staging" else session.production
     previous = target.deploy.version
@@ -70,6 +81,9 @@ def record_deploy(
     )
     if environment == "production" and session.staging.deploy.version not in ("", version):
         summary += f"; staging has {session.staging.deploy.version}"
+    passed_by = override_words(gate) if gate is not None else ""
+    if passed_by:
+        summary += f"; {passed_by}"
     evidence = EvidenceRecord(
         kind="deploy",
         environment=environment,
@@ -79,11 +93,19 @@ def record_deploy(
         outcome="info",
         summary=summary,
         figures={"version": version, "previous": previous},
+        diagnosis=gate_passed_by(gate) if gate is not None else {},
         items=[item],
         by=actor,
     )
     record(session, evidence_path(session_path), evidence, {item: ItemStatus.DONE}, by=actor)
-    return DeployRecorded(environment, target.deploy, item, previous, evidence.id)
+    return DeployRecorded(
+        environment,
+        target.deploy,
+        item,
+        previous,
+        evidence.id,
+        (passed_by,) if passed_by else (),
+    )
 
 
 # --- staging and production side by side --------------------------------------------------------

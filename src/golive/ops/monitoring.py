@@ -203,20 +203,26 @@ def set_metrics(
     return Recorded(item, status, note)
 
 
-def confirm_alert_received(session: Session, note: str, *, by: str | None = None) -> Recorded:
-    """The user saw a test alert arrive (the way to finish e-mail alerting)."""
+def confirm_alert_received(
+    session: Session, note: str, *, by: str | None = None, where: str = "--alert-received"
+) -> Recorded:
+    """A person's word that a test alert arrived (the way to finish e-mail alerting, which golive
+    cannot send): recorded as an attestation with its reason, never as golive's own evidence."""
     if not note.strip():
         raise BadInputError(
             "say when and where the test alert arrived",
-            where="--alert-received",
-            advice="for example --alert-received 'test mail received by ops@acme.example at 10:42'",
+            where=where,
+            advice="for example --attest 'test mail received by ops@acme.example at 10:42'",
         )
     if not session.monitoring.alerting.channel:
-        raise BadInputError(
-            "no alert channel is recorded", where="--alert-received", advice="set --alert first"
-        )
+        raise BadInputError("no alert channel is recorded", where=where, advice="set --alert first")
     set_item_status(
-        session, "monitoring.alerting", ItemStatus.DONE, by=by, note=f"test alert received: {note}"
+        session,
+        "monitoring.alerting",
+        ItemStatus.DONE,
+        by=by,
+        note=f"attested: test alert received: {note.strip()}",
+        attestation=note.strip(),
     )
     return Recorded("monitoring.alerting", ItemStatus.DONE, note)
 
@@ -403,9 +409,15 @@ def send_test_alert(
             payload = alert_payload(alerting.channel, title, text, teams_card=alerting.teams_card)
             answers.append(_post(client, url, payload, secret))
     host = urlsplit(url).hostname or ""
-    passed = bool(answers) and answers[0].ok
     first = answers[0]
-    if passed:
+    refusal = _not_delivered(alerting.channel, first)
+    passed = first.ok and not refusal
+    if first.ok and refusal:
+        summary = (
+            f"test alert to {alerting.channel} ({host}) not delivered: HTTP {first.status} "
+            f"but the receiver answered {refusal}"
+        )
+    elif passed:
         summary = f"test alert to {alerting.channel} ({host}) accepted: HTTP {first.status}"
         if len(answers) > 1:
             summary += (
@@ -440,6 +452,27 @@ def send_test_alert(
         by=by,
     )
     return AlertTest(alerting.channel, host, answers, passed, summary, resolved.notice, evidence.id)
+
+
+def _not_delivered(channel: str, answer: WebhookAnswer) -> str:
+    """What in a 2xx answer says the alert was not delivered ("" when nothing does).
+
+    Slack answers `ok`; PagerDuty a JSON status `success`; a Teams connector may answer HTTP 200
+    with "Webhook message delivery failed ..." in the body."""
+    body = answer.body.strip()
+    if channel == "slack" and body and body != "ok":
+        return repr(body[:200])
+    if channel == "pagerduty" and body:
+        try:
+            status = json.loads(body).get("status", "")
+        except (ValueError, AttributeError):
+            return f"{body[:200]!r} (not the Events API's JSON)"
+        if status and status != "success":
+            return repr(body[:200])
+    lowered = body.lower()
+    if channel == "teams" and any(word in lowered for word in ("failed", "error")):
+        return repr(body[:200])
+    return ""
 
 
 def _webhook_url(value: str, name: str) -> str:

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Literal
 
+from golive.ops.gates import gate_passed_by, override_words, pass_gate
 from golive.ops.window import local_zone, zone_name
 from golive.session.checklist import default_actor, set_item_status
 from golive.session.clock import now
@@ -171,8 +172,12 @@ def enable_pilot(
     offsets: list[float] | None = None,
     restart: bool = False,
     by: str | None = None,
+    override: str | None = None,
 ) -> PilotEnabled:
-    """The pilot is on: the watch starts now (or `at`), with its checkpoints."""
+    """The pilot is on: the watch starts now (or `at`), with its checkpoints.
+
+    Enabling acts past the go-live gate: held (and not overridden) it raises GoliveError naming
+    what the gate waits for; `override` is a reason to go ahead anyway, recorded with the gate."""
     customers = session.golive.pilot_customers
     if len(customers) < session.targets.pilot_min:
         raise BadInputError(
@@ -195,11 +200,14 @@ def enable_pilot(
             advice="for example --checkpoints 1,4,24,48",
         )
     actor = by or default_actor(session)
+    gate = pass_gate(session, "golive", override=override, by=actor)
     moment = at or now()
     checkpoints = [WatchCheckpoint(label=checkpoint_label(h), offset_hours=h) for h in hours]
     session.golive.pilot_enabled_at = moment
     session.golive.checkpoints = checkpoints
     note, warnings = _pilot_note(session)
+    if override_words(gate):
+        warnings.append(override_words(gate))
     ends = moment + timedelta(hours=max(hours))
     evidence = EvidenceRecord(
         kind="pilot_enabled",
@@ -211,6 +219,7 @@ def enable_pilot(
             "customers": [c.name for c in customers],
             "checkpoints": [c.label for c in checkpoints],
         },
+        diagnosis=gate_passed_by(gate),
         items=["golive.pilot", "golive.monitor_48h"],
         by=actor,
     )

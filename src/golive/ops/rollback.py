@@ -10,32 +10,42 @@ and where the error logs are. Running it, after the user saw exactly what it wil
 4. opens the investigation and resolution items, each with its note and time.
 
 Everything it writes goes in a folder next to the session: NAME.rollback-<UTC time>/.
+
+The plan is done (`rollback.plan`) only when a plan check, recorded as evidence, found it can run
+on this machine. A run records each step as it goes (evidence, item state, session saved), so a
+killed run leaves an honest partial record; each draft says what actually happened.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import os
 import re
+import shutil
+import signal
 import stat
 import subprocess
 import tarfile
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from string import Template
-from typing import Any
+from typing import IO, Any
 
-from golive.session.checklist import default_actor, set_item_status
+from golive.session.checklist import build_checklist, default_actor, set_item_status
 from golive.session.clock import now
 from golive.session.errors import BadInputError, GoliveError
-from golive.session.evidence import EvidenceRecord, record
+from golive.session.evidence import EvidenceRecord, Outcome, read, record
 from golive.session.model import ItemStatus, Session, check_url
 from golive.session.sections import AffectedCustomer, FlagCall
 from golive.session.store import evidence_path
 
 OUTPUT_KEPT = 4000  # characters of the disable command's output kept in the evidence
+OUTPUT_CAP = 64 * 1024  # bytes of the disable command's output kept in disable-output.txt
 INTEGRATION = "ONESOURCE tax integration"
 PLACEHOLDERS = (
     "customer",
@@ -46,17 +56,23 @@ PLACEHOLDERS = (
     "partner",
     "support",
     "integration",
+    "subject",
+    "what_happened",
+    "steps",
 )
-DEFAULT_TEMPLATE = """Subject: $integration temporarily disabled for $customer
+# $what_happened and $steps say what the rollback actually did (a draft whose template leaves
+# out $steps gets the steps appended): never "we disabled it" when the disable step failed
+DEFAULT_TEMPLATE = """Subject: $integration for $customer: $subject
 
 Dear $contact,
 
-At $started_at we disabled the $integration for $customer while we investigate a problem:
-$reason
+$what_happened
+The problem: $reason
 
-While it is off, tax calculation and e-invoicing through ONESOURCE are paused for your account.
-We are reviewing the logs and will tell you when it is back, and which transactions, if any,
-need your attention.
+What we have done so far:
+$steps
+
+We will tell you when it is back, and which transactions, if any, need your attention.
 
 For questions, please contact $support.
 
@@ -110,6 +126,7 @@ class PlanStatus:
     missing: list[str]
     item_status: ItemStatus
     note: str
+    problems: list[str] = field(default_factory=list)
 
 
 def plan_gaps(session: Session) -> list[str]:
@@ -131,21 +148,148 @@ def plan_gaps(session: Session) -> list[str]:
     return missing
 
 
-def _plan_status(session: Session, by: str | None) -> PlanStatus:
+_LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def _command_problem(program: str) -> str:
+    """Why the disable command's program cannot be run here ("" when it can)."""
+    if "/" in program or (os.altsep and os.altsep in program) or os.sep in program:
+        path = Path(program).expanduser()
+        if not path.is_absolute():
+            return f"the disable command {program!r} is a relative path: give its absolute path"
+        if not path.is_file():
+            return f"the disable command {program} does not exist on this machine"
+        if not os.access(path, os.X_OK):
+            return f"the disable command {program} is not executable"
+        return ""
+    if shutil.which(program) is None:
+        return (
+            f"the disable command {program!r} is not found on this machine "
+            "(not on PATH): install it or give its absolute path"
+        )
+    return ""
+
+
+def customer_problems(customers: list[AffectedCustomer]) -> list[str]:
+    """What is wrong with the notification list (a hand-edited session may hold anything)."""
+    from golive.ops.monitoring import looks_like_email
+
+    problems: list[str] = []
+    for number, customer in enumerate(customers, start=1):
+        name = customer.customer.strip() or f"customer {number}"
+        if not customer.customer.strip():
+            problems.append(f"customer {number} to notify has no name")
+        for label, value in (
+            ("name", customer.customer),
+            ("contact", customer.contact),
+            ("e-mail", customer.email),
+            ("phone", customer.phone),
+        ):
+            if _LINE_BREAKS.search(value):
+                problems.append(f"the {label} of {name} holds a line break or control character")
+        if customer.email and not looks_like_email(customer.email):
+            problems.append(f"the e-mail of {name} ({customer.email!r}) is not an e-mail address")
+    return problems
+
+
+def plan_problems(session: Session) -> list[str]:
+    """Why the plan, complete as it is, cannot run on this machine (empty: it can)."""
+    plan = session.rollback
+    problems: list[str] = []
+    if plan.disable_method == "command" and plan.disable_command:
+        problem = _command_problem(plan.disable_command[0])
+        if problem:
+            problems.append(problem)
+    for text in plan.log_locations:
+        try:
+            info = os.lstat(Path(text).expanduser())
+        except FileNotFoundError:
+            problems.append(f"the log location {text} does not exist")
+            continue
+        except OSError as error:
+            problems.append(f"the log location {text} cannot be read ({error.strerror})")
+            continue
+        if stat.S_ISLNK(info.st_mode):
+            problems.append(
+                f"the log location {text} is a symlink (never followed): give its target"
+            )
+        elif not (stat.S_ISDIR(info.st_mode) or stat.S_ISREG(info.st_mode)):
+            problems.append(f"the log location {text} is neither a file nor a folder")
+    problems.extend(customer_problems(plan.notify))
+    unknown = [
+        n for n in template_placeholders(plan.notification_template) if n not in PLACEHOLDERS
+    ]
+    if unknown:
+        problems.append(
+            "the notification template uses unknown placeholder(s): "
+            + ", ".join(f"${n}" for n in unknown)
+        )
+    return problems
+
+
+def _plan_fingerprint(session: Session) -> str:
+    plan = session.rollback.model_dump(
+        mode="json",
+        include={
+            "disable_method",
+            "disable_command",
+            "disable_http",
+            "manual_steps",
+            "notify",
+            "notification_template",
+            "log_locations",
+        },
+    )
+    return hashlib.sha256(json.dumps(plan, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _plan_status(session: Session, by: str | None, session_path: Path | None) -> PlanStatus:
     missing = plan_gaps(session)
+    problems = [] if missing else plan_problems(session)
     plan = session.rollback
     if missing:
         note = "still to give: " + "; ".join(missing)
         status = ItemStatus.IN_PROGRESS
+    elif problems:
+        note = "the plan cannot run as prepared: " + "; ".join(problems)
+        status = ItemStatus.IN_PROGRESS
     else:
         note = (
-            f"disable by {describe_disable(plan.disable_method, plan)}; notify "
+            f"plan checked: disable by {describe_disable(plan.disable_method, plan)}; notify "
             + ", ".join(c.customer for c in plan.notify)
             + f"; logs in {', '.join(plan.log_locations)}"
         )
         status = ItemStatus.DONE
-    set_item_status(session, "rollback.plan", status, by=by, note=note)
-    return PlanStatus(not missing, missing, status, note)
+    if session_path is None:
+        # no evidence log to record the check in: the plan is never done on golive's word alone
+        if status is ItemStatus.DONE:
+            status = ItemStatus.IN_PROGRESS
+            note = "complete, but its check is not recorded yet (save the session, then check it)"
+        set_item_status(session, "rollback.plan", status, by=by, note=note)
+        return PlanStatus(False, missing, status, note, problems)
+    fingerprint = _plan_fingerprint(session)
+    log_path = evidence_path(session_path)
+    current = build_checklist(session)["rollback.plan"]
+    last = current.state.evidence[-1] if current.state.evidence else ""
+    previous = read(log_path).by_id().get(last) if last else None
+    if (
+        previous is None
+        or previous.kind != "rollback_plan_check"
+        or previous.figures.get("plan") != fingerprint
+        or current.status is not status
+        or previous.summary != note
+    ):
+        check = EvidenceRecord(
+            kind="rollback_plan_check",
+            environment="production",
+            outcome="passed" if status is ItemStatus.DONE else "failed",
+            summary=note,
+            figures={"plan": fingerprint, "missing": missing, "problems": problems},
+            items=["rollback.plan"],
+            by=by or default_actor(session),
+        )
+        record(session, log_path, check, {"rollback.plan": status}, note=note, by=by)
+    return PlanStatus(status is ItemStatus.DONE, missing, status, note, problems)
 
 
 def set_plan(
@@ -163,8 +307,11 @@ def set_plan(
     log_locations: list[str] | None = None,
     template: str | None = None,
     by: str | None = None,
+    session_path: Path | None = None,
 ) -> PlanStatus:
-    """Prepare (or change) the plan. The last disable method given is the one used."""
+    """Prepare (or change) the plan, then check it can run, recorded in the session's evidence
+    log (`session_path`); without one the plan stays in progress. The last disable method given
+    is the one used."""
     plan = session.rollback
     if command is not None:
         if not command or not command[0].strip():
@@ -220,6 +367,14 @@ def set_plan(
         for new in notify:
             if not new.customer.strip():
                 raise BadInputError("an affected customer needs a name", where="--notify")
+            if any(
+                _LINE_BREAKS.search(v) for v in (new.customer, new.contact, new.email, new.phone)
+            ):
+                raise BadInputError(
+                    f"the customer {new.customer.strip()!r} holds a line break or control character",
+                    where="--notify",
+                    advice="give each of CUSTOMER,CONTACT,EMAIL,PHONE on one line",
+                )
             if new.email:
                 from golive.ops.monitoring import looks_like_email
 
@@ -238,7 +393,7 @@ def set_plan(
     if template is not None:
         check_template(template)
         plan.notification_template = template
-    return _plan_status(session, by)
+    return _plan_status(session, by, session_path)
 
 
 def parse_customer(text: str) -> AffectedCustomer:
@@ -306,10 +461,17 @@ class RollbackPreview:
     folder: Path
     actions: list[str]
     problems: list[str]
+    # why the plan as prepared would not fully work on this machine: a run still goes ahead
+    # (in an incident the rest of it is worth doing) and records each step as it went
+    plan_problems: list[str] = field(default_factory=list)
 
     @property
     def can_run(self) -> bool:
         return not self.problems
+
+    @property
+    def can_run_fully(self) -> bool:
+        return not self.problems and not self.plan_problems
 
 
 def preview_rollback(
@@ -321,6 +483,10 @@ def preview_rollback(
     problems: list[str] = []
     if not plan.disable_method:
         problems.append("the plan does not say how to disable the integration")
+    elif plan.disable_method == "command" and not plan.disable_command:
+        problems.append("the plan has no disable command")
+    elif plan.disable_method == "http" and not plan.disable_http.url:
+        problems.append("the plan has no feature-flag URL")
     if not reason.strip():
         problems.append("give the reason for the rollback (--reason)")
     actions: list[str] = [
@@ -343,21 +509,23 @@ def preview_rollback(
             "disable the integration by hand (golive records the steps as in progress): "
             + plan.manual_steps
         )
+    if plan.log_locations:
+        actions.append(
+            f"archive the logs of {', '.join(plan.log_locations)} into "
+            f"{folder / archive_name(moment)} with a SHA-256 manifest (only regular files: symlinks, FIFOs, devices and sockets are skipped)"
+        )
+    else:
+        actions.append("no log locations are recorded: nothing to archive")
     if plan.notify:
         drafts = ", ".join(
             f"{name} ({c.customer}{', to ' + c.email if c.email else ''})"
             for name, c in zip(draft_names(plan.notify), plan.notify, strict=True)
         )
-        actions.append(f"write {len(plan.notify)} notification draft(s) in {folder}: {drafts}")
-    else:
-        actions.append("no affected customers are recorded: no notification drafts")
-    if plan.log_locations:
         actions.append(
-            f"archive the logs of {', '.join(plan.log_locations)} into "
-            f"{folder / archive_name(moment)} with a SHA-256 manifest (symlinks are not followed)"
+            f"write {len(plan.notify)} notification draft(s) in {folder}, each saying what was done: {drafts}"
         )
     else:
-        actions.append("no log locations are recorded: nothing to archive")
+        actions.append("no affected customers are recorded: no notification drafts")
     actions.append(
         "open the investigation and resolution items: review logs, root cause, fix timeline, "
         "fix in staging, verify the fix, redeploy, re-enable"
@@ -367,7 +535,14 @@ def preview_rollback(
             f"(a rollback was already started at {session.rollback.started_at:%Y-%m-%d %H:%M} UTC; "
             "this one is recorded as another)"
         )
-    return RollbackPreview(moment, folder, actions, problems)
+    cannot = plan_problems(session)
+    if cannot:
+        actions.append(
+            "(the plan cannot run as prepared: "
+            + "; ".join(cannot)
+            + "; a run still goes ahead and records what each step did)"
+        )
+    return RollbackPreview(moment, folder, actions, problems, cannot)
 
 
 def archive_name(at: datetime) -> str:
@@ -386,6 +561,7 @@ class DisableOutcome:
     output: str = ""
     error: str = ""
     manual: bool = False
+    process_group: int | None = None
 
     def describe(self) -> str:
         if self.manual:
@@ -431,41 +607,76 @@ def _truncate(text: str) -> str:
     return f"[{len(text) - OUTPUT_KEPT} characters cut]\n" + text[-OUTPUT_KEPT:]
 
 
+def _kill_group(group: int) -> None:
+    """End every process of the command's process group (its children too: no orphan left)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(group, signal.SIGKILL)
+
+
+def _read_capped(spool: IO[bytes]) -> str:
+    """The output as kept: all of it up to OUTPUT_CAP bytes, else its start and end, cut."""
+    size = os.fstat(spool.fileno()).st_size
+    spool.seek(0)
+    if size <= OUTPUT_CAP:
+        return spool.read().decode("utf-8", "replace")
+    half = OUTPUT_CAP // 2
+    head = spool.read(half)
+    spool.seek(size - half)
+    tail = spool.read(half)
+    return (
+        head.decode("utf-8", "replace")
+        + f"\n… {size - 2 * half} bytes cut …\n"
+        + tail.decode("utf-8", "replace")
+    )
+
+
 def _disable_command(argv: list[str], timeout: float, folder: Path) -> DisableOutcome:
+    """Run the command without a shell in its own process group; on timeout the whole group is
+    killed. Its output (stdout and stderr together) is kept up to OUTPUT_CAP bytes."""
     from golive.secrets.redaction import redact
 
-    try:
-        completed = subprocess.run(
-            argv,
-            shell=False,
-            capture_output=True,
-            stdin=subprocess.DEVNULL,
-            timeout=timeout,
-            check=False,
-        )
-    except FileNotFoundError:
-        return DisableOutcome("command", False, error=f"{argv[0]!r} was not found")
-    except PermissionError:
-        return DisableOutcome("command", False, error=f"{argv[0]!r} cannot be executed")
-    except subprocess.TimeoutExpired as expired:
-        partial = (expired.stdout or b"") + (expired.stderr or b"")
-        text = redact(partial.decode("utf-8", "replace"))
-        (folder / "disable-output.txt").write_text(text, "utf-8")
-        return DisableOutcome(
-            "command", False, output=_truncate(text), error=f"timed out after {timeout:g} s"
-        )
-    output = completed.stdout.decode("utf-8", "replace")
-    if completed.stderr:
-        output += ("\n" if output and not output.endswith("\n") else "") + completed.stderr.decode(
-            "utf-8", "replace"
-        )
-    output = redact(output)
+    with tempfile.TemporaryFile(dir=folder) as spool:
+        try:
+            process = subprocess.Popen(
+                argv,
+                shell=False,
+                stdin=subprocess.DEVNULL,
+                stdout=spool,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group, killed as one on timeout
+            )
+        except FileNotFoundError:
+            return DisableOutcome("command", False, error=f"{argv[0]!r} was not found")
+        except PermissionError:
+            return DisableOutcome("command", False, error=f"{argv[0]!r} cannot be executed")
+        except OSError as error:
+            return DisableOutcome(
+                "command", False, error=f"{argv[0]!r} could not start: {error.strerror}"
+            )
+        timed_out = False
+        try:
+            code = process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            _kill_group(process.pid)
+            process.wait()
+            code = None
+        output = redact(_read_capped(spool))
     (folder / "disable-output.txt").write_text(output, "utf-8")
+    if timed_out:
+        return DisableOutcome(
+            "command",
+            False,
+            output=_truncate(output),
+            error=f"timed out after {timeout:g} s (its process group was killed)",
+            process_group=process.pid,
+        )
     return DisableOutcome(
         "command",
-        completed.returncode == 0,
-        exit_code=completed.returncode,
+        code == 0,
+        exit_code=code,
         output=_truncate(output),
+        process_group=process.pid,
     )
 
 
@@ -503,8 +714,65 @@ def _disable_http(session: Session, call: FlagCall, timeout: float) -> DisableOu
     )
 
 
+def _one_line(text: str) -> str:
+    """A value as a header field may hold it: no line break or control character, ever."""
+    return " ".join(_LINE_BREAKS.sub(" ", text).split())
+
+
+@dataclass(frozen=True)
+class StepsDone:
+    """What the rollback actually did so far, as a draft tells it."""
+
+    disable: DisableOutcome | None = None
+    archive: LogArchive | None = None
+
+
+def _what_happened(customer: str, started_at: str, steps: StepsDone) -> tuple[str, str, str]:
+    """(subject, opening sentence, step list) saying only what happened."""
+    disable = steps.disable
+    if disable is not None and disable.ok:
+        subject = "temporarily disabled"
+        opening = (
+            f"At {started_at} we disabled the {INTEGRATION} for {customer} while we investigate a "
+            "problem. While it is off, tax calculation and e-invoicing through ONESOURCE are "
+            "paused for your account."
+        )
+        disabled = "Disabled the integration: yes."
+    elif disable is not None and disable.manual:
+        subject = "being disabled"
+        opening = (
+            f"At {started_at} we started disabling the {INTEGRATION} for {customer} by hand "
+            "because of a problem. We will confirm to you when it is off."
+        )
+        disabled = "Disabled the integration: in progress, by hand; we will confirm when it is off."
+    else:
+        subject = "a problem we are working on"
+        opening = (
+            f"At {started_at} we tried to disable the {INTEGRATION} for {customer} because of a "
+            "problem, but we could not disable it; our team is on it. Until it is off, tax "
+            "calculation and e-invoicing through ONESOURCE may still be affected."
+        )
+        disabled = "Disabled the integration: no — we could not disable it; our team is on it."
+    archive = steps.archive
+    if archive is None:
+        logs = "Error logs preserved for the investigation: not yet."
+    elif archive.path is not None:
+        logs = "Error logs preserved for the investigation: yes."
+    else:
+        logs = "Error logs preserved for the investigation: no — none could be archived."
+    listed = "\n".join(
+        f"- {line}" for line in (disabled, logs, "Investigation of the cause: started.")
+    )
+    return subject, opening, listed
+
+
 def notification_values(
-    session: Session, customer: AffectedCustomer, *, started_at: datetime, reason: str
+    session: Session,
+    customer: AffectedCustomer,
+    *,
+    started_at: datetime,
+    reason: str,
+    steps: StepsDone | None = None,
 ) -> dict[str, str]:
     support = "your usual support contact"
     first = next(
@@ -513,63 +781,123 @@ def notification_values(
     if first is not None and first.contact is not None:
         reach = ", ".join(x for x in (first.contact.email, first.contact.phone) if x)
         support = first.contact.name + (f" ({reach})" if reach else "")
+    started = f"{started_at:%Y-%m-%d %H:%M} UTC"
+    subject, opening, listed = _what_happened(customer.customer, started, steps or StepsDone())
     return {
         "customer": customer.customer,
         "contact": customer.contact or f"{customer.customer} team",
         "email": customer.email or "(no e-mail recorded)",
-        "started_at": f"{started_at:%Y-%m-%d %H:%M} UTC",
+        "started_at": started,
         "reason": reason.strip(),
         "partner": session.meta.partner or session.meta.engineer or "your integration partner",
         "support": support,
         "integration": INTEGRATION,
+        "subject": subject,
+        "what_happened": opening,
+        "steps": listed,
     }
 
 
+_HEADER_LINE = re.compile(r"[A-Za-z][A-Za-z0-9-]*:")
+
+
 def render_notification(template: str, values: dict[str, str]) -> tuple[str, list[str]]:
-    """The draft, and the placeholders that had to be dropped (unknown ones: none are left in)."""
-    text = Template(template).safe_substitute(values)
-    dropped: list[str] = []
+    """The draft, and the placeholders that had to be dropped (unknown ones: none are left in).
 
-    def drop(match: re.Match[str]) -> str:
-        dropped.append(match.group(0))
-        return ""
+    The header lines at the top (`Subject: ...`) take every value on one line: a line break in
+    a customer's name can never add a header or start the body early."""
+    lines = template.split("\n")
+    head = 0
+    while head < len(lines) and _HEADER_LINE.match(lines[head]):
+        head += 1
+    one_line = {key: _one_line(value) for key, value in values.items()}
+    rendered = [_render(line, one_line) for line in lines[:head]]
+    rendered.append(_render("\n".join(lines[head:]), values))
+    pattern = _leftover_pattern(template, values)
+    dropped = pattern.findall(template.replace("$$", "")) if pattern else []
+    return "\n".join(rendered), list(dict.fromkeys(dropped))
 
+
+def _leftover_pattern(template: str, values: dict[str, str]) -> re.Pattern[str] | None:
+    leftover = [n for n in template_placeholders(template) if n not in values]
+    if not leftover:
+        return None
+    names = "|".join(re.escape(n) for n in leftover)
+    return re.compile(rf"\$(?:(?:{names})\b|\{{(?:{names})\}})")
+
+
+def _render(template: str, values: dict[str, str]) -> str:
     # placeholders left after substitution are unknown ones (a hand-edited template): drop them
     # rather than send a customer a "$placeholder"; `$$` was turned into "$" by the substitution
-    leftover = [n for n in template_placeholders(template) if n not in values]
-    if leftover:
-        names = "|".join(re.escape(n) for n in leftover)
-        text = re.sub(rf"\$(?:{names}\b|\{{(?:{names})\}})", drop, text)
-    return text, dropped
+    text = Template(template).safe_substitute(values)
+    pattern = _leftover_pattern(template, values)
+    return pattern.sub("", text) if pattern else text
 
 
 def write_notifications(
-    session: Session, folder: Path, *, started_at: datetime, reason: str
+    session: Session,
+    folder: Path,
+    *,
+    started_at: datetime,
+    reason: str,
+    steps: StepsDone | None = None,
 ) -> tuple[list[Path], list[str]]:
+    """A draft per affected customer, saying what the rollback did (`steps`)."""
     template = session.rollback.notification_template or DEFAULT_TEMPLATE
     written: list[Path] = []
     warnings: list[str] = []
     for name, customer in zip(
         draft_names(session.rollback.notify), session.rollback.notify, strict=True
     ):
-        values = notification_values(session, customer, started_at=started_at, reason=reason)
+        values = notification_values(
+            session, customer, started_at=started_at, reason=reason, steps=steps
+        )
         text, dropped = render_notification(template, values)
         if dropped:
             warnings.append(f"{name}: unknown placeholder(s) left out: {', '.join(dropped)}")
-        header = f"To: {customer.contact} <{customer.email}>\n" if customer.email else ""
+        if "steps" not in template_placeholders(template):
+            # a template of the user's own that does not say what happened: golive adds it
+            text = text.rstrip("\n") + "\n\nWhat we have done so far:\n" + values["steps"] + "\n"
+        header = (
+            f"To: {_one_line(customer.contact)} <{_one_line(customer.email)}>\n"
+            if customer.email
+            else ""
+        )
         path = folder / name
-        path.write_text(header + text, "utf-8")
+        fd = os.open(
+            path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600
+        )
+        with os.fdopen(fd, "w", encoding="utf-8") as draft:
+            draft.write(header + text)
         written.append(path)
     return written, warnings
 
 
+def _kind(mode: int) -> str:
+    if stat.S_ISLNK(mode):
+        return "a symlink: not followed"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO: not a regular file, not opened"
+    if stat.S_ISSOCK(mode):
+        return "a socket: not a regular file, not opened"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device: not a regular file, not opened"
+    return "not a regular file: not opened"
+
+
 def _regular_files(location: Path) -> tuple[list[tuple[Path, str]], list[str]]:
-    """(file, name in the archive) of a log file or folder; symlinks are skipped, never followed."""
+    """(file, name in the archive) of a log file or folder. Every entry is looked at with lstat
+    first: only regular files are taken; symlinks, FIFOs, devices and sockets are skipped (and
+    said), never opened, so nothing can hang the archive or lead it out of the folder."""
     label = location.name or "logs"
-    if location.is_symlink():
-        return [], [f"{location} (a symlink: not followed)"]
-    if location.is_file():
+    try:
+        info = os.lstat(location)
+    except OSError as error:
+        return [], [f"{location} ({error.strerror})"]
+    if stat.S_ISREG(info.st_mode):
         return [(location, f"{label}")], []
+    if not stat.S_ISDIR(info.st_mode):
+        return [], [f"{location} ({_kind(info.st_mode)})"]
     found: list[tuple[Path, str]] = []
     skipped: list[str] = []
     for root, dirs, files in os.walk(location, followlinks=False):
@@ -580,8 +908,13 @@ def _regular_files(location: Path) -> tuple[list[tuple[Path, str]], list[str]]:
         dirs.sort()
         for name in sorted(files):
             path = base / name
-            if path.is_symlink():
-                skipped.append(f"{path} (a symlink: not followed)")
+            try:
+                mode = os.lstat(path).st_mode
+            except OSError as error:
+                skipped.append(f"{path} ({error.strerror})")
+                continue
+            if not stat.S_ISREG(mode):
+                skipped.append(f"{path} ({_kind(mode)})")
                 continue
             found.append((path, f"{label}/{path.relative_to(location).as_posix()}"))
     return found, skipped
@@ -612,7 +945,9 @@ def archive_logs(locations: list[str], folder: Path, at: datetime) -> LogArchive
     with tarfile.open(target, "w:gz", compresslevel=6) as archive:
         for path, name in entries:
             try:
-                fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+                # O_NONBLOCK: should a regular file have been swapped for a FIFO since the
+                # lstat, opening it does not wait for a writer (fstat below then skips it)
+                fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
             except OSError as error:
                 skipped.append(f"{path} ({error.strerror})")
                 continue
@@ -673,8 +1008,13 @@ def run_rollback(
     reason: str,
     at: datetime | None = None,
     by: str | None = None,
+    save: Callable[[], object] | None = None,
 ) -> RollbackResult:
-    """Run the plan (after the caller showed `preview_rollback` and the user confirmed)."""
+    """Run the plan (after the caller showed `preview_rollback` and the user confirmed).
+
+    Each step is recorded as it ends: an evidence record, its item's state and then `save()`
+    (the caller's session save), before the next step starts. A run killed half way leaves the
+    steps it finished recorded, the step it was in as in progress, and nothing claimed after."""
     moment = at or now()
     preview = preview_rollback(session, session_path, reason=reason, at=moment)
     if not preview.can_run:
@@ -698,10 +1038,58 @@ def run_rollback(
             where=str(folder),
             advice="check the session folder is writable",
         ) from None
+    log_path = evidence_path(session_path)
     plan = session.rollback
     plan.started_at = moment
     plan.reason = reason.strip()
     plan.run_folder = str(folder)
+    how = describe_disable(plan.disable_method, plan)
+    warnings: list[str] = [f"the plan as prepared: {p}" for p in preview.plan_problems]
+
+    def step(
+        kind: str,
+        outcome: Outcome,
+        summary: str,
+        updates: dict[str, ItemStatus],
+        notes: dict[str, str],
+        figures: dict[str, Any] | None = None,
+        diagnosis: dict[str, Any] | None = None,
+    ) -> EvidenceRecord:
+        evidence = EvidenceRecord(
+            kind=kind,
+            environment="production",
+            host=session.environments.production.host(),
+            started=moment,
+            outcome=outcome,
+            summary=summary,
+            figures=figures or {},
+            diagnosis=diagnosis or {},
+            items=list(updates),
+            by=actor,
+        )
+        record(session, log_path, evidence, None)
+        for item_id, status in updates.items():
+            set_item_status(
+                session, item_id, status, by=actor, note=notes[item_id], evidence=[evidence.id]
+            )
+        if save is not None:
+            save()
+        return evidence
+
+    # 0. started: recorded before anything is done, so a kill in the disable step says so
+    step(
+        "rollback_started",
+        "info",
+        f"rollback started ({plan.reason}): disabling by {how}",
+        {"rollback.disable_flag": ItemStatus.IN_PROGRESS},
+        {
+            "rollback.disable_flag": f"started at {moment:%Y-%m-%d %H:%M:%S} UTC: {how}; "
+            "no outcome recorded yet"
+        },
+        figures={"method": plan.disable_method},
+        diagnosis={"folder": str(folder)},
+    )
+    # 1. disable
     timeout = plan.disable_timeout_s
     if plan.disable_method == "command":
         disable = _disable_command(list(plan.disable_command), timeout, folder)
@@ -709,62 +1097,103 @@ def run_rollback(
         disable = _disable_http(session, plan.disable_http, timeout)
     else:
         disable = DisableOutcome("manual", False, manual=True)
-    drafts, warnings = write_notifications(session, folder, started_at=moment, reason=reason)
+    if disable.manual:
+        disable_status = ItemStatus.IN_PROGRESS
+        disable_note = f"do now: {plan.manual_steps}; then `golive rollback SESSION --step disable_flag --status done`"
+    else:
+        disable_status = ItemStatus.DONE if disable.ok else ItemStatus.FAILED
+        disable_note = f"{how}: {disable.describe()}"
+    step(
+        "rollback_disable",
+        "info" if disable.manual else ("passed" if disable.ok else "failed"),
+        f"disable: {disable_note}",
+        {"rollback.disable_flag": disable_status},
+        {"rollback.disable_flag": disable_note},
+        figures={
+            "method": plan.disable_method,
+            "exit_code": disable.exit_code,
+            "http_status": disable.http_status,
+        },
+        diagnosis={"output": disable.output, "error": disable.error},
+    )
+    # 2. preserve the logs
     archive = archive_logs(plan.log_locations, folder, moment)
     if archive.missing:
         warnings.append("log locations not found: " + ", ".join(archive.missing))
-    if archive.skipped:
-        warnings.append(
-            f"{len(archive.skipped)} path(s) not archived: " + "; ".join(archive.skipped[:5])
-        )
-    items: dict[str, ItemStatus] = {}
-    notes: dict[str, str] = {}
-    if disable.manual:
-        items["rollback.disable_flag"] = ItemStatus.IN_PROGRESS
-        notes["rollback.disable_flag"] = (
-            f"do now: {plan.manual_steps}; then `golive rollback SESSION --step disable_flag --status done`"
-        )
-    else:
-        items["rollback.disable_flag"] = ItemStatus.DONE if disable.ok else ItemStatus.FAILED
-        notes["rollback.disable_flag"] = (
-            f"{describe_disable(plan.disable_method, plan)}: {disable.describe()}"
-        )
-    if drafts:
-        items["rollback.notify"] = ItemStatus.IN_PROGRESS
-        notes["rollback.notify"] = (
-            f"{len(drafts)} draft(s) written in {folder}: send them, then "
-            "`golive rollback SESSION --step notify --status done`"
-        )
-    else:
-        items["rollback.notify"] = ItemStatus.TODO
-        notes["rollback.notify"] = "no affected customers recorded: tell them yourself"
+    warnings.extend(f"not archived: {skipped}" for skipped in archive.skipped)
     if archive.path is not None:
-        items["rollback.preserve_logs"] = ItemStatus.DONE
-        notes["rollback.preserve_logs"] = (
+        logs_status = ItemStatus.DONE
+        logs_note = (
             f"{archive.files} file(s), {archive.bytes} bytes in {archive.path} "
             f"(sha256 {archive.sha256})"
         )
     else:
-        items["rollback.preserve_logs"] = ItemStatus.FAILED
-        notes["rollback.preserve_logs"] = "no log file found in " + (
+        logs_status = ItemStatus.FAILED
+        logs_note = "no log file found in " + (
             ", ".join(plan.log_locations) or "(no location recorded)"
         )
+    if archive.skipped:
+        logs_note += f"; {len(archive.skipped)} path(s) skipped (not regular files)"
+    step(
+        "rollback_logs",
+        "passed" if archive.path is not None else "failed",
+        f"logs: {logs_note}",
+        {"rollback.preserve_logs": logs_status},
+        {"rollback.preserve_logs": logs_note},
+        figures={
+            "archived_files": archive.files,
+            "archived_bytes": archive.bytes,
+            "archive_sha256": archive.sha256,
+        },
+        diagnosis={"missing": archive.missing, "skipped": archive.skipped},
+    )
+    # 3. the drafts, saying what steps 1 and 2 did
+    drafts, draft_warnings = write_notifications(
+        session,
+        folder,
+        started_at=moment,
+        reason=reason,
+        steps=StepsDone(disable=disable, archive=archive),
+    )
+    warnings.extend(draft_warnings)
+    if drafts:
+        notify_status = ItemStatus.IN_PROGRESS
+        notify_note = (
+            f"{len(drafts)} draft(s) written in {folder}: send them, then "
+            "`golive rollback SESSION --step notify --status done`"
+        )
+    else:
+        notify_status = ItemStatus.TODO
+        notify_note = "no affected customers recorded: tell them yourself"
+    step(
+        "rollback_notify",
+        "info",
+        f"notify: {notify_note}",
+        {"rollback.notify": notify_status},
+        {"rollback.notify": notify_note},
+        figures={"drafts": len(drafts)},
+    )
+    # 4. the investigation and resolution items, and the run as a whole
     shown_archive = str(archive.path) if archive.path else "(no archive: see preserve_logs)"
-    for item_id, text in INVESTIGATION_NOTES.items():
-        items[item_id] = ItemStatus.TODO
-        notes[item_id] = text.format(archive=shown_archive)
+    items: dict[str, ItemStatus] = {
+        "rollback.disable_flag": disable_status,
+        "rollback.notify": notify_status,
+        "rollback.preserve_logs": logs_status,
+    }
+    notes = {
+        item_id: text.format(archive=shown_archive) for item_id, text in INVESTIGATION_NOTES.items()
+    }
     ok = (disable.ok or disable.manual) and archive.path is not None
     summary = (
-        f"rollback started ({plan.reason}): {notes['rollback.disable_flag']}; "
-        f"{len(drafts)} notification draft(s); logs: {notes['rollback.preserve_logs']}"
+        f"rollback started ({plan.reason}): {disable_note}; "
+        f"{len(drafts)} notification draft(s); logs: {logs_note}"
     )
-    evidence = EvidenceRecord(
-        kind="rollback",
-        environment="production",
-        host=session.environments.production.host(),
-        started=moment,
-        outcome="passed" if ok else "failed",
-        summary=summary,
+    evidence = step(
+        "rollback",
+        "passed" if ok else "failed",
+        summary,
+        dict.fromkeys(INVESTIGATION_NOTES, ItemStatus.TODO),
+        notes,
         figures={
             "method": plan.disable_method,
             "exit_code": disable.exit_code,
@@ -780,20 +1209,8 @@ def run_rollback(
             "folder": str(folder),
             "warnings": warnings,
         },
-        items=list(items),
-        by=actor,
     )
-    record(session, evidence_path(session_path), evidence, None)
-    for item_id, status in items.items():
-        set_item_status(
-            session,
-            item_id,
-            status,
-            by=actor,
-            note=notes[item_id],
-            evidence=[evidence.id],
-            at=moment,
-        )
+    items.update(dict.fromkeys(INVESTIGATION_NOTES, ItemStatus.TODO))
     return RollbackResult(moment, folder, disable, drafts, archive, items, warnings, evidence.id)
 
 
@@ -819,5 +1236,21 @@ def record_step(
             where="--step",
             advice="start it with `golive rollback SESSION --reason ...`",
         )
-    state = set_item_status(session, item_id, status, by=by, note=note, reason=note)
+    if status == ItemStatus.DONE.value and not note.strip():
+        raise BadInputError(
+            f"say what was done for {item_id}",
+            where="--note",
+            advice="e.g. --note 'flag switched off in the admin console at 10:42' (recorded as "
+            "your word: golive did not see it happen)",
+        )
+    # a step done by hand is a person's word, recorded as such (an attestation with its note)
+    state = set_item_status(
+        session,
+        item_id,
+        status,
+        by=by,
+        note=note,
+        reason=note,
+        attestation=note.strip() if status == ItemStatus.DONE.value else "",
+    )
     return state.status

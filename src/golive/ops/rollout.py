@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from golive.ops.gates import gate_passed_by, override_words, pass_gate
 from golive.session.checklist import default_actor, set_item_status
 from golive.session.clock import now
 from golive.session.errors import BadInputError
@@ -147,9 +148,13 @@ def open_stage(
     *,
     reason: str = "",
     by: str | None = None,
+    override: str | None = None,
 ) -> StageOpened:
     """Open a stage when the figures meet the targets; against a failing (or missing) figure only
-    with a reason, which is recorded. Without one nothing changes and `needs_reason` is set."""
+    with a reason, which is recorded. Without one nothing changes and `needs_reason` is set.
+
+    Opening acts past the go-live gate: held (and not overridden) it raises GoliveError naming
+    what it waits for; `override` is a reason to go ahead anyway, recorded with the gate."""
     stage = _find(session, name)
     if stage is None:
         stage = plan_stage(session, name)
@@ -160,8 +165,11 @@ def open_stage(
             where="--open",
             advice="open the next stage",
         )
+    golive_gate = pass_gate(session, "golive", override=override, by=by)
     gate = current_gate(session, session_path)
     warnings: list[str] = []
+    if override_words(golive_gate):
+        warnings.append(override_words(golive_gate))
     if session.golive.pilot_enabled_at is None:
         warnings.append("the pilot was never enabled: the rollout skips the watch")
     earlier = session.golive.rollout[: session.golive.rollout.index(stage)]
@@ -201,7 +209,8 @@ def open_stage(
         outcome="passed" if gate.passed else "warning",
         summary=summary,
         figures={v.name: v.value for v in gate.verdicts if v.name in TARGETED},
-        diagnosis={"override_reason": reason} if not gate.passed else {},
+        diagnosis=({"override_reason": reason} if not gate.passed else {})
+        | gate_passed_by(golive_gate),
         items=["golive.rollout"],
         by=actor,
     )

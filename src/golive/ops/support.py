@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
-from golive.session.checklist import set_item_status
+from golive.session.checklist import default_actor, set_item_status
+from golive.session.clock import now
 from golive.session.errors import BadInputError
 from golive.session.model import ItemStatus, Session
 from golive.session.sections import (
@@ -18,6 +20,7 @@ from golive.session.sections import (
     FIRST_LINE_TEXT,
     Contact,
     EscalationLevel,
+    confirmation_words,
 )
 
 LEVELS = range(1, len(ESCALATION_LEVELS) + 1)
@@ -31,10 +34,17 @@ class LevelView:
     email: str
     phone: str
     confirmed: bool
+    confirmed_on: date | None = None
+    confirmed_by: str = ""
 
     @property
     def complete(self) -> bool:
         return bool(self.name and (self.email or self.phone))
+
+    @property
+    def confirmation(self) -> str:
+        """In words: "confirmed on 2026-11-02 by Ada" or "not confirmed"."""
+        return confirmation_words(self.confirmed, self.confirmed_on, self.confirmed_by)
 
 
 @dataclass(frozen=True)
@@ -62,7 +72,9 @@ def support_view(session: Session) -> SupportView:
                 contact.name if contact else "",
                 contact.email if contact else "",
                 contact.phone if contact else "",
-                bool(entry and entry.confirmed),
+                bool(entry and entry.confirmed and entry.confirmed_on and contact),
+                entry.confirmed_on if entry and contact else None,
+                (entry.confirmed_by or "") if entry and contact else "",
             )
         )
     return SupportView(setup.first_line, setup.first_line_text(), levels)
@@ -105,10 +117,12 @@ def set_escalation_level(
     email: str | None = None,
     phone: str | None = None,
     team: str | None = None,
-    confirmed: bool = True,
     by: str | None = None,
 ) -> SupportView:
-    """Set one level's team and contact (given parts replace, the others are kept)."""
+    """Set one level's team and contact (given parts replace, the others are kept).
+
+    A contact set here is not confirmed: only `confirm_level` (with a date) says it is. A
+    changed contact loses an earlier confirmation (it was of someone else's details)."""
     from golive.ops.monitoring import looks_like_email
 
     if level not in LEVELS:
@@ -140,12 +154,48 @@ def set_escalation_level(
         if new_name
         else None
     )
+    same = old is not None and old.contact is not None and old.contact == new_contact
     entries[level] = EscalationLevel(
         level=level,
         team=(team if team is not None else (old.team if old else ""))
         or ESCALATION_LEVELS[level - 1],
         contact=new_contact,
-        confirmed=confirmed and new_contact is not None,
+        confirmed=bool(same and old is not None and old.confirmed),
+        confirmed_on=old.confirmed_on if same and old is not None else None,
+        confirmed_by=old.confirmed_by if same and old is not None else None,
+    )
+    session.support.escalation = [entries[k] for k in sorted(entries)]
+    _update_path_item(session, by)
+    return support_view(session)
+
+
+def confirm_level(
+    session: Session, level: int, *, on: date | None = None, by: str | None = None
+) -> SupportView:
+    """Record that level `level`'s contact confirmed they are the contact, on `on` (today)."""
+    if level not in LEVELS:
+        raise BadInputError(
+            f"level {level} is not an escalation level", where="--confirm", advice="use 1 to 4"
+        )
+    entries = {e.level: e for e in session.support.escalation}
+    entry = entries.get(level)
+    if entry is None or entry.contact is None:
+        raise BadInputError(
+            f"level {level} has no contact to confirm",
+            where="--confirm",
+            advice=f"set it first: --level {level} --name NAME --email ADDRESS",
+        )
+    day = on or now().date()
+    if day > now().date():
+        raise BadInputError(
+            f"{day:%Y-%m-%d} is in the future", where="--on", advice="give the day they confirmed"
+        )
+    entries[level] = entry.model_copy(
+        update={
+            "confirmed": True,
+            "confirmed_on": day,
+            "confirmed_by": by or default_actor(session),
+        }
     )
     session.support.escalation = [entries[k] for k in sorted(entries)]
     _update_path_item(session, by)
@@ -162,6 +212,9 @@ def _update_path_item(session: Session, by: str | None) -> None:
     )
     if not session.support.escalation:
         return
+    unconfirmed = [
+        str(level.level) for level in view.levels if level.complete and not level.confirmed
+    ]
     if missing:
         note = f"levels without a name and an e-mail or phone: {', '.join(missing)}"
         if path:
@@ -170,4 +223,6 @@ def _update_path_item(session: Session, by: str | None) -> None:
     else:
         note = f"{view.first_line_text}. {path}"
         status = ItemStatus.DONE
+    if unconfirmed:
+        note += f"; not confirmed yet: level(s) {', '.join(unconfirmed)}"
     set_item_status(session, "support.escalation_path", status, by=by, note=note)

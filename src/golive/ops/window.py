@@ -14,6 +14,7 @@ import bisect
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import cache
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from golive.session.checklist import set_item_status
@@ -396,14 +397,29 @@ def choose_window(
     note: str = "",
     zone: str | None = None,
     by: str | None = None,
+    reason: str = "",
+    session_path: Path | None = None,
 ) -> WindowAssessment:
-    """Keep the window in `production.window` and mark production.schedule done (warnings noted)."""
+    """Keep the window in `production.window` and mark production.schedule done, backed by an
+    evidence record of the choice (in the session's evidence log, `session_path`).
+
+    A window in business hours or on a public holiday of a session country is recorded only
+    with a `reason` (BadInputError naming where and what otherwise; nothing is changed)."""
     assessment = assess_window(session, start, hours, zone=zone)
+    reason = reason.strip()
+    if not assessment.clear and not reason:
+        raise BadInputError(
+            "this window is " + "; ".join(w for w in assessment.warnings if "past" not in w),
+            where="--reason",
+            advice="choose a window outside business hours and holidays (`golive window SESSION` "
+            "suggests some), or say why this one is right with --reason TEXT (it is recorded)",
+        )
     session.production.window = DeploymentWindow(
         start=assessment.start,
         end=assessment.end,
         note=note,
         warnings=list(assessment.warnings),
+        reason=reason if not assessment.clear else None,
     )
     summary = (
         f"{assessment.start:%Y-%m-%d %H:%M}–{assessment.end:%H:%M} UTC "
@@ -413,7 +429,40 @@ def choose_window(
         summary += "; warnings: " + "; ".join(assessment.warnings)
     else:
         summary += f"; outside business hours and holidays everywhere ({assessment.hours_from_business:.1f} h margin)"
-    set_item_status(session, "production.schedule", ItemStatus.DONE, by=by, note=summary)
+    if not assessment.clear:
+        summary += f"; chosen anyway because: {reason}"
+    if session_path is None:
+        # no evidence log to record the choice in: kept, but not done on golive's word alone
+        set_item_status(
+            session,
+            "production.schedule",
+            ItemStatus.IN_PROGRESS,
+            by=by,
+            note=summary + " (the choice is not recorded as evidence yet)",
+        )
+        return assessment
+    from golive.session.checklist import default_actor
+    from golive.session.evidence import EvidenceRecord, record
+    from golive.session.store import evidence_path
+
+    evidence = EvidenceRecord(
+        kind="window_choice",
+        environment="production",
+        outcome="passed" if assessment.clear else "warning",
+        summary=summary,
+        figures=assessment.to_json(),
+        diagnosis={"reason": reason} if not assessment.clear else {},
+        items=["production.schedule"],
+        by=by or default_actor(session),
+    )
+    record(
+        session,
+        evidence_path(session_path),
+        evidence,
+        {"production.schedule": ItemStatus.DONE},
+        note=summary,
+        by=by,
+    )
     return assessment
 
 

@@ -1289,9 +1289,7 @@ def _support_details(session: Session) -> tuple[list[Fact], list[Table]]:
                 contact.role if contact else "",
                 contact.email if contact else "",
                 contact.phone if contact else "",
-                ("confirmed" if level.confirmed else "not confirmed")
-                if level is not None and contact
-                else "",
+                level.confirmation() if level is not None and contact else "",
             ]
         )
     table = Table(

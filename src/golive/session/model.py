@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from functools import cache
 from importlib import resources
@@ -22,6 +22,8 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 
@@ -198,6 +200,32 @@ class CredentialsSetup(Strict):
     vault: IntegrationVault = Field(default_factory=IntegrationVault)
     authorized_people: list[Person] = Field(default_factory=list)
     secrets: dict[str, SecretReference] = Field(default_factory=dict)
+
+    # Checked per field (so the wizard shows the error at the field, and a file names its key);
+    # on assignment `info.data` holds the other date as it is (issue 12: the dates are checked).
+    @field_validator("obtained_on")
+    @classmethod
+    def _obtained_not_later(cls, value: date | None, info: ValidationInfo) -> date | None:
+        if value is None:
+            return value
+        if value > now().date() + timedelta(days=1):  # a day's grace for time zones
+            raise ValueError(f"{value:%Y-%m-%d} is in the future: give the day they were obtained")
+        expires = info.data.get("expires_on")
+        if isinstance(expires, date) and value > expires:
+            raise ValueError(
+                f"obtained on {value:%Y-%m-%d}, after they expire ({expires:%Y-%m-%d})"
+            )
+        return value
+
+    @field_validator("expires_on")
+    @classmethod
+    def _expires_after_obtained(cls, value: date | None, info: ValidationInfo) -> date | None:
+        obtained = info.data.get("obtained_on")
+        if value is not None and isinstance(obtained, date) and value < obtained:
+            raise ValueError(
+                f"they expire on {value:%Y-%m-%d}, before they were obtained ({obtained:%Y-%m-%d})"
+            )
+        return value
 
 
 class Timeouts(Strict):

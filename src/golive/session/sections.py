@@ -94,6 +94,9 @@ class DeploymentWindow(_Strict):
     end: Moment
     note: str = ""
     warnings: list[str] = Field(default_factory=list)
+    reason: str | None = Field(
+        default=None, description="why a window in business hours or on a holiday was chosen"
+    )
 
 
 class ProductionRecord(_Strict):
@@ -240,6 +243,24 @@ class EscalationLevel(_Strict):
     confirmed: bool = Field(
         default=False, description="the contact was confirmed, not just suggested"
     )
+    confirmed_on: date | None = Field(
+        default=None, description="when the contact confirmed (`golive support --confirm N`)"
+    )
+    confirmed_by: str | None = Field(default=None, description="who recorded the confirmation")
+
+    def confirmation(self) -> str:
+        """In words: "confirmed on 2026-11-02 by Ada", or "not confirmed"."""
+        return confirmation_words(self.confirmed, self.confirmed_on, self.confirmed_by or "")
+
+
+def confirmation_words(confirmed: bool, on: date | None, by: str) -> str:
+    # a contact is confirmed only by an explicit confirm with its date (issue 12): a bare
+    # `confirmed = true` (what golive once set by default) is not one
+    if not confirmed:
+        return "not confirmed"
+    if on is None:
+        return "not confirmed (no confirmation date recorded)"
+    return f"confirmed on {on:%Y-%m-%d}" + (f" by {by}" if by else "")
 
 
 class SupportSetup(_Strict):

@@ -180,13 +180,16 @@ class MonitoringScreen(StepScreen):
             except GoliveError as error:
                 self._result(error_text(error))
                 return
-            self._result("✓ recorded: the test alert arrived")
+            self._result(
+                f"✓ attested by you (not golive's evidence): the test alert arrived — {note}"
+            )
             self.wizard.session_changed(save_now=True)
 
         self.on_screen_suspend()
         self.app.push_screen(
             ReasonScreen(
-                "When and where did the test alert arrive?",
+                "When and where did the test alert arrive? Your answer is recorded as an "
+                "attestation (your word, with your name and the time), shown as such.",
                 placeholder="test mail received by ops@acme.example at 10:42",
             ),
             done,

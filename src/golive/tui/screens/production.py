@@ -4,6 +4,8 @@ smoke tests have not passed."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -102,9 +104,7 @@ class ProductionScreen(StepScreen):
     @on(Button.Pressed, "#window-check, #window-choose")
     def _window(self, event: Button.Pressed) -> None:
         event.stop()
-        from datetime import datetime
-
-        from golive.ops.window import assess_window, choose_window
+        from golive.ops.window import assess_window
 
         given = self._window_inputs()
         if given is None:
@@ -113,13 +113,15 @@ class ProductionScreen(StepScreen):
         assert isinstance(start, datetime)
         state = self.query_one("#window-state", Static)
         try:
-            if event.button.id == "window-choose":
-                assessment = choose_window(self.session, start, hours)
-                self.wizard.session_changed(save_now=True)
-            else:
-                assessment = assess_window(self.session, start, hours)
+            assessment = assess_window(self.session, start, hours)
         except GoliveError as error:
             state.update(Text(f"✗ {error.message}\n  {error.advice}"))
+            return
+        if event.button.id == "window-choose":
+            if assessment.clear:
+                self._choose(start, hours, "")
+            else:
+                self._ask_reason(start, hours, assessment.warnings)
             return
         lines = [
             f"{assessment.start:%Y-%m-%d %H:%M}–{assessment.end:%H:%M} UTC "
@@ -129,8 +131,50 @@ class ProductionScreen(StepScreen):
             f"✓ outside business hours and holidays everywhere "
             f"({assessment.hours_from_business:.1f} h margin)"
         ]
-        if event.button.id == "window-choose":
-            lines.insert(0, "✓ chosen and recorded (Schedule deployment: done)")
+        state.update(Text("\n".join(lines)))
+
+    def _ask_reason(self, start: datetime, hours: float, warnings: tuple[str, ...]) -> None:
+        from golive.tui.screens.reason import ReasonScreen
+
+        def given(reason: str | None) -> None:
+            if reason:
+                self._choose(start, hours, reason)
+
+        self.app.push_screen(
+            ReasonScreen(
+                "This window is " + "; ".join(warnings) + ".\n\nChoose it anyway? Say why "
+                "(recorded with the window and shown in the report).",
+                confirm="Choose this window",
+                placeholder="e.g. the customer's own maintenance slot, agreed in ticket 123",
+            ),
+            given,
+        )
+
+    def _choose(self, start: datetime, hours: float, reason: str) -> None:
+        from golive.ops.window import choose_window
+
+        state = self.query_one("#window-state", Static)
+        file = self.wizard.file
+        try:
+            assessment = choose_window(
+                self.session,
+                start,
+                hours,
+                reason=reason,
+                session_path=file.path if file is not None else None,
+            )
+        except GoliveError as error:
+            state.update(Text(f"✗ {error.message}\n  {error.advice}"))
+            return
+        self.wizard.session_changed(save_now=True)
+        lines = [
+            "✓ chosen and recorded (Schedule deployment: done)",
+            f"{assessment.start:%Y-%m-%d %H:%M}–{assessment.end:%H:%M} UTC "
+            f"({assessment.local_start:%a %d %b %H:%M} {assessment.local_zone})",
+        ]
+        lines += [f"! {w}" for w in assessment.warnings]
+        if reason:
+            lines.append(f"chosen anyway because: {reason}")
         state.update(Text("\n".join(lines)))
 
     @on(Button.Pressed, "#window-suggest")

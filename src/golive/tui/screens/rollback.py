@@ -126,7 +126,7 @@ class RollbackScreen(StepScreen):
             return
         result_box.update("rolling back…")
         try:
-            result = run_rollback(file.session, file.path, reason=reason)
+            result = run_rollback(file.session, file.path, reason=reason, save=file.save)
         except GoliveError as error:
             result_box.update(Text(f"✗ {error.message}\n  {error.advice}"))
             return
@@ -144,4 +144,5 @@ class RollbackScreen(StepScreen):
     def record_changes(self, changed: list[str]) -> None:
         from golive.ops.rollback import set_plan
 
-        set_plan(self.session)
+        file = self.wizard.file
+        set_plan(self.session, session_path=file.path if file is not None else None)

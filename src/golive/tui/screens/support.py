@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Select, Static
 
+from golive.ops.support import LevelView
 from golive.session.errors import GoliveError
 from golive.session.sections import FIRST_LINE_TEXT
 from golive.tui.screens.step import StepScreen
@@ -43,12 +44,15 @@ class SupportScreen(StepScreen):
             with Horizontal(classes="input-row escalation-row", id=f"level-{n}-how"):
                 yield Input(level.email, placeholder="e-mail", id=f"email-{n}", compact=True)
                 yield Input(level.phone, placeholder="phone", id=f"phone-{n}", compact=True)
-            yield Button(f"Save level {n}", id=f"save-{n}", compact=True, classes="save-level")
-            yield Static(
-                "✓ complete" if level.complete else "○ needs a name and an e-mail or phone",
-                id=f"level-state-{n}",
-                classes="field-help",
-            )
+            with Horizontal(classes="row-buttons"):
+                yield Button(f"Save level {n}", id=f"save-{n}", compact=True, classes="save-level")
+                yield Button(
+                    "They confirmed (today)",
+                    id=f"confirm-{n}",
+                    compact=True,
+                    classes="confirm-level",
+                )
+            yield Static(_level_state(level), id=f"level-state-{n}", classes="field-help")
         yield Static("", id="support-error", classes="field-error")
 
     @on(Select.Changed, "#first-line")
@@ -69,6 +73,25 @@ class SupportScreen(StepScreen):
     def _save_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.save_level(int((event.button.id or "save-0").removeprefix("save-")))
+
+    @on(Button.Pressed, ".confirm-level")
+    def _confirm_pressed(self, event: Button.Pressed) -> None:
+        from golive.ops.support import confirm_level
+
+        event.stop()
+        level = int((event.button.id or "confirm-0").removeprefix("confirm-"))
+        state = self.query_one(f"#level-state-{level}", Static)
+        try:
+            view = confirm_level(self.session, level)
+        except GoliveError as error:
+            state.update(
+                Text(f"✗ {error.message}" + (f" ({error.advice})" if error.advice else ""))
+            )
+            state.add_class("-error")
+            return
+        state.remove_class("-error")
+        state.update(_level_state(view.levels[level - 1]))
+        self.wizard.session_changed()
 
     @on(Input.Submitted, ".escalation-row Input")
     def _submitted(self, event: Input.Submitted) -> None:
@@ -100,8 +123,7 @@ class SupportScreen(StepScreen):
             state.add_class("-error")
             return
         state.remove_class("-error")
-        view = support_view(self.session).levels[level - 1]
-        state.update("✓ complete" if view.complete else "○ needs a name and an e-mail or phone")
+        state.update(_level_state(support_view(self.session).levels[level - 1]))
         self.wizard.session_changed()
 
     def extra_problems(self) -> list[str]:
@@ -119,3 +141,9 @@ class SupportScreen(StepScreen):
                     f"escalation level {level.level}: changed but not saved (press Save)"
                 )
         return problems
+
+
+def _level_state(level: LevelView) -> str:
+    if not level.complete:
+        return "○ needs a name and an e-mail or phone"
+    return f"✓ complete; {level.confirmation}"

@@ -165,6 +165,18 @@ class CheckPanel(Vertical):
         self._finished = []
         self._advice("")
         self.query_one("#check-log", RichLog).clear()
+        if self.environment == "production" and suite == "transaction":
+            from golive.session.checklist import require_gate
+
+            try:  # the same check as `golive check`: held and not overridden, nothing is sent
+                require_gate(session, "production")
+            except GoliveError as error:
+                self._status(f"✗ not run: {error.message}; nothing was sent.", "failed")
+                self._advice(
+                    "What to do: finish those items, or use “Override with a reason…” above "
+                    "(the reason is recorded and shown in the report)."
+                )
+                return
         try:
             plan = plan_suite(session, self.environment, suite)
         except GoliveError as error:
