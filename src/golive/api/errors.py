@@ -83,8 +83,10 @@ class ApiError(GoliveError):
         tls_problem: TlsProblem | None = None,
         attempts: int = 1,
         elapsed_s: float = 0.0,
+        request_id: str = "",
     ) -> None:
         super().__init__(message, where=operation.value, advice=advice)
+        self.request_id = request_id  # the X-API-REQUEST-ID of the request that failed
         self.failure = failure
         self.operation = operation
         self.url = url

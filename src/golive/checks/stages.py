@@ -64,6 +64,9 @@ class StageRecorder:
         chosen = stage or self._current
         if chosen is None:
             raise RuntimeError("StageRecorder.finish() before start()")
+        if details and details.get("request_id"):
+            # every request id of the check, in order: what support looks a request up by
+            self.details.setdefault("request_ids", []).append(details["request_id"])
         elapsed = time.perf_counter() - self._stage_started
         result = StageResult(
             stage=chosen,
@@ -95,6 +98,8 @@ class StageRecorder:
     def fail_with(self, error: ApiError, default: CheckStage) -> StageResult:
         """End the current stage as failed by an API error, under the stage the error belongs to."""
         details: dict[str, Any] = {"url": error.url, "attempts": error.attempts}
+        if error.request_id:
+            details["request_id"] = error.request_id
         if error.status_code is not None:
             details["status"] = error.status_code
         if error.problems:

@@ -17,6 +17,7 @@ from pydantic import SecretStr
 
 from golive.api.client import OnesourceClient, RetryNotice
 from golive.api.endpoints import ENVIRONMENTS, Endpoints, is_rehearsal
+from golive.api.trace import HarTrace
 from golive.checks.connectivity import check_connectivity
 from golive.checks.documents import country_name, is_clearance_country
 from golive.checks.events import CheckEvent, EventCallback, EventSink
@@ -77,7 +78,7 @@ def plan_countries(
         )
     plan: list[CountryPlan] = []
     for code in dict.fromkeys(chosen):
-        company = session.countries[code].external_company_id or settings.external_company_id
+        company = session.countries[code].company_for(environment) or settings.external_company_id
         if not company:
             raise BadInputError(
                 f"no externalCompanyId for {code} in the {environment} environment",
@@ -234,6 +235,8 @@ async def run_suite(
     clearance_timeout: float = 60.0,
     poll_interval: float = 0.25,
     transport: httpx.AsyncBaseTransport | None = None,
+    einvoicing_secret: SecretStr | None = None,
+    trace: HarTrace | None = None,
 ) -> SuiteResult:
     """Run one suite (connectivity, transaction, smoke, probe) against one environment.
 
@@ -287,6 +290,8 @@ async def run_suite(
         max_connections=max(concurrency, 10),
         transport=transport,
         on_retry=on_retry,
+        einvoicing_secret=einvoicing_secret,
+        trace=trace,
     ) as client:
         if name == "connectivity":
             country = plan[0].country if plan else FALLBACK_COUNTRY
