@@ -435,12 +435,18 @@ async def aresolve_secret(
 
 
 async def aresolve_client_secret(
-    session: Session, environment: str, *, prompt: Callable[[str], str] | None = None
+    session: Session,
+    environment: str,
+    *,
+    prompt: Callable[[str], str] | None = None,
+    product: str = "determination",
 ) -> ResolvedSecret:
     """resolve_client_secret off the event loop."""
     import asyncio
 
-    return await asyncio.to_thread(resolve_client_secret, session, environment, prompt=prompt)
+    return await asyncio.to_thread(
+        resolve_client_secret, session, environment, prompt=prompt, product=product
+    )
 
 
 # --- access to the production credentials --------------------------------------------------------
