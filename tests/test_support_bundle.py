@@ -134,6 +134,7 @@ def test_the_bundle_of_a_failed_run(
         "--trace", str(failing),
     )  # fmt: skip
     assert code == 1, out + err
+    assert "X-API-REQUEST-ID: " in out  # the failure names the request support can look up
     bundle = tmp_path / "acme-support.zip"
     code, out, err = golive("support", "bundle", str(session_path), "-o", str(bundle))
     assert code == 0, out + err

@@ -425,6 +425,9 @@ def _print_result(result: SuiteResult, recorded: RecordedRun, log_name: str) -> 
         if check.outcome == "failed" and check.advice:
             out.print(f"[red]{escape(check.id)}[/red]: {escape(check.message)}")
             out.print(f"  what to do: {escape(check.advice)}")
+            ids = check.details.get("request_ids") or []
+            if ids:  # what Thomson Reuters support looks the request up by
+                out.print(f"  X-API-REQUEST-ID: {escape(str(ids[-1]))}", markup=True)
     out.print(f"evidence {recorded.evidence.id} appended to {escape(log_name)}", markup=True)
     for item_id, status in recorded.items_set.items():
         out.print(f"  {item_id}: {status.value}")
