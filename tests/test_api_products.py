@@ -262,3 +262,32 @@ def test_the_har_parses_with_haralyzer(sandbox: SandboxServer) -> None:
     issued = list(sandbox.state.tokens._expiry)
     text = json.dumps(document)
     assert issued and not any(token in text for token in issued)
+
+
+def test_status_names_map_the_servers_words_to_golives() -> None:
+    settings = EnvironmentSettings(
+        wire={"status_names": "Approved=CLEARED,Warning=CLEARED_WITH_WARNINGS,Rejected=REJECTED"}
+    )
+    assert wire.status_names(settings) == {
+        "CLEARED": "Approved",
+        "CLEARED_WITH_WARNINGS": "Warning",
+        "REJECTED": "Rejected",
+    }
+    assert wire.status_names(EnvironmentSettings())["Approved"] == "Approved"
+
+
+def test_a_descriptive_wire_entry_is_not_an_override() -> None:
+    settings = EnvironmentSettings(base_url="https://h.example", wire={"error_body": "x"})
+    with pytest.raises(BadInputError) as caught:
+        Endpoints.of(settings, "staging")
+    assert "cannot be overridden" in caught.value.message
+
+
+def test_the_sandbox_echoes_the_request_id(sandbox: SandboxServer) -> None:
+    trace = HarTrace()
+    asyncio.run(_quote_and_document(env_for(sandbox), trace))
+    for entry in trace.document()["log"]["entries"]:
+        sent = headers_of(entry)["x-api-request-id"]
+        answered = {h["name"].lower(): h["value"] for h in entry["response"]["headers"]}
+        if "/oauth2/" not in entry["request"]["url"]:
+            assert answered["x-api-request-id"] == sent

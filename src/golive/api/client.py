@@ -373,6 +373,20 @@ class OnesourceClient:
         answer = await self._authorized(call)
         if not isinstance(answer.body.get("status"), str):
             raise self._bad_answer(call, answer, "has no status")
+        names = wire.status_names(self.settings)
+        said = answer.body["status"]
+        if said in names and names[said] != said:  # the session maps the server's names
+            body = {**answer.body, "status": names[said], "serverStatus": said}
+            return ApiAnswer(
+                answer.operation,
+                answer.url,
+                answer.status_code,
+                body,
+                answer.elapsed_s,
+                answer.attempts,
+                answer.correlation_id,
+                answer.request_id,
+            )
         return answer
 
     async def ping(self) -> ApiAnswer:
@@ -719,6 +733,7 @@ class OnesourceClient:
         env = self.environment
         host = self.endpoints.host
         message = f"{call.url} answered {status}{said}{gave_up}"  # the default
+        company_not_found = False
         advice = (
             "the request was refused; run again, and if it persists contact Thomson Reuters "
             "support with the correlation id from the evidence log"
@@ -763,6 +778,7 @@ class OnesourceClient:
                 "client's subscriptions and scope; check this machine's clock too"
             )
         elif status == 403 and code == wire.value(self.settings, "company_not_found_code"):
+            company_not_found = True
             message = f"the company {call.subject!r} is not known to {host} ({status}{inner})"
             advice = (
                 f"check externalCompanyId for the {env} environment: companies are set up "
@@ -792,7 +808,7 @@ class OnesourceClient:
                 "the service is failing or unavailable: try again later; if it persists contact "
                 "Thomson Reuters support with the time of the run and the correlation id"
             )
-        return ApiError(
+        error = ApiError(
             redact(message),
             failure=Failure.STATUS,
             operation=call.operation,
@@ -803,6 +819,8 @@ class OnesourceClient:
             attempts=attempts,
             elapsed_s=elapsed,
         )
+        error.company_not_found = company_not_found
+        return error
 
 
 def _problems_of(response: httpx.Response) -> tuple[ApiProblem, ...]:

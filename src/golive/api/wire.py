@@ -34,6 +34,7 @@ class WireEntry:
     confidence: Confidence
     source: str
     setting: str = ""  # an environment setting of this name holds the value
+    overridable: bool = True  # False: it describes what golive reads, it is not a setting
 
     @property
     def guessed(self) -> bool:
@@ -51,7 +52,12 @@ def entries() -> dict[str, WireEntry]:
         if confidence not in CONFIDENCE_WORDS:  # a broken data file is a bug, said plainly
             raise ValueError(f"wire.toml: {name}: unknown confidence {confidence!r}")
         found[name] = WireEntry(
-            name, str(raw["value"]), confidence, str(raw["source"]), str(raw.get("setting", ""))
+            name,
+            str(raw["value"]),
+            confidence,
+            str(raw["source"]),
+            str(raw.get("setting", "")),
+            bool(raw.get("overridable", True)),
         )
     return found
 
@@ -65,6 +71,12 @@ def check_overrides(overrides: dict[str, str], where: str) -> None:
                 f"{name!r} is not a wire entry",
                 where=f"{where}.wire.{name}",
                 advice=f"use one of: {', '.join(known)} (see `golive wire`)",
+            )
+        if not known[name].overridable:
+            raise BadInputError(
+                f"{name!r} describes what golive reads; it cannot be overridden",
+                where=f"{where}.wire.{name}",
+                advice="remove it from the session's wire table",
             )
         if known[name].setting:
             raise BadInputError(
@@ -111,6 +123,17 @@ def in_force(settings: EnvironmentSettings) -> list[InForce]:
             overridden = entry.name in settings.wire
         rows.append(InForce(entry, current, overridden))
     return rows
+
+
+def status_names(settings: EnvironmentSettings) -> dict[str, str]:
+    """The server's clearance status names, mapped to golive's (New, Delivered, Approved,
+    Warning, Rejected): {"CLEARED": "Approved", ...}."""
+    mapping: dict[str, str] = {}
+    for pair in value(settings, "status_names").split(","):
+        ours, _, theirs = pair.partition("=")
+        if ours.strip() and theirs.strip():
+            mapping[theirs.strip()] = ours.strip()
+    return mapping
 
 
 def guessed(name: str) -> bool:

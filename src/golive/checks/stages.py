@@ -27,7 +27,9 @@ def stage_of(error: ApiError, default: CheckStage) -> CheckStage:
     if error.failure is Failure.STATUS:
         if error.operation is Operation.TOKEN or error.status_code == 401:
             return CheckStage.AUTH
-        if error.status_code == 403 and error.code == "COMPANY_NOT_FOUND":
+        if error.status_code == 403 and (
+            error.company_not_found or error.code == "COMPANY_NOT_FOUND"
+        ):
             return CheckStage.COMPANY
     return default
 
