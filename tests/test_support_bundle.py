@@ -241,6 +241,8 @@ def test_env_sets_a_country_company_per_environment(golive, session_path: Path) 
         (["--base-url", "http://api.acme.example"], "environments.production"),
         (["--shares-credentials"], "--product"),
         (["--internal-company-id", "abc"], "--internal-company-id"),
+        (["--path", "status=/einvoicing/x"], "environments.production.einvoice_status_path"),
+        (["--path", "nope=/x"], "--path"),
     ],
 )
 def test_env_bad_input_exits_2(golive, session_path: Path, args: list[str], where: str) -> None:  # type: ignore[no-untyped-def]
@@ -259,3 +261,23 @@ def test_wire_lists_every_guess_with_its_source(golive) -> None:  # type: ignore
     assert rows["commit_flag"]["in_force"] == "golive's guess"
     assert rows["calculate_path"]["in_force"] == "one unofficial sample"
     assert all(r["source"] for r in rows.values())
+
+
+def test_env_sets_the_paths_of_both_products(golive, session_path: Path) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = golive(
+        "env", str(session_path), "--env", "staging",
+        "--path", "calculate=/idt/v2/calculate", "--path", "submit=/einv/v2/documents",
+    )  # fmt: skip
+    assert code == 0, out + err
+    staging = load(session_path).environments.staging
+    assert (staging.calculate_path, staging.einvoice_submit_path) == (
+        "/idt/v2/calculate",
+        "/einv/v2/documents",
+    )
+    rows = {
+        r["setting"]: r
+        for r in json.loads(golive("env", str(session_path), "--env", "staging", "--json")[1])[
+            "determination"
+        ]
+    }
+    assert rows["calculate_path"]["guessed"] == ""  # the user's own value is no longer a guess

@@ -3,7 +3,8 @@
 golive env SESSION --env staging [--product determination|einvoicing] [--preset us|emea|uat|
            sandbox|custom] [--base-url URL] [--token-url URL] [--client-id ID] [--scope S]
            [--token-format form|json|json-assertion] [--company-id ID] [--internal-company-id N]
-           [--shares-credentials | --own-credentials] [--country CC] [--json]
+           [--shares-credentials | --own-credentials] [--path calculate|submit|status=/PATH]
+           [--calling-system-number N] [--host-system NAME] [--country CC] [--json]
 golive wire [SESSION --env staging] [--json]
 
 Without a change, `golive env` shows the environment's settings for both products, each value
@@ -73,6 +74,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="the externalCompanyId (with --country: that country's own, in this environment)",
     )
     env.add_argument("--internal-company-id", metavar="N", help="the internal Determination id")
+    env.add_argument(
+        "--path",
+        action="append",
+        default=[],
+        metavar="NAME=/PATH",
+        help="a call's path below the base URL: calculate=... (Determination), submit=... or "
+        "status=.../{document_id}/... (E-Invoicing); repeat for more",
+    )
     env.add_argument("--country", metavar="CC", help="with --company-id: a country's own company")
     shared = env.add_mutually_exclusive_group()
     shared.add_argument(
@@ -118,7 +127,29 @@ def _changes(args: argparse.Namespace) -> bool:
         "preset", "base_url", "token_url", "client_id", "scope", "token_format", "company_id",
         "internal_company_id", "shares", "calling_system_number", "host_system",
     )  # fmt: skip
-    return any(getattr(args, key) is not None for key in keys)
+    return bool(args.path) or any(getattr(args, key) is not None for key in keys)
+
+
+PATH_SETTINGS = {
+    "calculate": ("determination", "calculate_path"),
+    "submit": ("einvoicing", "einvoice_submit_path"),
+    "status": ("einvoicing", "einvoice_status_path"),
+}
+
+
+def _paths(raw: list[str]) -> dict[str, str]:
+    """--path NAME=/PATH options as {setting: path}."""
+    found: dict[str, str] = {}
+    for entry in raw:
+        name, _, path = entry.partition("=")
+        if name not in PATH_SETTINGS or not path:
+            raise BadInputError(
+                f"--path {entry!r} is not NAME=/PATH",
+                where="--path",
+                advice="use calculate=/..., submit=/... or status=/.../{document_id}/...",
+            )
+        found[PATH_SETTINGS[name][1]] = path
+    return found
 
 
 def _internal_id(raw: str) -> int | None:
@@ -185,6 +216,7 @@ def apply_changes(settings: EnvironmentSettings, args: argparse.Namespace) -> En
         target["company_id"] = _internal_id(args.internal_company_id)
     if args.shares is not None:
         target["shares_credentials"] = args.shares
+    data.update(_paths(args.path))  # the paths are settings of the environment (both products)
     if args.calling_system_number is not None:
         data["calling_system_number"] = args.calling_system_number
     if args.host_system is not None:
@@ -216,8 +248,12 @@ def cmd_env(args: argparse.Namespace) -> int:
     changed = _changes(args)
     if changed:
         handle.ensure_writable()
+        from golive.api.endpoints import Endpoints
+
         current = getattr(session.environments, args.env)
         updated = apply_changes(current, args)
+        if updated.base_url:
+            Endpoints.of(updated, args.env)  # paths, https for production, wire overrides
         if args.country:
             code = args.country.strip().upper()
             if code not in session.active_countries():
