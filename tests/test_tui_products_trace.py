@@ -19,7 +19,7 @@ from tests.tui_fixtures import (
     wait_for,
     wait_for_screen,
 )
-from textual.widgets import Checkbox, Label, RichLog
+from textual.widgets import Checkbox, Label, RichLog, Select
 
 from golive.sandbox.runner import SandboxServer
 from golive.sandbox.settings import SandboxSettings
@@ -60,7 +60,22 @@ async def test_environment_step_sets_einvoicing_and_marks_guesses() -> None:
         assert "Calculate path (guessed)" in shown  # the user sees it next to the field
         client = fields["environments.staging.client_id"]
         assert "guessed" not in " ".join(str(label.render()) for label in client.query(Label))
+        # the E-Invoicing preset fills its host in, and says there is no public EMEA UAT
+        preset = app.screen.query_one("#einv-preset-production", Select)
+        tabs = app.screen.query_one("#env-tabs")
+        tabs.active = "tab-production"  # type: ignore[attr-defined]
+        await pilot.pause()
+        preset.value = "onesource-emea"
+        await pilot.pause()
+        assert field_input(app, "environments.production.einvoicing.base_url").value == (
+            "https://api-emea.onesourcetax.com"
+        )
+        notes = " ".join(str(n.render()) for n in app.screen.query(".field-help"))
+        assert "no EMEA UAT host is publicly documented" in notes
         app.save_now()
+    production = reload(file).environments.production
+    assert production.einvoicing.base_url == "https://api-emea.onesourcetax.com"
+    assert production.einvoicing.preset == "onesource-emea"
     staging = reload(file).environments.staging
     assert staging.einvoicing.base_url == "https://api-emea.onesourcetax.com"
     assert staging.einvoicing_token_url() == "https://api-emea.onesourcetax.com/oauth2/v1/token"

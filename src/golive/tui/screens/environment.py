@@ -41,10 +41,13 @@ def _label(text: str, entry: str) -> str:
     return f"{text} (guessed)" if guessed(entry) else text
 
 
+EINVOICING_TITLE = "E-Invoicing (empty: as for Determination)"
+
+
 def einvoicing_fields(env: str) -> tuple[FieldSpec | str, ...]:
     base = f"environments.{env}.einvoicing"
     return (
-        "E-Invoicing (empty: as for Determination)",
+        EINVOICING_TITLE,
         FieldSpec(
             f"{base}.base_url",
             "E-Invoicing base URL",
@@ -184,7 +187,7 @@ class EnvironmentScreen(StepScreen):
     )
 
     def compose_fields(self, fields: object) -> ComposeResult:
-        from golive.api.endpoints import PRESETS
+        from golive.api.endpoints import NO_EMEA_UAT, PRESETS
 
         options = [(f"{p.title} ({p.base_url})", p.name) for p in PRESETS.values()]
         with TabbedContent(id="env-tabs"):
@@ -199,7 +202,47 @@ class EnvironmentScreen(StepScreen):
                         id=f"preset-{env}",
                         compact=True,
                     )
-                    yield from super().compose_fields(environment_fields(env))
+                    fields = environment_fields(env)
+                    cut = fields.index(EINVOICING_TITLE)
+                    yield from super().compose_fields(fields[:cut])
+                    yield from super().compose_fields(fields[cut : cut + 1])
+                    current = getattr(self.session.environments, env).einvoicing.preset
+                    yield Select(
+                        options,
+                        value=current if current in PRESETS else Select.NULL,
+                        prompt="as Determination, or type the URLs",
+                        id=f"einv-preset-{env}",
+                        compact=True,
+                    )
+                    yield Static(NO_EMEA_UAT, classes="field-help")
+                    yield from super().compose_fields(fields[cut + 1 :])
+
+    @on(Select.Changed, "#einv-preset-staging, #einv-preset-production")
+    def _einvoicing_preset(self, event: Select.Changed) -> None:
+        from golive.api.endpoints import apply_einvoicing_preset
+
+        env = (event.select.id or "").removeprefix("einv-preset-")
+        settings = getattr(self.session.environments, env)
+        if event.value is Select.NULL or event.value == settings.einvoicing.preset:
+            return
+        try:
+            updated = apply_einvoicing_preset(settings, str(event.value))
+        except GoliveError as error:
+            self.notify(error.message, severity="error")
+            return
+        errors = set_value(
+            self.session, f"environments.{env}.einvoicing", updated.einvoicing.model_dump()
+        )
+        if errors:
+            self.notify("; ".join(errors), severity="error")
+            return
+        for field in self.query(ModelField):
+            if field.spec.path in (
+                f"environments.{env}.einvoicing.base_url",
+                f"environments.{env}.einvoicing.token_url",
+            ):
+                field.set_text(getattr(updated.einvoicing, field.spec.path.rsplit(".", 1)[1]))
+        self.wizard.session_changed()
 
     @on(Select.Changed, "#preset-staging, #preset-production")
     def _preset(self, event: Select.Changed) -> None:
