@@ -25,13 +25,15 @@ if TYPE_CHECKING:
 SESSION_HELP = "a session name (in golive's sessions folder) or a path to a .toml file"
 PRESET_CHOICES = ("us", "emea", "uat", "sandbox", "custom")
 # Settings whose value comes from a wire.toml entry: (setting, wire entry).
-GUESSED_SETTINGS = {
-    "scope": "idt_scope",
-    "calculate_path": "calculate_path",
-    "einvoice_submit_path": "einvoice_submit_path",
-    "einvoice_status_path": "einvoice_status_path",
-    "token_format": "token_request",
-}
+GUESSED_SETTINGS = dict(
+    (
+        ("scope", "idt_scope"),
+        ("calculate_path", "calculate_path"),
+        ("einvoice_submit_path", "einvoice_submit_path"),
+        ("einvoice_status_path", "einvoice_status_path"),
+        ("token_format", "token_request"),
+    )
+)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
