@@ -175,10 +175,46 @@ def test_einvoicing_with_its_own_credentials_needs_its_secret(sandbox: SandboxSe
     settings = env_for(
         sandbox, einvoicing=EInvoicingSettings(shares_credentials=False, client_id="einv")
     )
+
+    async def run() -> None:
+        async with OnesourceClient(
+            settings, environment="staging", client_secret=SecretStr(SECRET)
+        ) as client:
+            await client.calculate(quote(settings.external_company_id))  # Determination works
+            await client.submit_document(
+                clearance_test_document(settings.external_company_id, "MX", 16.0)
+            )
+
     with pytest.raises(BadInputError) as caught:
-        OnesourceClient(settings, environment="staging", client_secret=SecretStr(SECRET))
+        asyncio.run(run())
     assert caught.value.where == "staging.einvoicing.client_secret"
     assert "GOLIVE_STAGING_EINVOICING_CLIENT_SECRET" in caught.value.advice
+
+
+def test_a_run_that_sends_einvoices_asks_for_the_secret_before_sending(
+    sandbox: SandboxServer,
+) -> None:
+    from golive.checks.suites import plan_suite, run_suite
+    from golive.countries import requirements_for
+
+    session = Session()
+    session.countries = {"MX": CountrySetup(requirements=requirements_for("MX"))}
+    session.environments.staging = env_for(
+        sandbox, einvoicing=EInvoicingSettings(shares_credentials=False, client_id="einv")
+    )
+    assert plan_suite(session, "staging", "transaction").sends_einvoices
+    assert not plan_suite(session, "staging", "connectivity").sends_einvoices
+    trace = HarTrace()
+    with pytest.raises(BadInputError) as caught:
+        asyncio.run(
+            run_suite(session, "staging", "transaction", secret=SecretStr(SECRET), trace=trace)
+        )
+    assert caught.value.where == "staging.einvoicing.client_secret"
+    assert len(trace) == 0  # nothing was sent
+    connectivity = asyncio.run(
+        run_suite(session, "staging", "connectivity", secret=SecretStr(SECRET))
+    )
+    assert connectivity.passed  # no e-invoice, no E-Invoicing secret needed
 
 
 def test_shared_credentials_share_one_token(sandbox: SandboxServer) -> None:

@@ -133,6 +133,15 @@ class SuitePlan:
     countries_given: bool
 
     @property
+    def sends_einvoices(self) -> bool:
+        """The run sends e-invoice test documents (so E-Invoicing's credentials are used)."""
+        if self.suite == "connectivity":
+            return False
+        if self.suite == "transaction" and not self.countries_given:
+            return bool(self.countries) and _transaction_country(self.countries).clearance
+        return any(c.clearance for c in self.countries)
+
+    @property
     def needs_confirmation(self) -> bool:
         """A run against production that sends transactions (a quote, maybe a test document)."""
         return self.environment == "production" and self.suite in NEEDS_CONFIRMATION
@@ -259,6 +268,14 @@ async def run_suite(
             advice="answer the question on a terminal, or pass --yes in a script once you are sure",
         )
     name, settings, endpoints = prepared.suite, prepared.settings, prepared.endpoints
+    if (
+        prepared.sends_einvoices
+        and not settings.einvoicing.shares_credentials
+        and (einvoicing_secret is None or not einvoicing_secret.get_secret_value())
+    ):
+        from golive.api.client import einvoicing_secret_missing
+
+        raise einvoicing_secret_missing(environment)  # before anything is sent
     plan, company = prepared.countries, prepared.company
     emit = EventSink(on_event)
 

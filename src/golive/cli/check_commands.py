@@ -117,7 +117,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     if plan.needs_confirmation and not args.yes:
         _confirm_production(plan, err)
     secret = _client_secret(handle.session, args.env, err)
-    einvoicing_secret = _einvoicing_secret(handle.session, args.env, err)
+    einvoicing_secret = (
+        _einvoicing_secret(handle.session, args.env, err) if plan.sends_einvoices else None
+    )
     trace = _trace_for(args.trace, handle.session, args.env, args.suite)
 
     view = ProgressView(plan, live=err.is_terminal and not args.json)

@@ -188,7 +188,7 @@ class CheckPanel(Vertical):
         if secret is None:
             self._status("Not run: no client secret was given; nothing was sent.", "")
             return
-        einvoicing_secret = await self._einvoicing_secret()
+        einvoicing_secret = await self._einvoicing_secret() if plan.sends_einvoices else None
         trace = self._new_trace(suite)
         self._busy(True)
         self._status(f"running {suite} against {plan.endpoints.host}…", "")
