@@ -141,7 +141,7 @@ async def test_a_failed_quote_skips_the_document(sandbox: SandboxServer) -> None
 
 async def test_per_country_company_is_used(sandbox: SandboxServer) -> None:
     session = session_for(sandbox)
-    session.countries["MX"].external_company_id = "ACME-MX"
+    session.countries["MX"].company_ids.staging = "ACME-MX"
     sandbox.set_faults(unknown_companies=(sandbox.company,))
     result = await transaction(session, "MX", "DE")
     by_id = {c.id: c for c in result.checks}

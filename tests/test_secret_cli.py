@@ -265,4 +265,8 @@ def test_no_option_takes_a_value() -> None:
     actions = parser._subparsers._group_actions[0].choices["secret"]  # type: ignore[union-attr]
     set_parser = actions._subparsers._group_actions[0].choices["set"]
     options = {o for a in set_parser._actions for o in a.option_strings}
-    assert options == {"-h", "--help", "--env", "--description"}
+    assert options == {"-h", "--help", "--env", "--product", "--description"}
+    # --env and --product only take names from a fixed list: never the secret's value
+    for action in set_parser._actions:
+        if {"--env", "--product"} & set(action.option_strings):
+            assert action.choices is not None

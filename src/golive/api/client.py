@@ -11,6 +11,7 @@ an error text or a repr. Authorization headers are never logged.
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import logging
 import random
@@ -26,6 +27,7 @@ import httpx
 from pydantic import SecretStr
 
 from golive import __version__
+from golive.api import wire
 from golive.api.endpoints import Endpoints
 from golive.api.errors import (
     ApiError,
@@ -42,6 +44,7 @@ from golive.api.errors import (
 )
 from golive.api.retry import RETRYABLE_STATUSES, decide
 from golive.api.tls import tls_context
+from golive.api.trace import HarTrace
 from golive.secrets.redaction import redact, register_secret
 from golive.session.errors import BadInputError
 from golive.session.model import EnvironmentSettings
@@ -69,6 +72,7 @@ class AccessToken:
     scope: str
     expires_in: float
     obtained_at: float  # time.monotonic()
+    request_id: str = ""  # the X-API-REQUEST-ID of the token request
 
     @property
     def refresh_at(self) -> float:
@@ -90,6 +94,7 @@ class ApiAnswer:
     elapsed_s: float
     attempts: int
     correlation_id: str = ""
+    request_id: str = ""  # the X-API-REQUEST-ID of the last attempt
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,7 @@ class _Sent:
     attempts: int
     elapsed_s: float
     gave_up: str = ""  # why the last error status was not retried
+    request_id: str = ""  # the X-API-REQUEST-ID of the last attempt
 
 
 @dataclass
@@ -122,6 +128,41 @@ class _Call:
     json_body: Any = None
     form: dict[str, str] | None = None
     subject: str = ""  # e.g. the company, for messages
+    product: str = "determination"  # or "einvoicing": which credentials a token call used
+
+
+@dataclass(frozen=True)
+class _Auth:
+    """How one product gets its token: endpoint, client, scope, request shape, secret."""
+
+    product: str
+    token_url: str
+    client_id: str
+    scope: str
+    shape: str  # the token request: form, json or json-assertion
+    secret: SecretStr = field(compare=False)
+    secret_name: str = field(default="", compare=False)
+
+    def key(self) -> tuple[str, str, str, str, str]:
+        """Two products with the same key share one token."""
+        return (
+            self.token_url,
+            self.client_id,
+            self.scope,
+            self.shape,
+            self.secret.get_secret_value(),
+        )
+
+
+def einvoicing_secret_missing(environment: str) -> BadInputError:
+    """The error of an e-invoice call when E-Invoicing has its own credentials but no secret."""
+    variable = f"GOLIVE_{environment.upper()}_EINVOICING_CLIENT_SECRET"
+    return BadInputError(
+        f"the {environment} E-Invoicing client secret is empty",
+        where=f"{environment}.einvoicing.client_secret",
+        advice=f"set {variable} or store it with `golive secret set SESSION --env "
+        f"{environment} --product einvoicing`",
+    )
 
 
 class OnesourceClient:
@@ -138,8 +179,11 @@ class OnesourceClient:
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
         on_retry: Callable[[RetryNotice], None] | None = None,
+        einvoicing_secret: SecretStr | None = None,
+        trace: HarTrace | None = None,
     ) -> None:
         self.settings = settings
+        self.trace = trace
         self.environment = environment
         self.endpoints = Endpoints.of(settings, environment)
         if not settings.client_id:
@@ -157,11 +201,12 @@ class OnesourceClient:
             )
         register_secret(client_secret)
         self._secret = client_secret
+        self._auths = self._product_auths(settings, environment, client_secret, einvoicing_secret)
+        self._tokens: dict[tuple[str, str, str, str, str], AccessToken] = {}
+        self._token_locks: dict[tuple[str, str, str, str, str], asyncio.Lock] = {}
         self._sleep = sleep
         self._rng = rng or random.Random()  # noqa: S311  # (retry jitter, not cryptography)  # nosec B311
         self.on_retry = on_retry
-        self._token: AccessToken | None = None
-        self._token_lock = asyncio.Lock()
         timeouts = settings.timeouts
         self._timeout = httpx.Timeout(
             connect=timeouts.connect, read=timeouts.read, write=timeouts.write, pool=timeouts.pool
@@ -197,46 +242,128 @@ class OnesourceClient:
 
     # --- the calls ------------------------------------------------------------------------------
 
-    async def token(self, *, refresh: bool = False) -> AccessToken:
-        """The cached bearer token, fetched again shortly before it expires (or when asked)."""
-        current = self._token
+    @staticmethod
+    def _product_auths(
+        settings: EnvironmentSettings,
+        environment: str,
+        secret: SecretStr,
+        einvoicing_secret: SecretStr | None,
+    ) -> dict[str, _Auth]:
+        determination = _Auth(
+            "determination",
+            settings.resolved_token_url(),
+            settings.client_id,
+            settings.scope,
+            settings.token_format,
+            secret,
+            f"{environment}.client_secret",
+        )
+        own = not settings.einvoicing.shares_credentials
+        if own and not settings.einvoicing.client_id:
+            raise BadInputError(
+                f"the {environment} E-Invoicing product has its own credentials but no client id",
+                where=f"environments.{environment}.einvoicing.client_id",
+                advice="enter the E-Invoicing client id, or say it shares the Determination "
+                f"credentials (`golive env SESSION --env {environment} --product einvoicing "
+                "--shares-credentials`)",
+            )
+        # Without its secret, E-Invoicing's calls are refused when made (see token()); a run that
+        # sends no e-invoice does not need it (golive.checks.suites checks a run up front).
+        chosen = einvoicing_secret if own and einvoicing_secret is not None else secret
+        if own and einvoicing_secret is None:
+            chosen = SecretStr("")
+        register_secret(chosen)
+        einvoicing = _Auth(
+            "einvoicing",
+            settings.einvoicing_token_url(),
+            settings.einvoicing_client_id(),
+            settings.einvoicing_scope(),
+            settings.einvoicing_token_format(),
+            chosen,
+            f"{environment}.einvoicing.client_secret" if own else f"{environment}.client_secret",
+        )
+        return {"determination": determination, "einvoicing": einvoicing}
+
+    async def token(self, *, refresh: bool = False, product: str = "determination") -> AccessToken:
+        """The product's cached bearer token, fetched again shortly before it expires (or when
+        asked). Determination and E-Invoicing share one token when they share everything."""
+        auth = self._auths[product]
+        if not auth.secret.get_secret_value():
+            raise einvoicing_secret_missing(self.environment)
+        key = auth.key()
+        current = self._tokens.get(key)
         if current is not None and not refresh and current.fresh():
             return current
-        async with self._token_lock:
-            if self._token is not None and self._token is not current and self._token.fresh():
-                return self._token  # another task fetched it while we waited
-            self._token = await self._fetch_token()
-            return self._token
+        lock = self._token_locks.setdefault(key, asyncio.Lock())
+        async with lock:
+            latest = self._tokens.get(key)
+            if latest is not None and latest is not current and latest.fresh():
+                return latest  # another task fetched it while we waited
+            fetched = await self._fetch_token(auth)
+            self._tokens[key] = fetched
+            return fetched
 
     async def calculate(
         self, request: Mapping[str, Any], *, correlation_id: str | None = None
     ) -> ApiAnswer:
         """A tax calculation, always as a quote: isAudited is forced to false, nothing is committed."""
-        body = {**request, "isAudited": False}
+        body = {
+            **self._audit_keys(request),
+            **request,
+            wire.value(self.settings, "commit_flag"): False,
+        }
         correlation = correlation_id or str(uuid.uuid4())
         call = _Call(
             Operation.CALCULATE,
             "POST",
             self.endpoints.calculate_url,
             safe_to_repeat=True,
-            headers={"Content-Type": IDT_MEDIA_TYPE, "Correlation-Id": correlation},
+            headers={
+                "Content-Type": wire.value(self.settings, "idt_media_type"),
+                wire.value(self.settings, "correlation_header"): correlation,
+            },
             json_body=body,
             subject=str(body.get("externalCompanyId", "")),
         )
         answer = await self._authorized(call)
         return _with_correlation(answer, correlation)
 
+    def _audit_keys(self, request: Mapping[str, Any]) -> dict[str, Any]:
+        """The audit keys the calculate request takes (hostSystem, callingSystemNumber,
+        uniqueDocumentNumber) and the stored internal company id, where the session has them."""
+        keys: dict[str, Any] = {}
+        if self.settings.host_system:
+            keys["hostSystem"] = self.settings.host_system
+        if self.settings.calling_system_number:
+            keys["callingSystemNumber"] = self.settings.calling_system_number
+        if request.get("documentNumber"):
+            keys["uniqueDocumentNumber"] = request["documentNumber"]
+        if self.settings.company_id is not None:
+            keys[wire.value(self.settings, "company_id_field")] = self.settings.company_id
+        return keys
+
     async def submit_document(self, document: Mapping[str, Any]) -> ApiAnswer:
         """Submit an e-invoice. Never repeated: a document is never submitted twice."""
         correlation = str(uuid.uuid4())
+        body = dict(document)
+        einvoicing = self.settings.einvoicing
+        if einvoicing.external_company_id and body.get("externalCompanyId") == (
+            self.settings.external_company_id
+        ):
+            # E-Invoicing knows the company by its own id (a country's own id is kept)
+            body["externalCompanyId"] = einvoicing.external_company_id
         call = _Call(
             Operation.SUBMIT,
             "POST",
             self.endpoints.submit_url,
             safe_to_repeat=False,
-            headers={"Content-Type": JSON_MEDIA_TYPE, "Correlation-Id": correlation},
-            json_body=dict(document),
-            subject=str(document.get("externalCompanyId", "")),
+            headers={
+                "Content-Type": JSON_MEDIA_TYPE,
+                wire.value(self.settings, "correlation_header"): correlation,
+            },
+            json_body=body,
+            subject=str(body.get("externalCompanyId", "")),
+            product="einvoicing",
         )
         answer = await self._authorized(call)
         if not isinstance(answer.body.get("documentId"), str) or not answer.body["documentId"]:
@@ -246,11 +373,29 @@ class OnesourceClient:
     async def document_status(self, document_id: str) -> ApiAnswer:
         """The clearance status of a submitted document (safe to repeat)."""
         call = _Call(
-            Operation.STATUS, "GET", self.endpoints.status_url(document_id), safe_to_repeat=True
+            Operation.STATUS,
+            "GET",
+            self.endpoints.status_url(document_id),
+            safe_to_repeat=True,
+            product="einvoicing",
         )
         answer = await self._authorized(call)
         if not isinstance(answer.body.get("status"), str):
             raise self._bad_answer(call, answer, "has no status")
+        names = wire.status_names(self.settings)
+        said = answer.body["status"]
+        if said in names and names[said] != said:  # the session maps the server's names
+            body = {**answer.body, "status": names[said], "serverStatus": said}
+            return ApiAnswer(
+                answer.operation,
+                answer.url,
+                answer.status_code,
+                body,
+                answer.elapsed_s,
+                answer.attempts,
+                answer.correlation_id,
+                answer.request_id,
+            )
         return answer
 
     async def ping(self) -> ApiAnswer:
@@ -265,27 +410,54 @@ class OnesourceClient:
         if isinstance(parsed, dict):
             body = parsed
         return ApiAnswer(
-            call.operation, call.url, sent.response.status_code, body, sent.elapsed_s, sent.attempts
+            call.operation,
+            call.url,
+            sent.response.status_code,
+            body,
+            sent.elapsed_s,
+            sent.attempts,
+            request_id=sent.request_id,
         )
 
     # --- machinery ------------------------------------------------------------------------------
 
-    async def _fetch_token(self) -> AccessToken:
-        form = {
-            "grant_type": "client_credentials",
-            "client_id": self.settings.client_id,
-            "client_secret": self._secret.get_secret_value(),
-        }
-        if self.settings.scope:
-            form["scope"] = self.settings.scope
+    def _token_call(self, auth: _Auth) -> _Call:
+        """The token request in the shape the environment asks for: an OAuth2 form (the
+        standard), JSON, or JSON with the credentials in an assertion header."""
+        secret = auth.secret.get_secret_value()
         call = _Call(
             Operation.TOKEN,
             "POST",
-            self.endpoints.token_url,
+            auth.token_url,
             safe_to_repeat=True,
-            form=form,
-            subject=self.settings.client_id,
+            subject=auth.client_id,
+            product=auth.product,
         )
+        if auth.shape == "form":
+            form = {
+                "grant_type": "client_credentials",
+                "client_id": auth.client_id,
+                "client_secret": secret,
+            }
+            if auth.scope:
+                form["scope"] = auth.scope
+            call.form = form
+            return call
+        body: dict[str, str] = {"grant_type": "client_credentials"}
+        if auth.shape == "json":
+            body.update(client_id=auth.client_id, client_secret=secret)
+        else:  # json-assertion
+            pair = base64.b64encode(f"{auth.client_id}:{secret}".encode()).decode("ascii")
+            register_secret(pair)
+            call.headers[wire.value(self.settings, "token_assertion_header")] = f"Basic {pair}"
+        if auth.scope:
+            body[wire.value(self.settings, "token_json_scope_field")] = auth.scope
+        call.headers["Content-Type"] = JSON_MEDIA_TYPE
+        call.json_body = body
+        return call
+
+    async def _fetch_token(self, auth: _Auth) -> AccessToken:
+        call = self._token_call(auth)
         answer = self._answer(call, await self._send(call))
         body = answer.body
         value = body.get("access_token")
@@ -310,15 +482,16 @@ class OnesourceClient:
             scope=str(body.get("scope", "")),
             expires_in=float(expires_in),
             obtained_at=time.monotonic() - answer.elapsed_s,
+            request_id=answer.request_id,
         )
 
     async def _authorized(self, call: _Call) -> ApiAnswer:
         """A call with the bearer token; a 401 on a cached token fetches a new one once."""
-        token = await self.token()
+        token = await self.token(product=call.product)
         call.headers["Authorization"] = f"Bearer {token.value.get_secret_value()}"
         sent = await self._send(call)
         if sent.response.status_code == 401 and call.safe_to_repeat:
-            token = await self.token(refresh=True)
+            token = await self.token(refresh=True, product=call.product)
             call.headers["Authorization"] = f"Bearer {token.value.get_secret_value()}"
             again = await self._send(call)
             sent = _Sent(
@@ -326,6 +499,7 @@ class OnesourceClient:
                 sent.attempts + again.attempts,
                 sent.elapsed_s + again.elapsed_s,
                 again.gave_up,
+                again.request_id,
             )
         return self._answer(call, sent)
 
@@ -334,13 +508,28 @@ class OnesourceClient:
         policy = self.settings.retry
         started = time.perf_counter()
         attempt = 0
+        request_id_header = wire.value(self.settings, "request_id_header")
         while True:
             attempt += 1
+            request_id = str(uuid.uuid4())  # a fresh X-API-REQUEST-ID for every request sent
+            headers = {**call.headers, request_id_header: request_id}
+            request = self._http.build_request(
+                call.method, call.url, headers=headers, json=call.json_body, data=call.form
+            )
+            sent_at = self.trace.started() if self.trace is not None else None
+            sent_clock = time.perf_counter()
             try:
-                response = await self._http.request(
-                    call.method, call.url, headers=call.headers, json=call.json_body, data=call.form
-                )
+                response = await self._http.send(request)
             except httpx.TransportError as error:
+                if self.trace is not None and sent_at is not None:
+                    self.trace.record(
+                        request,
+                        None,
+                        started=sent_at,
+                        elapsed_s=time.perf_counter() - sent_clock,
+                        error=f"{type(error).__name__}: {error}",
+                        request_id=request_id,
+                    )
                 failure, message, advice, tls_problem = self._describe_transport(call, error)
                 decision = decide(
                     policy,
@@ -365,11 +554,27 @@ class OnesourceClient:
                     tls_problem=tls_problem,
                     attempts=attempt,
                     elapsed_s=elapsed,
+                    request_id=request_id,
                 ) from None
+            if self.trace is not None and sent_at is not None:
+                self.trace.record(
+                    request,
+                    response,
+                    started=sent_at,
+                    elapsed_s=time.perf_counter() - sent_clock,
+                    request_id=request_id,
+                )
             status = response.status_code
-            log.debug("%s %s -> %d (attempt %d)", call.method, call.url, status, attempt)
+            log.debug(
+                "%s %s -> %d (attempt %d, request id %s)",
+                call.method,
+                call.url,
+                status,
+                attempt,
+                request_id,
+            )
             if status < 400:
-                return _Sent(response, attempt, time.perf_counter() - started)
+                return _Sent(response, attempt, time.perf_counter() - started, "", request_id)
             decision = decide(
                 policy,
                 attempt=attempt,
@@ -379,7 +584,9 @@ class OnesourceClient:
                 retry_after=response.headers.get("retry-after"),
             )
             if not decision.retry:
-                return _Sent(response, attempt, time.perf_counter() - started, decision.reason)
+                return _Sent(
+                    response, attempt, time.perf_counter() - started, decision.reason, request_id
+                )
             self._notify(call, attempt, decision.delay_s, f"HTTP {status}", decision.reason)
             await self._sleep(decision.delay_s)
 
@@ -389,7 +596,15 @@ class OnesourceClient:
             self.on_retry(RetryNotice(call.operation, call.url, attempt, delay, cause, reason))
 
     def _answer(self, call: _Call, sent: _Sent) -> ApiAnswer:
-        """The JSON answer of a successful call, or ApiError saying what the answer means."""
+        """The JSON answer of a successful call, or ApiError saying what the answer means (and
+        naming the X-API-REQUEST-ID of the request it answered)."""
+        try:
+            return self._answer_of(call, sent)
+        except ApiError as error:
+            error.request_id = error.request_id or sent.request_id
+            raise
+
+    def _answer_of(self, call: _Call, sent: _Sent) -> ApiAnswer:
         response, attempts, elapsed = sent.response, sent.attempts, sent.elapsed_s
         if response.status_code >= 400:
             raise self._status_error(call, sent)
@@ -421,7 +636,15 @@ class OnesourceClient:
                 attempts=attempts,
                 elapsed_s=elapsed,
             )
-        return ApiAnswer(call.operation, call.url, response.status_code, body, elapsed, attempts)
+        return ApiAnswer(
+            call.operation,
+            call.url,
+            response.status_code,
+            body,
+            elapsed,
+            attempts,
+            request_id=sent.request_id,
+        )
 
     def _bad_answer(self, call: _Call, answer: ApiAnswer, what: str) -> ApiError:
         return ApiError(
@@ -434,6 +657,7 @@ class OnesourceClient:
             status_code=answer.status_code,
             attempts=answer.attempts,
             elapsed_s=answer.elapsed_s,
+            request_id=answer.request_id,
         )
 
     def _describe_transport(
@@ -518,25 +742,34 @@ class OnesourceClient:
         env = self.environment
         host = self.endpoints.host
         message = f"{call.url} answered {status}{said}{gave_up}"  # the default
+        company_not_found = False
         advice = (
             "the request was refused; run again, and if it persists contact Thomson Reuters "
             "support with the correlation id from the evidence log"
         )
         if call.operation is Operation.TOKEN:
+            product = "E-Invoicing " if call.product == "einvoicing" else ""
+            variable = (
+                f"GOLIVE_{env.upper()}_EINVOICING_CLIENT_SECRET"
+                if self._auths["einvoicing"].secret_name.endswith("einvoicing.client_secret")
+                and call.product == "einvoicing"
+                else f"GOLIVE_{env.upper()}_CLIENT_SECRET"
+            )
             if status == 401 or code == "invalid_client":
                 message = (
                     f"the token endpoint {call.url} answered {status}{said}: the client id or "
                     "secret is wrong for this environment"
                 )
                 advice = (
-                    f"check the {env} client id in the session and the {env} client secret "
-                    f"(GOLIVE_{env.upper()}_CLIENT_SECRET or the keyring); UAT and production "
-                    "have different credentials"
+                    f"check the {env} {product}client id in the session and the {env} "
+                    f"{product}client secret ({variable} or the keyring); UAT and production "
+                    "have different credentials; if the host wants the token request as JSON, "
+                    f"set the token format (`golive env SESSION --env {env} --token-format json`)"
                 )
             elif code == "invalid_scope":
                 message = (
                     f"the token endpoint {call.url} answered {status}{said}: the scope "
-                    f"{self.settings.scope!r} is not granted to this client"
+                    f"{self._auths[call.product].scope!r} is not granted to this client"
                 )
                 advice = "check the environment's scope; Thomson Reuters grants scopes per client"
             elif status in (404, 405):
@@ -553,7 +786,8 @@ class OnesourceClient:
                 "the client may not be entitled to this API: ask Thomson Reuters to check the "
                 "client's subscriptions and scope; check this machine's clock too"
             )
-        elif status == 403 and code == "COMPANY_NOT_FOUND":
+        elif status == 403 and code == wire.value(self.settings, "company_not_found_code"):
+            company_not_found = True
             message = f"the company {call.subject!r} is not known to {host} ({status}{inner})"
             advice = (
                 f"check externalCompanyId for the {env} environment: companies are set up "
@@ -583,7 +817,7 @@ class OnesourceClient:
                 "the service is failing or unavailable: try again later; if it persists contact "
                 "Thomson Reuters support with the time of the run and the correlation id"
             )
-        return ApiError(
+        error = ApiError(
             redact(message),
             failure=Failure.STATUS,
             operation=call.operation,
@@ -594,6 +828,8 @@ class OnesourceClient:
             attempts=attempts,
             elapsed_s=elapsed,
         )
+        error.company_not_found = company_not_found
+        return error
 
 
 def _problems_of(response: httpx.Response) -> tuple[ApiProblem, ...]:
@@ -637,4 +873,5 @@ def _with_correlation(answer: ApiAnswer, correlation: str) -> ApiAnswer:
         answer.elapsed_s,
         answer.attempts,
         value,
+        answer.request_id,
     )

@@ -47,6 +47,18 @@ PRESETS: dict[str, Preset] = {
     )
 }
 UAT_HOSTS = frozenset({"api-uat.onesourcetax.com"})
+# Said wherever presets are offered: the public record names no UAT host for EMEA.
+NO_EMEA_UAT = (
+    "no EMEA UAT host is publicly documented (api-uat.onesourcetax.com is the US UAT): for an "
+    "EMEA test tenant, ask Thomson Reuters for its host and enter it as a custom URL"
+)
+# Short names for `golive env --preset`.
+PRESET_ALIASES = {
+    "us": "onesource-us",
+    "emea": "onesource-emea",
+    "uat": "onesource-uat",
+    "sandbox": "sandbox",
+}
 _TEST_LABEL = re.compile(r"(^|[.-])(uat|sandbox)([.-]|$)")
 
 
@@ -76,6 +88,27 @@ def apply_preset(
     )
 
 
+def apply_einvoicing_preset(
+    settings: EnvironmentSettings, preset: str, *, base_url: str | None = None
+) -> EnvironmentSettings:
+    """A copy of the settings with E-Invoicing pointed at a preset's host (its token URL reset)."""
+    chosen = PRESETS.get(PRESET_ALIASES.get(preset, preset))
+    if chosen is None:
+        raise BadInputError(
+            f"{preset!r} is not a preset",
+            where="preset",
+            advice=f"use one of: {', '.join(PRESET_ALIASES)} or custom (with --base-url)",
+        )
+    einvoicing = settings.einvoicing.model_copy(
+        update={
+            "preset": chosen.name,
+            "base_url": (base_url or chosen.base_url).rstrip("/"),
+            "token_url": "",  # (empty: the default token path)  # nosec B105
+        }
+    )
+    return settings.model_copy(update={"einvoicing": einvoicing})
+
+
 def is_loopback(host: str) -> bool:
     host = host.strip("[]").lower()
     if host == "localhost" or host.endswith(".localhost"):
@@ -91,7 +124,13 @@ def is_rehearsal(settings: EnvironmentSettings) -> bool:
     about production. The one place this is decided."""
     if settings.preset in ("sandbox", "onesource-uat"):
         return True
-    hosts = {urlsplit(u).hostname or "" for u in (settings.base_url, settings.resolved_token_url())}
+    urls = (
+        settings.base_url,
+        settings.resolved_token_url(),
+        settings.einvoicing.base_url,
+        settings.einvoicing.token_url,
+    )
+    hosts = {urlsplit(u).hostname or "" for u in urls}
     hosts.discard("")
     return any(
         is_loopback(host) or host.lower() in UAT_HOSTS or _TEST_LABEL.search(host.lower())
@@ -112,14 +151,22 @@ class Endpoints:
     host: str
     port: int
     scheme: str
+    einvoicing_base_url: str = ""
+    einvoicing_token_url: str = ""
+    ping_path: str = "/ping"
+    health_path: str = "/health"
 
     @property
     def ping_url(self) -> str:
-        return f"{self.base_url}/ping"
+        return f"{self.base_url}{self.ping_path}"
 
     @property
     def health_url(self) -> str:
-        return f"{self.base_url}/health"
+        return f"{self.base_url}{self.health_path}"
+
+    @property
+    def einvoicing_host(self) -> str:
+        return urlsplit(self.einvoicing_base_url or self.base_url).hostname or ""
 
     def status_url(self, document_id: str) -> str:
         return self.status_template.replace("{document_id}", quote(document_id, safe=""))
@@ -141,8 +188,18 @@ class Endpoints:
                 advice="set it in the wizard's Environment step, or choose a preset "
                 f"({', '.join(PRESETS)})",
             )
+        from golive.api import wire
+
+        wire.check_overrides(settings.wire, where)
         token_url = settings.resolved_token_url()
-        for key, url in (("base_url", settings.base_url), ("token_url", token_url)):
+        einvoicing_base = settings.einvoicing_base_url().rstrip("/")
+        einvoicing_token = settings.einvoicing_token_url()
+        for key, url in (
+            ("base_url", settings.base_url),
+            ("token_url", token_url),
+            ("einvoicing.base_url", einvoicing_base),
+            ("einvoicing.token_url", einvoicing_token),
+        ):
             if environment == "production" and not url.startswith("https://"):
                 raise BadInputError(
                     f"production endpoints must use https://, not {url}",
@@ -172,9 +229,13 @@ class Endpoints:
             base_url=base,
             token_url=token_url,
             calculate_url=base + settings.calculate_path,
-            submit_url=base + settings.einvoice_submit_path,
-            status_template=base + settings.einvoice_status_path,
+            submit_url=einvoicing_base + settings.einvoice_submit_path,
+            status_template=einvoicing_base + settings.einvoice_status_path,
             host=parts.hostname or "",
             port=parts.port or (443 if scheme == "https" else 80),
             scheme=scheme,
+            einvoicing_base_url=einvoicing_base,
+            einvoicing_token_url=einvoicing_token,
+            ping_path=wire.value(settings, "ping_path"),
+            health_path=wire.value(settings, "health_path"),
         )

@@ -83,8 +83,11 @@ class ApiError(GoliveError):
         tls_problem: TlsProblem | None = None,
         attempts: int = 1,
         elapsed_s: float = 0.0,
+        request_id: str = "",
     ) -> None:
         super().__init__(message, where=operation.value, advice=advice)
+        self.request_id = request_id  # the X-API-REQUEST-ID of the request that failed
+        self.company_not_found = False  # the answer's code is the session's "unknown company"
         self.failure = failure
         self.operation = operation
         self.url = url

@@ -217,7 +217,7 @@ async def check_connectivity(
     recorder.finish(
         "passed",
         f"{host} answered HTTP {answer.status_code} in {answer.elapsed_s * 1000:.0f} ms",
-        details={"status": answer.status_code},
+        details={"status": answer.status_code, "request_id": answer.request_id},
     )
 
     # --- AUTH -------------------------------------------------------------------------------
@@ -230,7 +230,11 @@ async def check_connectivity(
     recorder.finish(
         "passed",
         f"token issued by {endpoints.token_url}, valid {token.expires_in:g} s",
-        details={"expires_in": token.expires_in, "scope": token.scope},
+        details={
+            "expires_in": token.expires_in,
+            "scope": token.scope,
+            "request_id": token.request_id,
+        },
     )
 
     # --- COMPANY ----------------------------------------------------------------------------
@@ -243,7 +247,11 @@ async def check_connectivity(
     recorder.finish(
         "passed",
         f"a quote for company {company!r} was accepted ({quote.elapsed_s * 1000:.0f} ms)",
-        details={"correlation_id": quote.correlation_id, "country": country},
+        details={
+            "correlation_id": quote.correlation_id,
+            "country": country,
+            "request_id": quote.request_id,
+        },
     )
     return recorder.result()
 

@@ -43,6 +43,7 @@ def evidence_for(result: SuiteResult, *, by: str = "") -> EvidenceRecord:
             "stage": c.stage.value if c.stage else "",
             "message": c.message,
             "advice": c.advice,
+            **_ids(c.details),
         }
         for c in result.checks
         if c.outcome == "failed"
@@ -87,8 +88,8 @@ def evidence_for(result: SuiteResult, *, by: str = "") -> EvidenceRecord:
 
 
 def _ids(details: dict[str, Any]) -> dict[str, Any]:
-    """The identifiers worth keeping for support: correlation and document ids."""
-    keep = ("correlation_id", "document_id", "document_number", "clearance", "proof")
+    """The identifiers worth keeping for support: request, correlation and document ids."""
+    keep = ("request_ids", "correlation_id", "document_id", "document_number", "clearance", "proof")
     return {key: details[key] for key in keep if key in details}
 
 

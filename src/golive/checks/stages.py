@@ -27,7 +27,9 @@ def stage_of(error: ApiError, default: CheckStage) -> CheckStage:
     if error.failure is Failure.STATUS:
         if error.operation is Operation.TOKEN or error.status_code == 401:
             return CheckStage.AUTH
-        if error.status_code == 403 and error.code == "COMPANY_NOT_FOUND":
+        if error.status_code == 403 and (
+            error.company_not_found or error.code == "COMPANY_NOT_FOUND"
+        ):
             return CheckStage.COMPANY
     return default
 
@@ -64,6 +66,9 @@ class StageRecorder:
         chosen = stage or self._current
         if chosen is None:
             raise RuntimeError("StageRecorder.finish() before start()")
+        if details and details.get("request_id"):
+            # every request id of the check, in order: what support looks a request up by
+            self.details.setdefault("request_ids", []).append(details["request_id"])
         elapsed = time.perf_counter() - self._stage_started
         result = StageResult(
             stage=chosen,
@@ -95,6 +100,8 @@ class StageRecorder:
     def fail_with(self, error: ApiError, default: CheckStage) -> StageResult:
         """End the current stage as failed by an API error, under the stage the error belongs to."""
         details: dict[str, Any] = {"url": error.url, "attempts": error.attempts}
+        if error.request_id:
+            details["request_id"] = error.request_id
         if error.status_code is not None:
             details["status"] = error.status_code
         if error.problems:

@@ -17,6 +17,7 @@ from pydantic import SecretStr
 
 from golive.api.client import OnesourceClient, RetryNotice
 from golive.api.endpoints import ENVIRONMENTS, Endpoints, is_rehearsal
+from golive.api.trace import HarTrace
 from golive.checks.connectivity import check_connectivity
 from golive.checks.documents import country_name, document_plan
 from golive.checks.events import CheckEvent, EventCallback, EventSink
@@ -77,7 +78,7 @@ def plan_countries(
         )
     plan: list[CountryPlan] = []
     for code in dict.fromkeys(chosen):
-        company = session.countries[code].external_company_id or settings.external_company_id
+        company = session.countries[code].company_for(environment) or settings.external_company_id
         if not company:
             raise BadInputError(
                 f"no externalCompanyId for {code} in the {environment} environment",
@@ -127,6 +128,15 @@ class SuitePlan:
     concurrency: int
     probe_count: int
     countries_given: bool
+
+    @property
+    def sends_einvoices(self) -> bool:
+        """The run sends e-invoice test documents (so E-Invoicing's credentials are used)."""
+        if self.suite == "connectivity":
+            return False
+        if self.suite == "transaction" and not self.countries_given:
+            return bool(self.countries) and _transaction_country(self.countries).clearance
+        return any(c.clearance for c in self.countries)
 
     @property
     def needs_confirmation(self) -> bool:
@@ -231,6 +241,8 @@ async def run_suite(
     clearance_timeout: float = 60.0,
     poll_interval: float = 0.25,
     transport: httpx.AsyncBaseTransport | None = None,
+    einvoicing_secret: SecretStr | None = None,
+    trace: HarTrace | None = None,
 ) -> SuiteResult:
     """Run one suite (connectivity, transaction, smoke, probe) against one environment.
 
@@ -253,6 +265,14 @@ async def run_suite(
             advice="answer the question on a terminal, or pass --yes in a script once you are sure",
         )
     name, settings, endpoints = prepared.suite, prepared.settings, prepared.endpoints
+    if (
+        prepared.sends_einvoices
+        and not settings.einvoicing.shares_credentials
+        and (einvoicing_secret is None or not einvoicing_secret.get_secret_value())
+    ):
+        from golive.api.client import einvoicing_secret_missing
+
+        raise einvoicing_secret_missing(environment)  # before anything is sent
     plan, company = prepared.countries, prepared.company
     emit = EventSink(on_event)
 
@@ -284,6 +304,8 @@ async def run_suite(
         max_connections=max(concurrency, 10),
         transport=transport,
         on_retry=on_retry,
+        einvoicing_secret=einvoicing_secret,
+        trace=trace,
     ) as client:
         if name == "connectivity":
             country = plan[0].country if plan else FALLBACK_COUNTRY

@@ -60,6 +60,7 @@ async def check_transaction(
     lines = answer.body.get("lines")
     details: dict[str, Any] = {
         "correlation_id": answer.correlation_id,
+        "request_id": answer.request_id,
         "latency_ms": round(answer.elapsed_s * 1000, 1),
         "attempts": answer.attempts,
     }
@@ -142,6 +143,7 @@ async def clear_test_document(
         "document_id": document_id,
         "document_number": document["documentNumber"],
         "send_type": send_type,
+        "request_id": accepted.request_id,
     }
     if send_type != TEST_SEND_TYPE:
         recorder.finish(

@@ -47,8 +47,10 @@ def build_parser(*, wizard_only: bool = False) -> argparse.ArgumentParser:
     modules: tuple[ModuleType, ...] = (wizard_commands,)
     if not wizard_only:
         from golive.cli import (
+            bundle_commands,
             check_commands,
             country_commands,
+            env_commands,
             export_commands,
             ops_commands,
             sandbox_commands,
@@ -64,6 +66,8 @@ def build_parser(*, wizard_only: bool = False) -> argparse.ArgumentParser:
             export_commands,
             ops_commands,
             sandbox_commands,
+            env_commands,
+            bundle_commands,
         )
     for module in modules:
         module.register(sub)
@@ -72,6 +76,8 @@ def build_parser(*, wizard_only: bool = False) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:2] == ["support", "bundle"]:  # `golive support bundle` is `golive support-bundle`
+        arguments = ["support-bundle", *arguments[2:]]
     wizard_only = bool(arguments) and arguments[0] in WIZARD_COMMANDS
     parser = build_parser(wizard_only=wizard_only and not {"-h", "--help"} & set(arguments))
     args = parser.parse_args(arguments)

@@ -1,7 +1,8 @@
 """`golive check`: run a live check suite headless, with a live progress display.
 
 golive check SESSION --env staging|production --suite connectivity|transaction|smoke|probe
-             [--json] [--junit FILE] [--yes] [--concurrency N] [--count N] [--country CC]...
+             [--json] [--junit FILE] [--trace FILE.har] [--yes] [--concurrency N] [--count N]
+             [--country CC]...
 
 Prints a readable table (or the structured result with --json), appends the run to the session's
 evidence log, ticks or fails the matching checklist items, and exits 0 when everything passed,
@@ -50,6 +51,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     check.add_argument("--suite", required=True, choices=SUITE_NAMES, help="which checks to run")
     check.add_argument("--json", action="store_true", help="print the structured result as JSON")
     check.add_argument("--junit", metavar="FILE", help="also write JUnit XML (for CI pipelines)")
+    check.add_argument(
+        "--trace",
+        metavar="FILE.har",
+        help="also write every HTTP exchange of the run as an HTTP Archive (HAR 1.2, secrets and "
+        "tokens redacted), for a browser's devtools or Thomson Reuters support",
+    )
     check.add_argument(
         "--yes",
         action="store_true",
@@ -124,6 +131,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     if plan.needs_confirmation and not args.yes:
         _confirm_production(plan, err)
     secret = _client_secret(handle.session, args.env, err)
+    einvoicing_secret = (
+        _einvoicing_secret(handle.session, args.env, err) if plan.sends_einvoices else None
+    )
+    trace = _trace_for(args.trace, handle.session, args.env, args.suite)
 
     view = ProgressView(plan, live=err.is_terminal and not args.json)
     finished: list[CheckResult] = []
@@ -150,11 +161,15 @@ def cmd_check(args: argparse.Namespace) -> int:
                     probe_count=args.count,
                     countries=countries or None,
                     clearance_timeout=args.clearance_timeout,
+                    einvoicing_secret=einvoicing_secret,
+                    trace=trace,
                 )
             )
     except KeyboardInterrupt:
         cancelled = True
         result = cancelled_suite(handle.session, args.env, args.suite, finished)
+    if trace is not None:
+        _write_trace(args.trace, trace, err)
     recorded = _record(handle, result)
     if args.junit:
         _write_junit(args.junit, result)
@@ -201,15 +216,60 @@ def _confirm_production(plan: SuitePlan, err: Console) -> None:
         )
 
 
-def _client_secret(session: Any, environment: str, err: Console) -> SecretStr:
+def _einvoicing_secret(session: Any, environment: str, err: Console) -> SecretStr | None:
+    """E-Invoicing's own client secret, or None when it shares the Determination credentials."""
+    from golive.secrets import needs_einvoicing_secret
+
+    if not needs_einvoicing_secret(session, environment):
+        return None
+    return _client_secret(session, environment, err, product="einvoicing")
+
+
+def _client_secret(
+    session: Any, environment: str, err: Console, *, product: str = "determination"
+) -> SecretStr:
     import getpass
 
     from golive.secrets import resolve_client_secret
 
     prompt = getpass.getpass if sys.stdin.isatty() else None
-    resolved = resolve_client_secret(session, environment, prompt=prompt)
+    resolved = resolve_client_secret(session, environment, prompt=prompt, product=product)
     err.print(f"[dim]{resolved.notice}[/dim]")
     return resolved.value
+
+
+def _trace_for(path: str | None, session: Any, environment: str, suite: str) -> Any:
+    """A HAR trace to fill when --trace was given (its folder checked before anything is sent)."""
+    if not path:
+        return None
+    from pathlib import Path
+
+    from golive.api.trace import HarTrace
+
+    folder = Path(path).expanduser().resolve().parent
+    if not folder.is_dir():
+        raise BadInputError(
+            f"the folder of the trace file {path} does not exist",
+            where="--trace",
+            advice="give a path in an existing, writable folder",
+        )
+    return HarTrace(f"golive check --env {environment} --suite {suite} ({session.meta.title})")
+
+
+def _write_trace(path: str, trace: Any, err: Console) -> None:
+    from pathlib import Path
+
+    from golive.session.errors import SaveError
+
+    try:
+        trace.write(Path(path).expanduser())
+    except SaveError as error:
+        raise BadInputError(
+            f"cannot write the trace file {path}: {error.message}",
+            where="--trace",
+            advice="give a path in a writable folder",
+        ) from None
+    err.print(f"[dim]trace of {len(trace)} exchange(s) written to {path} (secrets redacted)[/dim]")
 
 
 # --- recording -----------------------------------------------------------------------------------
@@ -381,6 +441,9 @@ def _print_result(result: SuiteResult, recorded: RecordedRun, log_name: str) -> 
         if check.outcome == "failed" and check.advice:
             out.print(f"[red]{escape(check.id)}[/red]: {escape(check.message)}")
             out.print(f"  what to do: {escape(check.advice)}")
+            ids = check.details.get("request_ids") or []
+            if ids:  # what Thomson Reuters support looks the request up by
+                out.print(f"  X-API-REQUEST-ID: {escape(str(ids[-1]))}", markup=True)
     out.print(f"evidence {recorded.evidence.id} appended to {escape(log_name)}", markup=True)
     for item_id, status in recorded.items_set.items():
         out.print(f"  {item_id}: {status.value}")

@@ -88,6 +88,13 @@ def _add_which(parser: argparse.ArgumentParser) -> None:
         choices=("staging", "production"),
         help="the OAuth client secret of this environment",
     )
+    parser.add_argument(
+        "--product",
+        choices=("determination", "einvoicing"),
+        default="determination",
+        help="with --env: whose client secret (default determination; einvoicing only when "
+        "E-Invoicing has credentials of its own)",
+    )
 
 
 def _secret_name(args: argparse.Namespace) -> str:
@@ -100,7 +107,13 @@ def _secret_name(args: argparse.Namespace) -> str:
             advice="for example `golive secret set SESSION --env staging` or "
             "`golive secret set SESSION alerting_webhook`",
         )
-    return client_secret_name(args.env) if args.env else check_name(args.name)
+    if args.product != "determination" and not args.env:
+        raise BadInputError(
+            "--product goes with --env",
+            where="--product",
+            advice="for example `golive secret set SESSION --env staging --product einvoicing`",
+        )
+    return client_secret_name(args.env, args.product) if args.env else check_name(args.name)
 
 
 def _read_value(prompt: str) -> str:
@@ -197,6 +210,11 @@ def status_document(session: Session) -> dict[str, Any]:
 
     backend = keyring_status()
     names = [f"{env}.client_secret" for env in ENVIRONMENTS]
+    names += [
+        f"{env}.einvoicing.client_secret"
+        for env in ENVIRONMENTS
+        if not getattr(session.environments, env).einvoicing.shares_credentials
+    ]
     names += sorted(n for n in session.credentials.secrets if n not in names)
     rows = []
     for name in names:

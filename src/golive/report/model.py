@@ -1393,7 +1393,8 @@ def _requirement_facts(setup: CountrySetup, session: Session | None = None) -> l
             if setup.tax_id and req.tax_id_name
             else setup.tax_id,
         ),
-        ("externalCompanyId for this country", setup.external_company_id),
+        ("externalCompanyId for this country (staging)", setup.company_ids.staging),
+        ("externalCompanyId for this country (production)", setup.company_ids.production),
         ("Platform account", setup.platform_account),
         ("Source of these requirements", req.source),
         ("Requirements last reviewed", date_text(req.reviewed) if req.reviewed else ""),
@@ -1405,7 +1406,7 @@ def _requirement_facts(setup: CountrySetup, session: Session | None = None) -> l
     facts += _leftover_facts(req, handled)
     facts += _leftover_facts(
         setup,
-        {"tax_id", "external_company_id", "requirements", "tax_id_verification", "certificate",
+        {"tax_id", "company_ids", "requirements", "tax_id_verification", "certificate",
          "platform_account", "removed", "answers", "earlier_requirements"},
     )  # fmt: skip
     return facts

@@ -156,6 +156,9 @@ class FaultInjector:
         correlation_id = _header(scope, b"correlation-id") or str(uuid.uuid4())
         scope.setdefault("state", {})["correlation_id"] = correlation_id
         send = _adding_header(send, b"correlation-id", correlation_id.encode())
+        request_id = _header(scope, b"x-api-request-id")
+        if request_id:  # echoed, so a trace shows which answer belongs to which request
+            send = _adding_header(send, b"x-api-request-id", request_id.encode()[:100])
 
         faults = self.board.current
         if not faults.applies_to(target):

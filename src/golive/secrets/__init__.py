@@ -3,7 +3,8 @@
 Resolution order for any secret golive needs to run live tests:
 
 1. the environment variable (``GOLIVE_STAGING_CLIENT_SECRET``, ``GOLIVE_PRODUCTION_CLIENT_SECRET``,
-   ``GOLIVE_SECRET_<NAME>``), which takes precedence, and golive says that it used it;
+   ``GOLIVE_STAGING_EINVOICING_CLIENT_SECRET``, ``GOLIVE_SECRET_<NAME>``), which takes precedence,
+   and golive says that it used it;
 2. the OS keyring entry (service ``golive:<session_id>``, username the secret's name);
 3. a prompt that keeps the value in memory for this run, when the caller offers one;
 4. otherwise a GoliveError naming every way forward.
@@ -32,6 +33,11 @@ if TYPE_CHECKING:
 
 Source = Literal["environment", "keyring", "prompt"]
 ENVIRONMENTS = ("staging", "production")
+# ONESOURCE products with credentials of their own. Determination's secret keeps its old name
+# (``staging.client_secret``); E-Invoicing's is ``staging.einvoicing.client_secret``, used only
+# when the session says E-Invoicing does not share the Determination credentials.
+PRODUCTS = ("determination", "einvoicing")
+PRODUCT_WORDS = {"determination": "", "einvoicing": "E-Invoicing "}
 
 
 @dataclass(frozen=True)
@@ -44,21 +50,42 @@ class ResolvedSecret:
     notice: str
 
 
-def client_secret_name(environment: str) -> str:
-    """The secret's name for an environment's OAuth client secret: ``staging.client_secret``."""
+def client_secret_name(environment: str, product: str = "determination") -> str:
+    """The secret's name for an environment's OAuth client secret: ``staging.client_secret``
+    (Determination) or ``staging.einvoicing.client_secret`` (E-Invoicing's own)."""
     if environment not in ENVIRONMENTS:
         raise BadInputError(
             f"{environment!r} is not an environment",
             advice="use staging or production",
         )
+    if product not in PRODUCTS:
+        raise BadInputError(
+            f"{product!r} is not a product",
+            where="--product",
+            advice="use determination or einvoicing",
+        )
+    if product == "einvoicing":
+        return f"{environment}.einvoicing.client_secret"
     return f"{environment}.client_secret"
+
+
+def _client_secret_of(name: str) -> tuple[str, str] | None:
+    """(environment, product) when `name` is a client secret's name."""
+    for environment in ENVIRONMENTS:
+        if name == f"{environment}.client_secret":
+            return environment, "determination"
+        if name == f"{environment}.einvoicing.client_secret":
+            return environment, "einvoicing"
+    return None
 
 
 def env_var_name(name: str) -> str:
     """The environment variable that gives a secret for this run only."""
-    for environment in ENVIRONMENTS:
-        if name == f"{environment}.client_secret":
-            return f"GOLIVE_{environment.upper()}_CLIENT_SECRET"
+    known = _client_secret_of(name)
+    if known is not None:
+        environment, product = known
+        middle = "_EINVOICING" if product == "einvoicing" else ""
+        return f"GOLIVE_{environment.upper()}{middle}_CLIENT_SECRET"
     return "GOLIVE_SECRET_" + re.sub(r"[^A-Za-z0-9]", "_", name).upper()
 
 
@@ -69,9 +96,10 @@ def keyring_service(session: Session) -> str:
 
 def describe(session: Session | None, name: str) -> str:
     """The secret in words, for prompts and messages: "the staging client secret"."""
-    for environment in ENVIRONMENTS:
-        if name == f"{environment}.client_secret":
-            return f"the {environment} client secret"
+    known = _client_secret_of(name)
+    if known is not None:
+        environment, product = known
+        return f"the {environment} {PRODUCT_WORDS[product]}client secret"
     if session is not None:
         reference = session.credentials.secrets.get(name)
         if reference is not None and reference.description:
@@ -379,10 +407,22 @@ def resolve_secret(
 
 
 def resolve_client_secret(
-    session: Session, environment: str, *, prompt: Callable[[str], str] | None = None
+    session: Session,
+    environment: str,
+    *,
+    prompt: Callable[[str], str] | None = None,
+    product: str = "determination",
 ) -> ResolvedSecret:
-    """The OAuth client secret for staging or production (see resolve_secret)."""
-    return resolve_secret(session, client_secret_name(environment), prompt=prompt)
+    """The OAuth client secret for staging or production (see resolve_secret), of Determination
+    or of E-Invoicing."""
+    return resolve_secret(session, client_secret_name(environment, product), prompt=prompt)
+
+
+def needs_einvoicing_secret(session: Session, environment: str) -> bool:
+    """True when E-Invoicing has credentials of its own in this environment (the session says
+    it does not share Determination's); otherwise the Determination secret is used for both."""
+    settings = getattr(session.environments, environment)
+    return not settings.einvoicing.shares_credentials
 
 
 async def aresolve_secret(
@@ -395,12 +435,18 @@ async def aresolve_secret(
 
 
 async def aresolve_client_secret(
-    session: Session, environment: str, *, prompt: Callable[[str], str] | None = None
+    session: Session,
+    environment: str,
+    *,
+    prompt: Callable[[str], str] | None = None,
+    product: str = "determination",
 ) -> ResolvedSecret:
     """resolve_client_secret off the event loop."""
     import asyncio
 
-    return await asyncio.to_thread(resolve_client_secret, session, environment, prompt=prompt)
+    return await asyncio.to_thread(
+        resolve_client_secret, session, environment, prompt=prompt, product=product
+    )
 
 
 # --- access to the production credentials --------------------------------------------------------

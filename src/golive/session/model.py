@@ -256,8 +256,40 @@ DEFAULT_EINVOICE_STATUS_PATH = "/einvoicing/document/v1/documents/{document_id}/
 DEFAULT_SCOPE = "urn:tr:onesource:auth:api:IndirectTaxDetermination"
 
 
+TokenFormat = Literal["form", "json", "json-assertion"]
+TOKEN_FORMATS: tuple[str, ...] = ("form", "json", "json-assertion")
+PRODUCTS = ("determination", "einvoicing")
+
+
+class EInvoicingSettings(Strict):
+    """ONESOURCE E-Invoicing in one environment: its own product, often on its own host (EMEA)
+    with its own credentials and scope. An empty value means "as for Determination"."""
+
+    preset: str = Field(default="", description="onesource-us, onesource-emea, ... or custom")
+    base_url: Url = Field(default="", description="empty: the Determination base URL")
+    token_url: Url = Field(default="", description="empty: {base_url}/oauth2/v1/token")
+    shares_credentials: bool = Field(
+        default=True,
+        description="use the Determination client id and secret (no keyring entry of its own)",
+    )
+    client_id: str = Field(default="", description="used when shares_credentials is false")
+    scope: str = Field(default="", description="empty: the Determination scope")
+    token_format: TokenFormat | Literal[""] = Field(
+        default="", description="empty: the Determination token format"
+    )
+    external_company_id: str = Field(default="", description="empty: the Determination one")
+    company_id: int | None = Field(
+        default=None, description="the optional internal id, when it differs"
+    )
+
+
 class EnvironmentSettings(Strict):
-    """One API environment (staging or production) as the integration and golive's checks use it."""
+    """One API environment (staging or production) as the integration and golive's checks use it.
+
+    The top-level values are ONESOURCE Indirect Tax Determination's; `einvoicing` holds what
+    differs for E-Invoicing. `wire` overrides entries of golive's guessed wire shapes
+    (golive/api/wire.toml) for this environment.
+    """
 
     preset: str = Field(
         default="", description="onesource-us, onesource-emea, onesource-uat, sandbox or custom"
@@ -274,12 +306,53 @@ class EnvironmentSettings(Strict):
     calculate_path: str = DEFAULT_CALCULATE_PATH
     einvoice_submit_path: str = DEFAULT_EINVOICE_SUBMIT_PATH
     einvoice_status_path: str = DEFAULT_EINVOICE_STATUS_PATH
+    token_format: TokenFormat = Field(
+        default="form",
+        description="how the token request is sent: form (OAuth2 standard), json, or "
+        "json-assertion (JSON with the credentials in an assertion header)",
+    )
+    calling_system_number: str = Field(
+        default="", description="the audit key callingSystemNumber sent with each calculation"
+    )
+    host_system: str = Field(
+        default="golive", description="the audit key hostSystem sent with each calculation"
+    )
     ca_bundle: str = Field(default="", description="a CA bundle for a TLS-intercepting proxy")
     timeouts: Timeouts = Field(default_factory=Timeouts)
     retry: RetryPolicy = Field(default_factory=RetryPolicy)
+    einvoicing: EInvoicingSettings = Field(default_factory=EInvoicingSettings)
+    wire: dict[str, str] = Field(
+        default_factory=dict,
+        description="overrides of golive's guessed wire shapes (see `golive wire`), by entry name",
+    )
 
     def resolved_token_url(self) -> str:
         return self.token_url or (f"{self.base_url}{DEFAULT_TOKEN_PATH}" if self.base_url else "")
+
+    def einvoicing_base_url(self) -> str:
+        return self.einvoicing.base_url or self.base_url
+
+    def einvoicing_token_url(self) -> str:
+        """E-Invoicing's token endpoint: its own, else its host's default, else Determination's."""
+        if self.einvoicing.token_url:
+            return self.einvoicing.token_url
+        if self.einvoicing.base_url:
+            return f"{self.einvoicing.base_url}{DEFAULT_TOKEN_PATH}"
+        return self.resolved_token_url()
+
+    def einvoicing_client_id(self) -> str:
+        if self.einvoicing.shares_credentials:
+            return self.client_id
+        return self.einvoicing.client_id
+
+    def einvoicing_scope(self) -> str:
+        return self.einvoicing.scope or self.scope
+
+    def einvoicing_token_format(self) -> str:
+        return self.einvoicing.token_format or self.token_format
+
+    def einvoicing_company(self) -> str:
+        return self.einvoicing.external_company_id or self.external_company_id
 
     def host(self) -> str:
         return urlsplit(self.base_url).hostname or ""
@@ -292,11 +365,16 @@ class Environments(Strict):
     @model_validator(mode="after")
     def _production_is_https(self) -> Environments:
         for key in ("base_url", "token_url"):
-            value = getattr(self.production, key)
-            if value and not value.startswith("https://"):
-                raise ValueError(
-                    f"production.{key} must use https:// (production endpoints are https only)"
-                )
+            for owner, where in (
+                (self.production, ""),
+                (self.production.einvoicing, "einvoicing."),
+            ):
+                value = getattr(owner, key)
+                if value and not value.startswith("https://"):
+                    raise ValueError(
+                        f"production.{where}{key} must use https:// (production endpoints are "
+                        "https only)"
+                    )
         return self
 
 
@@ -416,10 +494,19 @@ class RuleAnswer(Strict):
     at: Moment
 
 
+class CountryCompanyIds(Strict):
+    """A country's own externalCompanyId per environment (companies differ between UAT and
+    production); empty: the environment's company."""
+
+    staging: str = ""
+    production: str = ""
+
+
 class CountrySetup(Strict):
     tax_id: str = ""
-    external_company_id: str = Field(
-        default="", description="overrides the environment's company for this country"
+    company_ids: CountryCompanyIds = Field(
+        default_factory=CountryCompanyIds,
+        description="overrides the environment's company for this country, per environment",
     )
     requirements: CountryRequirements = Field(default_factory=CountryRequirements)
     tax_id_verification: TaxIdVerification | None = None
@@ -438,6 +525,27 @@ class CountrySetup(Strict):
     earlier_requirements: list[CountryRequirements] = Field(
         default_factory=list, description="snapshots replaced by `countries ... refresh`"
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_company_for_both(cls, data: Any) -> Any:
+        """Sessions before per-environment company ids had one `external_company_id` for both
+        environments: it becomes the value of both (unless a per-environment value is set)."""
+        if isinstance(data, dict) and "external_company_id" in data:
+            data = dict(data)
+            old = data.pop("external_company_id")
+            ids = data.get("company_ids")
+            if isinstance(old, str) and old and not isinstance(ids, CountryCompanyIds):
+                merged = dict(ids) if isinstance(ids, dict) else {}
+                for env in ("staging", "production"):
+                    merged.setdefault(env, old)
+                data["company_ids"] = merged
+        return data
+
+    def company_for(self, environment: str) -> str:
+        """This country's own externalCompanyId in an environment, or ""."""
+        value: str = getattr(self.company_ids, environment, "")
+        return value
 
 
 class Targets(Strict):

@@ -45,14 +45,15 @@ class CountryScreen(WizardScreen):
             yield Button("Verify tax ID", id="verify-tax-id", compact=True)
             yield Checkbox("also ask VIES (EU, online)", id="vies", compact=True)
         yield Static(Text(self._tax_id_state()), id="tax-id-state", classes="field-help")
-        yield ModelField(
-            FieldSpec(
-                f"countries.{self.code}.external_company_id",
-                "External company id",
-                help="only when this country uses another company than the environment's",
-            ),
-            self.session,
-        )
+        for env in ("staging", "production"):
+            yield ModelField(
+                FieldSpec(
+                    f"countries.{self.code}.company_ids.{env}",
+                    f"External company id ({env})",
+                    help="only when this country uses another company than the environment's",
+                ),
+                self.session,
+            )
         yield ModelField(
             FieldSpec(
                 f"countries.{self.code}.platform_account",

@@ -1,5 +1,7 @@
-"""Step 2, Environment: the staging and production API settings (host, token URL, company,
-timeouts, retry), each validated by the session model as it is typed."""
+"""Step 2, Environment: the staging and production API settings per ONESOURCE product
+(Determination; E-Invoicing, often on another host with credentials of its own), timeouts and
+retry, each validated by the session model as it is typed. Settings that hold one of golive's
+guessed wire shapes say so ("guessed: ..."), from golive/api/wire.toml."""
 
 from __future__ import annotations
 
@@ -12,11 +14,78 @@ from golive.tui.screens.step import StepScreen
 from golive.tui.widgets.field import FieldSpec, ModelField, set_value
 
 ENVIRONMENTS = ("staging", "production")
+TOKEN_FORMATS = (
+    ("form (OAuth2 standard)", "form"),
+    ("JSON", "json"),
+    ("JSON + assertion header", "json-assertion"),
+)
+
+
+def guessed(entry: str) -> str:
+    """ "guessed: one unofficial sample" for a wire entry golive is not sure of, else ""."""
+    from golive.api import wire
+
+    found = wire.entries().get(entry)
+    if found is None or not found.guessed:
+        return ""
+    return f"guessed: {wire.CONFIDENCE_WORDS[found.confidence]} ({found.source})"
+
+
+def _help(text: str, entry: str) -> str:
+    mark = guessed(entry)
+    return f"{text}; {mark}" if mark else text
+
+
+def _label(text: str, entry: str) -> str:
+    """The field's label, with "(guessed)" beside it when golive is not sure of the shape."""
+    return f"{text} (guessed)" if guessed(entry) else text
+
+
+EINVOICING_TITLE = "E-Invoicing (empty: as for Determination)"
+
+
+def einvoicing_fields(env: str) -> tuple[FieldSpec | str, ...]:
+    base = f"environments.{env}.einvoicing"
+    return (
+        EINVOICING_TITLE,
+        FieldSpec(
+            f"{base}.base_url",
+            "E-Invoicing base URL",
+            placeholder="empty: the Determination host",
+            help="e-invoicing is often on the EMEA host, https://api-emea.onesourcetax.com",
+        ),
+        FieldSpec(
+            f"{base}.token_url",
+            "E-Invoicing token URL",
+            placeholder="empty: its host's /oauth2/v1/token",
+        ),
+        FieldSpec(
+            f"{base}.shares_credentials",
+            "Shares the Determination credentials",
+            "bool",
+            help="off: E-Invoicing has its own client id and secret (the Credentials step keeps "
+            f"the secret as {env}.einvoicing.client_secret)",
+        ),
+        FieldSpec(f"{base}.client_id", "E-Invoicing client id", help="when it has its own"),
+        FieldSpec(f"{base}.scope", "E-Invoicing scope", placeholder="empty: the Determination one"),
+        FieldSpec(
+            f"{base}.token_format",
+            "E-Invoicing token request",
+            "choice",
+            choices=(("as Determination", ""), *TOKEN_FORMATS),
+        ),
+        FieldSpec(
+            f"{base}.external_company_id",
+            "E-Invoicing company id",
+            placeholder="empty: the Determination externalCompanyId",
+        ),
+    )
 
 
 def environment_fields(env: str) -> tuple[FieldSpec | str, ...]:
     base = f"environments.{env}"
     return (
+        "Determination",
         FieldSpec(
             f"{base}.base_url",
             "Base URL",
@@ -50,6 +119,32 @@ def environment_fields(env: str) -> tuple[FieldSpec | str, ...]:
             choices=(("S seller", "S"), ("B buyer", "B"), ("M middleman", "M")),
         ),
         FieldSpec(
+            f"{base}.scope",
+            _label("Scope", "idt_scope"),
+            help=_help("the OAuth scope of the token", "idt_scope"),
+        ),
+        FieldSpec(
+            f"{base}.token_format",
+            _label("Token request", "token_request"),
+            "choice",
+            choices=TOKEN_FORMATS,
+            help=_help("how the token request is sent", "token_request"),
+        ),
+        FieldSpec(
+            f"{base}.calculate_path",
+            _label("Calculate path", "calculate_path"),
+            help=_help("below the base URL", "calculate_path"),
+        ),
+        FieldSpec(
+            f"{base}.host_system",
+            "hostSystem (audit key)",
+            help="sent with each tax calculation; with callingSystemNumber and the document "
+            "number it is the audit key",
+        ),
+        FieldSpec(f"{base}.calling_system_number", "callingSystemNumber (audit key)"),
+        *einvoicing_fields(env),
+        "Connection",
+        FieldSpec(
             f"{base}.ca_bundle",
             "CA bundle",
             placeholder="path to a PEM file (TLS-intercepting proxy)",
@@ -81,12 +176,18 @@ class EnvironmentScreen(StepScreen):
         "host, then check the company and the timeouts. Errors show as you type."
     )
     HELP = (
-        "Presets: ONESOURCE production US or EMEA, UAT (a rehearsal host) and golive's local "
-        "sandbox. The client secret is not here: it is on the Credentials step (OS keyring)."
+        "Presets: ONESOURCE production US or EMEA, UAT (api-uat.onesourcetax.com, the US UAT: a "
+        "rehearsal host) and golive's local sandbox. No EMEA UAT host is publicly documented: "
+        "for an EMEA test tenant, ask Thomson Reuters for its host and type it as a custom URL. "
+        "E-Invoicing is a product of its own, often on the EMEA host with its own credentials "
+        "and scope: fill its part in only where it differs. Settings marked 'guessed' hold one "
+        "of golive's guesses about the wire (`golive wire` lists them all); override any in the "
+        "session file under [environments.ENV.wire]. The client secret is not here: it is on "
+        "the Credentials step (OS keyring)."
     )
 
     def compose_fields(self, fields: object) -> ComposeResult:
-        from golive.api.endpoints import PRESETS
+        from golive.api.endpoints import NO_EMEA_UAT, PRESETS
 
         options = [(f"{p.title} ({p.base_url})", p.name) for p in PRESETS.values()]
         with TabbedContent(id="env-tabs"):
@@ -101,7 +202,47 @@ class EnvironmentScreen(StepScreen):
                         id=f"preset-{env}",
                         compact=True,
                     )
-                    yield from super().compose_fields(environment_fields(env))
+                    fields = environment_fields(env)
+                    cut = fields.index(EINVOICING_TITLE)
+                    yield from super().compose_fields(fields[:cut])
+                    yield from super().compose_fields(fields[cut : cut + 1])
+                    current = getattr(self.session.environments, env).einvoicing.preset
+                    yield Select(
+                        options,
+                        value=current if current in PRESETS else Select.NULL,
+                        prompt="as Determination, or type the URLs",
+                        id=f"einv-preset-{env}",
+                        compact=True,
+                    )
+                    yield Static(NO_EMEA_UAT, classes="field-help")
+                    yield from super().compose_fields(fields[cut + 1 :])
+
+    @on(Select.Changed, "#einv-preset-staging, #einv-preset-production")
+    def _einvoicing_preset(self, event: Select.Changed) -> None:
+        from golive.api.endpoints import apply_einvoicing_preset
+
+        env = (event.select.id or "").removeprefix("einv-preset-")
+        settings = getattr(self.session.environments, env)
+        if event.value is Select.NULL or event.value == settings.einvoicing.preset:
+            return
+        try:
+            updated = apply_einvoicing_preset(settings, str(event.value))
+        except GoliveError as error:
+            self.notify(error.message, severity="error")
+            return
+        errors = set_value(
+            self.session, f"environments.{env}.einvoicing", updated.einvoicing.model_dump()
+        )
+        if errors:
+            self.notify("; ".join(errors), severity="error")
+            return
+        for field in self.query(ModelField):
+            if field.spec.path in (
+                f"environments.{env}.einvoicing.base_url",
+                f"environments.{env}.einvoicing.token_url",
+            ):
+                field.set_text(getattr(updated.einvoicing, field.spec.path.rsplit(".", 1)[1]))
+        self.wizard.session_changed()
 
     @on(Select.Changed, "#preset-staging, #preset-production")
     def _preset(self, event: Select.Changed) -> None:

@@ -15,7 +15,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, RichLog, Static
+from textual.widgets import Button, Checkbox, RichLog, Static
 from textual.worker import Worker
 
 from golive.session.errors import GoliveError
@@ -63,6 +63,7 @@ class CheckPanel(Vertical):
             for suite, label in self.suites:
                 yield Button(label, id=f"run-{suite}", compact=True, classes="run-button")
             yield Button("Cancel (F6)", id="cancel-run", compact=True, disabled=True)
+            yield Checkbox("Trace to file", id="trace-toggle", compact=True)
         yield Static("Not run in this session yet.", id="check-status", classes="check-status")
         yield Static("", id="check-advice", classes="check-advice")
         # min_width=1: RichLog renders a line at least 78 cells wide by default, which cut long
@@ -200,6 +201,8 @@ class CheckPanel(Vertical):
         if secret is None:
             self._status("Not run: no client secret was given; nothing was sent.", "")
             return
+        einvoicing_secret = await self._einvoicing_secret() if plan.sends_einvoices else None
+        trace = self._new_trace(suite)
         self._busy(True)
         self._status(f"running {suite} against {plan.endpoints.host}…", "")
         self.log_line(f"{suite} against {plan.endpoints.base_url}")
@@ -212,6 +215,8 @@ class CheckPanel(Vertical):
                 secret=secret,
                 on_event=self._on_event,
                 confirm_production=plan.needs_confirmation,
+                einvoicing_secret=einvoicing_secret,
+                trace=trace,
             )
         except asyncio.CancelledError:
             result = cancelled_suite(session, self.environment, suite, list(self._finished))
@@ -227,6 +232,49 @@ class CheckPanel(Vertical):
             self._finish(result, record_suite)
         finally:
             self._busy(False)
+            if trace is not None:
+                self._write_trace(trace, suite)
+
+    def _new_trace(self, suite: str) -> Any:
+        """A HAR trace for this run when "Trace to file" is ticked, else None."""
+        if not self.query_one("#trace-toggle", Checkbox).value:
+            return None
+        from golive.api.trace import HarTrace
+
+        return HarTrace(f"golive wizard: {suite} against {self.environment}")
+
+    def _write_trace(self, trace: Any, suite: str) -> None:
+        """NAME.<suite>.<time>.har beside the session (what `golive support bundle` gathers)."""
+        from golive.session.clock import now
+
+        if self.wizard.file is None:
+            self.log_line("trace not written: the session has no file yet")
+            return
+        path = self.wizard.file.path
+        stamp = now().strftime("%Y%m%dT%H%M%SZ")
+        target = path.with_name(f"{path.name.removesuffix('.toml')}.{suite}.{stamp}.har")
+        try:
+            trace.write(target)
+        except GoliveError as error:
+            self.notify(error.message, title="Trace not written", severity="error")
+            return
+        self.log_line(f"trace of {len(trace)} exchange(s) written to {target.name} (redacted)")
+
+    async def _einvoicing_secret(self) -> SecretStr | None:
+        """E-Invoicing's own client secret when it has credentials of its own, else None."""
+        from golive.secrets import aresolve_client_secret, needs_einvoicing_secret
+
+        if not needs_einvoicing_secret(self.wizard.session, self.environment):
+            return None
+        try:
+            resolved = await aresolve_client_secret(
+                self.wizard.session, self.environment, product="einvoicing"
+            )
+        except GoliveError as error:
+            self.log_line(f"E-Invoicing secret: {error.message}")
+            return None  # the client then names what is missing, before anything is sent
+        self.log_line(f"E-Invoicing secret: {resolved.notice}")
+        return resolved.value
 
     def _on_event(self, event: CheckEvent) -> None:
         if event.kind == "result" and event.result is not None:
