@@ -1350,7 +1350,8 @@ def _dated_requirement_facts(session: Session, setup: CountrySetup) -> list[Fact
             if setup.tax_id and req.tax_id_name
             else setup.tax_id,
         ),
-        ("externalCompanyId for this country", setup.external_company_id),
+        ("externalCompanyId for this country (staging)", setup.company_ids.staging),
+        ("externalCompanyId for this country (production)", setup.company_ids.production),
         ("Platform account", setup.platform_account),
         ("Source of these requirements", req.source),
         ("Requirements last reviewed", date_text(req.reviewed) if req.reviewed else ""),
