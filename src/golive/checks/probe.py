@@ -9,7 +9,6 @@ throughput, clearance outcomes and rejections by country.
 from __future__ import annotations
 
 import asyncio
-import math
 import time
 from collections import Counter
 from typing import Any
@@ -18,20 +17,14 @@ from golive.api.client import OnesourceClient
 from golive.api.errors import ApiError, Failure
 from golive.checks.documents import quote_request
 from golive.checks.events import CheckEvent, EventSink
+from golive.checks.percentiles import LatencySketch
+from golive.checks.percentiles import percentile as percentile  # the tests and callers use it here
 from golive.checks.results import CheckOutcome, CheckResult, CheckStage, StageResult
 from golive.checks.smoke import CountryPlan
 from golive.checks.stages import StageRecorder
 from golive.checks.transaction import clear_test_document
 from golive.session.model import Targets
 from golive.session.targets import ERROR_RATE, RESPONSE_TIME, judge
-
-
-def percentile(ordered: list[float], pct: float) -> float:
-    """Nearest-rank percentile of an ascending list (0.0 for an empty one)."""
-    if not ordered:
-        return 0.0
-    rank = max(1, math.ceil(pct / 100 * len(ordered)))
-    return ordered[min(rank, len(ordered)) - 1]
 
 
 def error_label(error: ApiError) -> str:
@@ -132,18 +125,19 @@ async def run_probe(
     elapsed = time.perf_counter() - started
 
     ordered = sorted(latencies)
+    sketch = LatencySketch.of(ordered)
     failed = sum(errors.values())
     error_rate = 100.0 * failed / count if count else 0.0
-    p95 = percentile(ordered, 95)
+    p95 = sketch.percentile(95) or 0.0
     figures: dict[str, Any] = {
         "requests": count,
         "concurrency": concurrency,
         "succeeded": count - failed,
         "failed": failed,
         "error_rate_pct": round(error_rate, 3),
-        "response_time_p50_s": round(percentile(ordered, 50), 4),
+        "response_time_p50_s": round(sketch.percentile(50) or 0.0, 4),
         "response_time_p95_s": round(p95, 4),
-        "response_time_p99_s": round(percentile(ordered, 99), 4),
+        "response_time_p99_s": round(sketch.percentile(99) or 0.0, 4),
         "max_s": round(ordered[-1], 4) if ordered else 0.0,
         "mean_s": round(sum(ordered) / len(ordered), 4) if ordered else 0.0,
         "elapsed_s": round(elapsed, 3),

@@ -803,6 +803,10 @@ def _print_watch(result: Any) -> None:
         for verdict in verdicts:
             if not verdict.missing or verdict.judged:
                 print(f"  {verdict.describe()}")
+    if result.log is not None and result.log.countries:
+        print("by country (from the log):")
+        for country in result.log.by_country():
+            print(f"  {country.describe()}")
     if result.log is not None and result.log.rejections:
         print("clearance rejections (country, reason, count):")
         for r in result.log.rejections[:20]:
