@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
-from golive.checks.percentiles import EXACT_LIMIT, LatencySketch, percentile
 from golive.ops.pilot import add_pilot_customer, enable_pilot
 from golive.ops.watch import SAMPLE_LINES, read_log, run_watch
 from golive.session.errors import GoliveError
 from golive.session.evidence import read
+from golive.session.percentiles import EXACT_LIMIT, LatencySketch, percentile
 from golive.session.store import SessionFile, evidence_path
 from session_factory import make_session
 

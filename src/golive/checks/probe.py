@@ -17,13 +17,13 @@ from golive.api.client import OnesourceClient
 from golive.api.errors import ApiError, Failure
 from golive.checks.documents import quote_request
 from golive.checks.events import CheckEvent, EventSink
-from golive.checks.percentiles import LatencySketch
-from golive.checks.percentiles import percentile as percentile  # the tests and callers use it here
 from golive.checks.results import CheckOutcome, CheckResult, CheckStage, StageResult
 from golive.checks.smoke import CountryPlan
 from golive.checks.stages import StageRecorder
 from golive.checks.transaction import clear_test_document
 from golive.session.model import Targets
+from golive.session.percentiles import LatencySketch
+from golive.session.percentiles import percentile as percentile  # the tests and callers use it here
 from golive.session.targets import ERROR_RATE, RESPONSE_TIME, judge
 
 

@@ -30,13 +30,13 @@ from typing import IO, Any
 
 import msgspec
 
-from golive.checks.percentiles import EXACT_LIMIT, LatencySketch
 from golive.ops.pilot import due_checkpoint, find_checkpoint, record_checkpoint
 from golive.session.checklist import default_actor
 from golive.session.clock import now
 from golive.session.errors import BadInputError, GoliveError
 from golive.session.evidence import EvidenceRecord, record
 from golive.session.model import ItemStatus, Session
+from golive.session.percentiles import EXACT_LIMIT, LatencySketch
 from golive.session.store import evidence_path
 from golive.session.targets import ERROR_RATE, RESPONSE_TIME, FigureVerdict, judge
 
@@ -754,6 +754,8 @@ def _read_json_lines(
     decode: Callable[[bytes], Any] | None = None
     sniffing = True
     lines = skipped = without_time = outside_range = 0
+    first: datetime | None = None
+    last: datetime | None = None
     for raw in handle:
         if decode is not None:
             try:
@@ -774,10 +776,10 @@ def _read_json_lines(
                     ):
                         outside_range += 1
                         continue
-                    if tally.first is None or moment < tally.first:
-                        tally.first = moment
-                    if tally.last is None or moment > tally.last:
-                        tally.last = moment
+                    if first is None or moment < first:
+                        first = moment
+                    if last is None or moment > last:
+                        last = moment
                 elif ranged:
                     without_time += 1
                     continue
@@ -827,6 +829,10 @@ def _read_json_lines(
     result.skipped += skipped
     tally.without_time += without_time
     tally.outside_range += outside_range
+    for moment in (first, last):
+        if moment is not None:
+            tally.first = moment if tally.first is None else min(tally.first, moment)
+            tally.last = moment if tally.last is None else max(tally.last, moment)
 
 
 def _read_text_lines(

@@ -5,6 +5,9 @@ with its count while there are few of them (the answer is then exact), and folds
 logarithmic buckets 0.1 % wide once there are many: memory stays bounded by the range of the
 values, never by how many there were. A folded answer is the largest value seen in its bucket, so
 it is never below the true figure and at most 0.1 % above it.
+
+It lives beside `golive.session.targets` (the figures and their targets) so that the checks' probe
+and the ops' watch share it without importing each other.
 """
 
 from __future__ import annotations
@@ -24,11 +27,14 @@ def _bucket(value: float) -> int:
 class LatencySketch:
     """Observed values (seconds), their count, sum and maximum, for nearest-rank percentiles."""
 
-    __slots__ = ("buckets", "exact")
+    __slots__ = ("_ranked_cache", "buckets", "exact")
 
     def __init__(self) -> None:
+        # A writer that changes `exact` directly (the watch's inner loop does, for speed, on
+        # sketches nobody asks a percentile of until it is done) calls `fold` past EXACT_LIMIT.
         self.exact: dict[float, int] = {}
         self.buckets: dict[int, list[float]] = {}  # bucket -> [count, largest value]
+        self._ranked_cache: list[tuple[float, float]] | None = None
 
     @classmethod
     def of(cls, values: Iterable[float]) -> LatencySketch:
@@ -38,6 +44,7 @@ class LatencySketch:
         return sketch
 
     def add(self, value: float, count: int = 1) -> None:
+        self._ranked_cache = None
         exact = self.exact
         exact[value] = exact.get(value, 0) + count
         if len(exact) > EXACT_LIMIT:
@@ -45,6 +52,7 @@ class LatencySketch:
 
     def fold(self) -> None:
         """Move the exact values into the buckets (called when there are too many of them)."""
+        self._ranked_cache = None
         buckets = self.buckets
         for value, count in self.exact.items():
             key = _bucket(value)
@@ -58,6 +66,7 @@ class LatencySketch:
         self.exact = {}
 
     def merge(self, other: LatencySketch) -> None:
+        self._ranked_cache = None
         for key, (count, largest) in other.buckets.items():
             entry = self.buckets.get(key)
             if entry is None:
@@ -65,8 +74,11 @@ class LatencySketch:
             else:
                 entry[0] += count
                 entry[1] = max(entry[1], largest)
+        exact = self.exact
         for value, count in other.exact.items():
-            self.add(value, count)
+            exact[value] = exact.get(value, 0) + count
+        if len(exact) > EXACT_LIMIT:
+            self.fold()
 
     @property
     def count(self) -> int:
@@ -78,12 +90,18 @@ class LatencySketch:
 
     def _ranked(self) -> list[tuple[float, float]]:
         """(value, count) in ascending order: exact values, or the buckets' largest values."""
+        if self._ranked_cache is not None:
+            return self._ranked_cache
+        ranked: list[tuple[float, float]]
         if not self.buckets:
-            return sorted(self.exact.items())
-        folded = LatencySketch()
-        folded.merge(self)
-        folded.fold()
-        return sorted((largest, count) for count, largest in folded.buckets.values())
+            ranked = [(value, float(count)) for value, count in sorted(self.exact.items())]
+        else:
+            folded = LatencySketch()
+            folded.merge(self)
+            folded.fold()
+            ranked = sorted((largest, count) for count, largest in folded.buckets.values())
+        self._ranked_cache = ranked
+        return ranked
 
     def percentile(self, pct: float) -> float | None:
         """Nearest-rank percentile (None without values)."""
