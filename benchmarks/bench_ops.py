@@ -51,16 +51,35 @@ def write_log(path: Path, calls: int) -> None:
             handle.write(json.dumps(record) + "\n")
 
 
+def _high_water_mb(pid: int) -> int:
+    """The process's peak resident memory (VmHWM: its own, not inherited from this process)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) // 1024
+    return 0
+
+
 def run_measured(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int]:
-    """Wall seconds, CPU seconds (user + system) and peak memory (MB) of one child process."""
+    """Wall seconds, CPU seconds (user + system) and peak memory (MB) of one child process.
+
+    The memory is read from /proc while it runs (ru_maxrss would include this process's own
+    memory, which a child inherits at fork)."""
     started = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, env=env)
+    peak = 0
+    while os.waitid(os.P_PID, child.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
+        peak = max(peak, _high_water_mb(child.pid))
+        time.sleep(0.02)
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode not in (0, 1):  # golive watch exits 1 when a figure misses its target
         raise SystemExit(f"{command[0]} failed with exit code {child.returncode}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024
+    return wall, usage.ru_utime + usage.ru_stime, peak
 
 
 def watch_beside_jq(base: Path, log: Path, lines: int) -> list[str]:

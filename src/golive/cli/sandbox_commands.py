@@ -47,6 +47,9 @@ _FLAGS = {
     "hang_s": "--hang-s",
     "endpoints": "--fault-endpoints",
     "seed": "--seed",
+    "zero_tax": "--zero-tax",
+    "rate_drift": "--rate-drift",
+    "drift_companies": "--drift-company",
 }
 
 
@@ -118,6 +121,27 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="token, calculate, einvoice, ping or all (default all)",
     )
     faults.add_argument("--seed", type=int, default=None, help="reproducible error_rate/jitter")
+    faults.add_argument(
+        "--zero-tax",
+        default="",
+        metavar="CC,...",
+        help="answer no tax at all for these ship-to countries (an unconfigured jurisdiction)",
+    )
+    faults.add_argument(
+        "--rate-drift",
+        action="append",
+        default=[],
+        metavar="CC=POINTS",
+        help="add POINTS percentage points to CC's rate for the drift companies (repeatable)",
+    )
+    faults.add_argument(
+        "--drift-company",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="the company --rate-drift applies to (default: the --extra-company ones); point "
+        "production at it to see staging and production differ",
+    )
     parser.set_defaults(handler=run_sandbox)
 
 
@@ -161,6 +185,9 @@ def settings_from_args(args: argparse.Namespace, env: Mapping[str, str]) -> Sand
             hang_s=args.hang_s,
             endpoints=_split([args.fault_endpoints]),
             seed=args.seed,
+            zero_tax=_split([args.zero_tax]),
+            rate_drift=_drift(args.rate_drift),
+            drift_companies=_split(args.drift_company) or _split(args.extra_company),
         )
     except ValidationError as error:
         problems += _problems(error)
@@ -168,11 +195,34 @@ def settings_from_args(args: argparse.Namespace, env: Mapping[str, str]) -> Sand
         settings = SandboxSettings(**given)
     except ValidationError as error:
         problems += _problems(error)
+    if settings is not None and settings.faults.rate_drift and not settings.faults.drift_companies:
+        problems.append(
+            "--rate-drift: no company to drift: give --extra-company ID (and point the "
+            "production environment at it) or --drift-company ID"
+        )
     if problems or settings is None:
         raise BadInputError(
             "; ".join(problems), where="golive sandbox", advice="see `golive sandbox --help`"
         )
     return settings
+
+
+def _drift(pairs: list[str]) -> dict[str, float]:
+    """--rate-drift IT=2 as {"IT": 2.0}; BadInputError for anything else."""
+    drift: dict[str, float] = {}
+    for pair in _split(pairs):
+        country, sep, points = pair.partition("=")
+        try:
+            drift[country.strip().upper()] = float(points)
+        except ValueError:
+            sep = ""
+        if not sep:
+            raise BadInputError(
+                f"{pair!r} is not CC=POINTS",
+                where="--rate-drift",
+                advice="for example --rate-drift IT=2 (Italy's rate 2 points higher)",
+            )
+    return drift
 
 
 def _problems(error: ValidationError) -> list[str]:

@@ -7,7 +7,9 @@
 Transport faults (latency, jitter, hang, error_rate, transient_503, rate_limit, malformed,
 slow_body) apply only to the API endpoints named in `endpoints`. The others act where they mean
 something: fail_auth on the token endpoint, unknown_companies on calculate and e-invoicing,
-reject/warn countries on clearance (reject wins when a country is in both).
+reject/warn countries on clearance (reject wins when a country is in both), zero_tax (an
+unconfigured jurisdiction: no tax at all) and rate_drift (one company's rate differs, as a
+production company set up differently from staging) on calculate.
 /health, /metrics, /openapi.json and /admin never get faults, so a run can always be observed and
 repaired.
 """
@@ -19,11 +21,13 @@ import random
 import threading
 import uuid
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from golive.sandbox.rates import Rate
 from golive.sandbox.wire import CountryCode, Endpoint, endpoint_of, error_bytes
 
 FaultTarget = Literal["token", "calculate", "einvoice", "ping", "all"]
@@ -59,8 +63,18 @@ class Faults(BaseModel):
     hang_s: float = Field(default=0.0, ge=0, le=3600, description="wait before answering at all")
     endpoints: tuple[FaultTarget, ...] = Field(default=("all",), min_length=1)
     seed: int | None = Field(default=None, description="seeds error_rate and jitter")
+    zero_tax: tuple[CountryCode, ...] = Field(
+        default=(), description="calculate answers no tax for these ship-to countries"
+    )
+    rate_drift: dict[CountryCode, float] = Field(
+        default_factory=dict,
+        description="percentage points added to a country's rate for the drift companies",
+    )
+    drift_companies: tuple[str, ...] = Field(
+        default=(), description="the companies rate_drift applies to"
+    )
 
-    @field_validator("reject_countries", "warn_countries", mode="before")
+    @field_validator("reject_countries", "warn_countries", "zero_tax", mode="before")
     @classmethod
     def _upper(cls, value: Any) -> Any:
         if isinstance(value, str):
@@ -71,6 +85,14 @@ class Faults(BaseModel):
 
     def applies_to(self, target: FaultTarget) -> bool:
         return "all" in self.endpoints or target in self.endpoints
+
+
+def drifted(rate: Rate, country: str, company: str, faults: Faults) -> Rate:
+    """The rate after the rate_drift fault: points added for the drift companies' country."""
+    points = faults.rate_drift.get(country)
+    if not points or company not in faults.drift_companies or not rate.rate:
+        return rate
+    return Rate(rate.authority, rate.rate + Decimal(str(points)) / 100)
 
 
 @dataclass(frozen=True)
