@@ -219,7 +219,7 @@ def test_a_bad_field_in_a_scenario_file_is_located(
     message = str(raised.value)
     assert f"{bad}:14: scenario.0.lines.1.expect: Input should be 'taxed', 'rate'" in message
     assert f"{bad}:23: scenario.1.colour: unknown key" in message
-    code, out, err = golive(
+    code, _out, err = golive(
         "check", "acme", "--suite", "parity", "--env", "staging", "--scenarios", str(bad)
     )
     assert code == 2
