@@ -373,18 +373,26 @@ async def _run_parity(
     targets = [ParityTarget(environment, client, {p.country: p.company for p in plan}, company)]
     if environment != "production":
         return await run_parity(targets, scenarios, tolerance=tolerance, emit=emit)
-    if options.staging_secret is None:
-        raise BadInputError(
-            "parity against production compares it with staging: staging's secret is needed",
-            where="--env production",
-            advice="store the staging client secret too (golive secret set SESSION staging)",
-        )
+    staging_secret = options.staging_secret
+    if staging_secret is None:  # the wizard: staging's secret from where golive keeps it
+        from golive.secrets import aresolve_client_secret
+        from golive.session.errors import GoliveError
+
+        try:
+            staging_secret = (await aresolve_client_secret(session, "staging")).value
+        except GoliveError as error:
+            raise BadInputError(
+                "parity against production compares it with staging: "
+                f"staging's client secret is needed ({error.message})",
+                where="--env production",
+                advice="store the staging client secret too (golive secret set SESSION staging)",
+            ) from None
     staging = environment_settings(session, "staging")
     staging_plan = plan_countries(session, staging, "staging", [p.country for p in plan])
     async with OnesourceClient(
         staging,
         environment="staging",
-        client_secret=options.staging_secret,
+        client_secret=staging_secret,
         transport=transport,
     ) as other:
         first = ParityTarget(
