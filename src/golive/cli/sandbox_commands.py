@@ -66,6 +66,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     where = parser.add_argument_group("where it listens")
     where.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     where.add_argument(
+        "--upstream",
+        metavar="URL",
+        help="be a fault-injecting proxy in front of this host (e.g. a UAT host) instead of the "
+        "simulator: point the integration at the sandbox's URL",
+    )
+    where.add_argument(
         "--port", type=int, default=DEFAULT_PORT, help=f"0 = any free port (default {DEFAULT_PORT})"
     )
     where.add_argument("--tls", action="store_true", help="HTTPS with a throw-away CA")
@@ -297,7 +303,16 @@ def run_sandbox(args: argparse.Namespace) -> int:
             "is safer (fine for this demo value).",
             file=sys.stderr,
         )
-    server = SandboxServer(settings, log_requests=not args.quiet)
+    app = None
+    if args.upstream:  # a fault-injecting proxy in front of a real host (golive.sandbox.proxy)
+        from golive.sandbox.faults import FaultBoard
+        from golive.sandbox.proxy import create_proxy_app
+
+        app = create_proxy_app(args.upstream, FaultBoard(settings.faults))
+        print(
+            f"proxy mode: every request goes to {args.upstream}, with the faults", file=sys.stderr
+        )
+    server = SandboxServer(settings, log_requests=not args.quiet, app=app)
     server.start()
     stop = threading.Event()
 
@@ -306,7 +321,11 @@ def run_sandbox(args: argparse.Namespace) -> int:
 
     previous = signal.signal(signal.SIGTERM, on_sigterm)
     try:
-        print(banner(server), flush=True)
+        if app is None:
+            print(banner(server), flush=True)
+        else:
+            faults = describe_faults(settings.faults.model_dump(exclude_defaults=True))
+            print(f"golive proxy at {server.url} -> {args.upstream}\nfaults: {faults}", flush=True)
         # A timeout keeps Ctrl+C responsive on every OS and notices a server that died.
         while not stop.wait(0.5):
             if not server.running:
