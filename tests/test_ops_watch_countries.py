@@ -202,6 +202,12 @@ def test_cli_watch_shows_countries_and_numbers_as_written(
         "name": "DE",
         "message": "2,000 calls, error rate 1.00 % (20 errors), p95 1.881 s",
     }
+    report = tmp_path / "report.md"
+    exported = run_golive("export", str(handle.path), "--format", "md", "-o", str(report), env=env)
+    assert exported.returncode == 0, exported.stderr
+    text = report.read_text()
+    assert "By country: DE: 2,000 calls, error rate 1.00 % (20 errors), p95 1.881 s; IT: " in text
+    assert "clearance success 94.74 % of 950 documents" in text
 
 
 def test_figures_count_only_data_from_after_the_pilot(

@@ -1454,7 +1454,9 @@ def sources_summary(result: WatchResult, *, limit: int | None = None) -> dict[st
 
 
 def _diagnosis(result: WatchResult) -> dict[str, Any]:
-    return {"notes": result.notes, **sources_summary(result, limit=20)}
+    summary = sources_summary(result, limit=20)
+    summary.get("log", {}).pop("countries", None)  # in the figures already, one line each
+    return {"notes": result.notes, **summary}
 
 
 def remember_sources(
