@@ -20,6 +20,7 @@ from golive.session.evidence import read
 from golive.session.percentiles import EXACT_LIMIT, LatencySketch, percentile
 from golive.session.store import SessionFile, evidence_path
 from session_factory import make_session
+from test_ops_prometheus import prometheus  # noqa: F401  (the real Prometheus fixture)
 
 NOW = datetime(2026, 11, 3, 12, tzinfo=UTC)
 T0 = datetime(2026, 11, 3, 8, tzinfo=UTC)
@@ -251,3 +252,21 @@ def test_watch_right_after_the_pilot_says_there_is_no_data_yet(
     assert out.returncode == 1
     assert "no data yet" in out.stderr + out.stdout
     assert "range is empty" not in out.stderr + out.stdout
+
+
+def test_prometheus_figures_per_country(prometheus: str) -> None:  # noqa: F811
+    """The Prometheus fixture of test_ops_prometheus: requests carry no country label (so no
+    per-country calls), clearance outcomes do: MX 800 accepted and 12 rejected, IT 5 rejected."""
+    from golive.ops.watch import DEFAULT_QUERIES, country_parts, query_prometheus
+
+    start = datetime(2025, 6, 2, tzinfo=UTC)
+    figures = query_prometheus(
+        prometheus, DEFAULT_QUERIES, since=start, until=start + timedelta(hours=24), by_country=True
+    )
+    countries = figures.by_country()
+    assert sorted(countries) == ["IT", "MX"]
+    assert countries["MX"]["clearance_documents"] == pytest.approx(812)
+    assert countries["MX"]["clearance_success_pct"] == pytest.approx(100 * 800 / 812)
+    assert countries["IT"]["clearance_success_pct"] == 0
+    assert "calls" not in countries["MX"]
+    assert country_parts(countries["MX"]) == ["clearance success 98.52 % of 812 documents"]

@@ -797,6 +797,8 @@ def _watch_json(result: Any) -> dict[str, Any]:
 
 
 def _print_watch(result: Any) -> None:
+    from golive.ops import watch
+
     span = f"{result.since:%Y-%m-%d %H:%M}" if result.since else "the start of the log"
     print(f"watch from {span} to {result.until:%Y-%m-%d %H:%M} UTC")
     for source, verdicts in result.verdicts.items():
@@ -808,6 +810,10 @@ def _print_watch(result: Any) -> None:
         print("by country (from the log):")
         for country in result.log.by_country():
             print(f"  {country.describe()}")
+    elif result.prometheus is not None and result.prometheus.by_country():
+        print("by country (from Prometheus):")
+        for code, figures in result.prometheus.by_country().items():
+            print(f"  {code}: {', '.join(watch.country_parts(figures))}")
     if result.log is not None and result.log.rejections:
         print("clearance rejections (country, reason, count):")
         for r in result.log.rejections[:20]:

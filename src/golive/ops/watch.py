@@ -922,6 +922,18 @@ DEFAULT_QUERIES: dict[str, str] = {
 }
 
 
+# per country, beside the totals: series by the `country` label (a series without one is left out)
+COUNTRY_QUERIES: dict[str, str] = {
+    "calls": "sum by (country) (increase(onesource_requests_total[{window}]))",
+    "errors": "sum by (country) "
+    '(increase(onesource_requests_total{status=~"0|429|5.."}[{window}]))',
+    RESPONSE_TIME: "histogram_quantile(0.95, sum by (le, country) "
+    '(increase(onesource_request_duration_seconds_bucket{status=~"2..|3.."}[{window}])))',
+    "clearance": "sum by (country, outcome) "
+    "(increase(onesource_clearance_outcomes_total[{window}]))",
+}
+
+
 @dataclass(frozen=True)
 class SeriesValue:
     labels: dict[str, str]
@@ -937,9 +949,41 @@ class PrometheusFigures:
     values: dict[str, float | None] = field(default_factory=dict)
     series: dict[str, list[SeriesValue]] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
+    country_series: dict[str, list[SeriesValue]] = field(default_factory=dict)
 
     def figures(self) -> dict[str, float | None]:
         return dict(self.values)
+
+    def by_country(self) -> dict[str, dict[str, float | None]]:
+        """Per country: calls, errors, error rate, p95 and clearance success (what is there)."""
+        found: dict[str, dict[str, float | None]] = {}
+
+        def entry(labels: dict[str, str]) -> dict[str, float | None] | None:
+            country = labels.get("country", "").strip().upper()
+            return found.setdefault(country, {}) if country else None
+
+        for name in ("calls", "errors", RESPONSE_TIME):
+            for sample in self.country_series.get(name, []):
+                figures = entry(sample.labels)
+                if figures is not None and sample.value is not None:
+                    figures[name] = sample.value
+        decided: dict[str, list[float]] = {}
+        for sample in self.country_series.get("clearance", []):
+            outcome = sample.labels.get("outcome", "").strip().lower()
+            figures = entry(sample.labels)
+            if figures is None or sample.value is None or not outcome or outcome in PENDING:
+                continue
+            counts = decided.setdefault(sample.labels["country"].strip().upper(), [0.0, 0.0])
+            counts[0 if outcome in REJECTED else 1] += sample.value
+        for country, figures in found.items():
+            calls, errors = figures.get("calls"), figures.get("errors")
+            if calls:
+                figures[ERROR_RATE] = 100.0 * (errors or 0.0) / calls
+            rejected, cleared = decided.get(country, [0.0, 0.0])
+            if rejected + cleared:
+                figures["clearance_documents"] = rejected + cleared
+                figures[CLEARANCE_SUCCESS] = 100.0 * cleared / (rejected + cleared)
+        return {cc: found[cc] for cc in sorted(found) if found[cc]}
 
     @property
     def rejections(self) -> list[Rejection]:
@@ -975,8 +1019,11 @@ def query_prometheus(
     since: datetime,
     until: datetime,
     timeout: float = 15.0,
+    by_country: bool = False,
 ) -> PrometheusFigures:
-    """Each query evaluated at `until` over the range since..until ({window} in the query)."""
+    """Each query evaluated at `until` over the range since..until ({window} in the query);
+    with `by_country`, also COUNTRY_QUERIES (their failures are not errors: a Prometheus
+    without a country label simply has no per-country figures)."""
     import httpx
 
     window_s = max(1, round((until - since).total_seconds()))
@@ -1016,6 +1063,21 @@ def query_prometheus(
                 result.values[name] = values[0]
             else:
                 result.values[name] = sum(values)
+        for name, template in COUNTRY_QUERIES.items() if by_country else ():
+            promql = template.replace("{window}", f"{window_s}s")
+            try:
+                document = client.get(
+                    f"{url.rstrip('/')}/api/v1/query",
+                    params={"query": promql, "time": f"{until.timestamp():.3f}"},
+                ).json()
+            except (httpx.HTTPError, ValueError):
+                continue
+            data = document.get("data", {}) if document.get("status") == "success" else {}
+            if data.get("resultType") == "vector":
+                result.country_series[name] = [
+                    SeriesValue(dict(s.get("metric", {})), _float(s["value"][1]))
+                    for s in data["result"]
+                ]
     return result
 
 
@@ -1261,6 +1323,7 @@ def run_watch(
             queries if queries is not None else prometheus_queries(session),
             since=prom_start,
             until=end,
+            by_country=True,
         )
         notes.extend(f"Prometheus query {k}: {v}" for k, v in prom_figures.errors.items())
     probe_figures = probe
@@ -1420,6 +1483,11 @@ def _evidence_figures(result: WatchResult) -> dict[str, Any]:
         ]
     if result.prometheus is not None:
         figures["prometheus"] = result.prometheus.figures()
+        if "by_country" not in figures and result.prometheus.by_country():
+            figures["by_country"] = [
+                {"name": cc, "message": ", ".join(country_parts(f))}
+                for cc, f in result.prometheus.by_country().items()
+            ]
     if result.probe is not None:
         figures["probe"] = result.probe.figures
     return figures
@@ -1449,13 +1517,15 @@ def sources_summary(result: WatchResult, *, limit: int | None = None) -> dict[st
             "values": result.prometheus.values,
             "errors": result.prometheus.errors,
             "rejections": [r.__dict__ for r in result.prometheus.rejections],
+            "countries": [{"country": cc, **f} for cc, f in result.prometheus.by_country().items()],
         }
     return summary
 
 
 def _diagnosis(result: WatchResult) -> dict[str, Any]:
     summary = sources_summary(result, limit=20)
-    summary.get("log", {}).pop("countries", None)  # in the figures already, one line each
+    for source in ("log", "prometheus"):  # in the figures already, one line each
+        summary.get(source, {}).pop("countries", None)
     return {"notes": result.notes, **summary}
 
 
