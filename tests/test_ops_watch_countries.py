@@ -270,3 +270,39 @@ def test_prometheus_figures_per_country(prometheus: str) -> None:  # noqa: F811
     assert countries["IT"]["clearance_success_pct"] == 0
     assert "calls" not in countries["MX"]
     assert country_parts(countries["MX"]) == ["clearance success 98.52 % of 812 documents"]
+
+
+PROBE_SECRET = "watch-countries-secret-0123456789"  # pragma: allowlist secret
+
+
+def test_the_probe_gives_figures_per_country(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pydantic import SecretStr
+
+    from golive.ops.watch import run_probe
+    from golive.sandbox.runner import SandboxServer
+    from golive.sandbox.settings import SandboxSettings
+    from golive.session.model import RetryPolicy, Timeouts
+
+    monkeypatch.setenv("GOLIVE_STAGING_CLIENT_SECRET", PROBE_SECRET)
+    settings = SandboxSettings(clearance_step_s=0.01, client_secret=SecretStr(PROBE_SECRET))
+    with SandboxServer(settings) as sandbox:
+        sandbox.set_faults(reject_countries=["MX"])
+        session = make_session(("DE", "MX"))
+        from golive.countries import requirements_for
+
+        session.countries["MX"].requirements = requirements_for("MX")  # a clearance country
+        staging = session.environments.staging
+        staging.preset = "sandbox"
+        staging.base_url = sandbox.url
+        staging.client_id = sandbox.client_id
+        staging.external_company_id = sandbox.company
+        staging.timeouts = Timeouts(connect=2, read=5, write=2, pool=2)
+        staging.retry = RetryPolicy(max_attempts=1)
+        probe = run_probe(session, "staging", count=6)
+    assert sorted(probe.countries) == ["DE", "MX"]
+    de, mx = probe.countries["DE"], probe.countries["MX"]
+    assert (de["calls"], de["errors"], de["error_rate_pct"]) == (3, 0, 0)
+    assert de["response_time_p95_s"] is not None and de["clearance_success_pct"] is None
+    assert (mx["calls"], mx["clearance_documents"], mx["clearance_success_pct"]) == (3, 3, 0)

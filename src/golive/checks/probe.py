@@ -27,6 +27,21 @@ from golive.session.percentiles import percentile as percentile  # the tests and
 from golive.session.targets import ERROR_RATE, RESPONSE_TIME, judge
 
 
+def _country_figures(
+    calls: int, errors: int, latencies: list[float], cleared: int, rejected: int
+) -> dict[str, float | None]:
+    """One country's probe figures, named as the watch names them."""
+    decided = cleared + rejected
+    return {
+        "calls": float(calls),
+        "errors": float(errors),
+        "error_rate_pct": round(100.0 * errors / calls, 3) if calls else None,
+        "response_time_p95_s": LatencySketch.of(latencies).percentile(95),
+        "clearance_documents": float(decided) if decided else None,
+        "clearance_success_pct": round(100.0 * cleared / decided, 3) if decided else None,
+    }
+
+
 def error_label(error: ApiError) -> str:
     if error.failure is Failure.STATUS and error.status_code is not None:
         return f"HTTP {error.status_code}" + (f" {error.code}" if error.code else "")
@@ -53,6 +68,9 @@ async def run_probe(
     clearance: Counter[str] = Counter()
     rejections: Counter[str] = Counter()
     rejection_codes: dict[str, Counter[str]] = {}
+    per_country: dict[
+        str, list[Any]
+    ] = {}  # country -> [calls, errors, latencies, cleared, rejected]
     retries = 0
     done = 0
     next_index = 0
@@ -74,10 +92,13 @@ async def run_probe(
             index = next_index
             next_index += 1
             entry = plan[index % len(plan)]
+            mine = per_country.setdefault(entry.country, [0, 0, [], 0, 0])
+            mine[0] += 1
             started = time.perf_counter()
             try:
                 answer = await client.calculate(quote_request(entry.company, role, entry.country))
             except ApiError as error:
+                mine[1] += 1
                 latencies.append(error.elapsed_s or (time.perf_counter() - started))
                 label = error_label(error)
                 errors[label] += 1
@@ -85,6 +106,7 @@ async def run_probe(
                 retries += max(0, error.attempts - 1)
             else:
                 latencies.append(answer.elapsed_s)
+                mine[2].append(answer.elapsed_s)
                 retries += answer.attempts - 1
                 if entry.clearance:
                     total = answer.body.get("totalTaxAmount", 0.0)
@@ -100,7 +122,10 @@ async def run_probe(
                         poll_interval=poll_interval,
                     )
                     clearance["submitted"] += 1
+                    if status in ("Approved", "Warning"):
+                        mine[3] += 1
                     if status == "Rejected":
+                        mine[4] += 1
                         rejections[entry.country] += 1
                         codes = rejection_codes.setdefault(entry.country, Counter())
                         for message in recorder.stages[-1].details.get("messages", []):
@@ -147,6 +172,7 @@ async def run_probe(
         "clearance": dict(clearance),
         "rejections_by_country": dict(sorted(rejections.items())),
         "rejection_codes": {cc: dict(c) for cc, c in sorted(rejection_codes.items())},
+        "by_country": {cc: _country_figures(*per_country[cc]) for cc in sorted(per_country)},
         "targets": {
             "error_rate_pct": targets.error_rate_pct,
             "response_time_p95_s": targets.response_time_p95_s,

@@ -793,6 +793,10 @@ def _watch_json(result: Any) -> dict[str, Any]:
         "evidence": result.evidence_id,
     }
     data.update(watch.sources_summary(result))
+    if result.probe is not None and result.probe.countries:
+        data["probe_countries"] = [
+            {"country": cc, **figures} for cc, figures in result.probe.countries.items()
+        ]
     return data
 
 
@@ -828,6 +832,8 @@ def _print_watch(result: Any) -> None:
             print(f"  {group.count:>6}× {group.message}")
     if result.probe is not None:
         print(f"probe: {result.probe.summary}")
+        for code, figures in result.probe.countries.items():
+            print(f"  {code}: {', '.join(watch.country_parts(figures))}")
     for note in result.notes:
         print(f"note: {note}")
     for item in result.items:

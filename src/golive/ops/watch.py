@@ -1093,6 +1093,7 @@ class ProbeFigures:
     summary: str
     figures: dict[str, float | None] = field(default_factory=dict)
     evidence_id: str = ""
+    countries: dict[str, dict[str, float | None]] = field(default_factory=dict)
 
     def targeted(self) -> dict[str, float | None]:
         """The probe's figures under the names the targets use."""
@@ -1146,6 +1147,7 @@ def run_probe(
     evidence_id = ""
     if session_path is not None:
         evidence_id = record_suite(session, evidence_path(session_path), outcome).evidence.id
+    by_country = raw.get("by_country")
     return ProbeFigures(
         environment,
         outcome.host,
@@ -1154,6 +1156,11 @@ def run_probe(
         outcome.summary(),
         figures,
         evidence_id,
+        countries={
+            str(cc): {k: _float(v) for k, v in f.items()}
+            for cc, f in (by_country.items() if isinstance(by_country, dict) else ())
+            if isinstance(f, dict)
+        },
     )
 
 
@@ -1483,13 +1490,18 @@ def _evidence_figures(result: WatchResult) -> dict[str, Any]:
         ]
     if result.prometheus is not None:
         figures["prometheus"] = result.prometheus.figures()
-        if "by_country" not in figures and result.prometheus.by_country():
+        if "by_country" not in figures and result.prometheus.by_country():  # the log's first
             figures["by_country"] = [
                 {"name": cc, "message": ", ".join(country_parts(f))}
                 for cc, f in result.prometheus.by_country().items()
             ]
     if result.probe is not None:
         figures["probe"] = result.probe.figures
+        if result.probe.countries:
+            figures["probe_by_country"] = [
+                {"name": cc, "message": ", ".join(country_parts(f))}
+                for cc, f in result.probe.countries.items()
+            ]
     return figures
 
 
