@@ -88,6 +88,8 @@ NUMBERS = re.compile(
     re.IGNORECASE,
 )
 MESSAGE_GROUPS_KEPT = 50
+MESSAGE_GROUPS_COUNTED = 10_000  # distinct messages counted apart; the rest are counted together
+OTHER_MESSAGES = "(other messages, past the 10,000 kinds counted apart)"
 
 
 def canonical_field(name: str) -> str:
@@ -568,6 +570,8 @@ class _Tally:
         self.unexpected_lines += 1
         text = str(message or error or f"HTTP {group.status}")
         key = _normalise_message(text)
+        if key not in self.messages and len(self.messages) >= MESSAGE_GROUPS_COUNTED:
+            key = OTHER_MESSAGES  # memory stays bounded however varied the messages are
         entry = self.messages.get(key)
         if entry is None:
             self.messages[key] = [1, moment, moment, text[:500]]
