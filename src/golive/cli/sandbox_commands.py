@@ -286,6 +286,8 @@ def describe_faults(changed: Mapping[str, Any]) -> str:
     parts = []
     for name, value in changed.items():
         shown = ",".join(map(str, value)) if isinstance(value, list | tuple) else value
+        if isinstance(value, dict):  # rate_drift: IT=2
+            shown = ",".join(f"{k}={v:g}" for k, v in value.items())
         parts.append(f"{name}={shown}")
     return " ".join(parts)
 
