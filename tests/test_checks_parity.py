@@ -49,6 +49,7 @@ def session_path(sandbox: SandboxServer, golive_home: Path) -> Path:
     }
     for name, company in (("staging", sandbox.company), ("production", PRODUCTION_COMPANY)):
         env = getattr(session.environments, name)
+        env.preset = "sandbox"  # the built-ins use the sandbox's reduced and exempt products
         env.base_url = sandbox.url
         env.client_id = sandbox.client_id
         env.external_company_id = company
@@ -252,3 +253,21 @@ def test_sandbox_flags_for_parity_failures() -> None:
         settings_from_args(lonely, {})
     with pytest.raises(BadInputError, match="is not CC=POINTS"):
         settings_from_args(parser.parse_args(["sandbox", "--rate-drift", "IT"]), {})
+
+
+def test_against_a_host_that_is_not_the_sandbox_reduced_and_exempt_need_product_codes(
+    golive: Any, session_path: Path, tmp_path: Path
+) -> None:
+    handle = SessionFile.open(session_path)
+    handle.session.environments.staging.preset = ""
+    handle.save()
+    code, document = parity_json(golive, "--env", "staging")
+    assert code == 0  # a warning passes, and says what it did not run
+    warning = next(c for c in document["checks"] if c["id"] == "parity.not-run")
+    assert warning["outcome"] == "warning"
+    assert "the reduced-rate line of each country (no product code" in warning["message"]
+    assert len(document["checks"]) == 1 + 17 - 6
+    own = tmp_path / "products.toml"
+    own.write_text('reduced_product = "GOLIVE-REDUCED"\nexempt_product = "GOLIVE-EXEMPT"\n')
+    code, document = parity_json(golive, "--env", "staging", "--scenarios", str(own))
+    assert code == 0 and len(document["checks"]) == 17

@@ -11,6 +11,8 @@ be the user's own, in a TOML file beside the session (`--scenarios FILE`, JSON S
 `golive schema scenarios`):
 
     tolerance = 0.01          # staging vs production: amounts may differ by this much
+    reduced_product = "BOOK-001"   # the company's product codes for the built-in reduced-rate
+    exempt_product = "MED-001"     # and exempt lines (the sandbox has its own)
 
     [[scenario]]
     name = "DE books, reduced rate"
@@ -128,7 +130,13 @@ class ScenarioFile(_Strict):
     tolerance: float = Field(
         default=DEFAULT_TOLERANCE, ge=0, description="staging vs production: amounts may differ"
     )
-    scenario: list[Scenario] = Field(min_length=1)
+    reduced_product: str = Field(
+        default="", description="the company's product code of a reduced-rate line (built-ins)"
+    )
+    exempt_product: str = Field(
+        default="", description="the company's product code of an exempt line (built-ins)"
+    )
+    scenario: list[Scenario] = Field(default_factory=list)
 
 
 def scenarios_schema() -> dict[str, Any]:
@@ -143,9 +151,15 @@ def _export_destination(country: str) -> str:
     return "US" if country != "US" else "CA"
 
 
-def builtin_scenarios(countries: list[str]) -> list[Scenario]:
+def builtin_scenarios(
+    countries: list[str],
+    *,
+    reduced_product: str | None = REDUCED_PRODUCT,
+    exempt_product: str | None = EXEMPT_PRODUCT,
+) -> list[Scenario]:
     """For each country: domestic B2B standard, reduced, exempt, intra-EU reverse charge (EU
-    countries), an export, B2C."""
+    countries), an export, B2C. Without a product code for the reduced or the exempt line
+    (None), that scenario is left out: which product is reduced or exempt is the company's."""
     found: list[Scenario] = []
     for cc in countries:
 
@@ -161,12 +175,18 @@ def builtin_scenarios(countries: list[str]) -> list[Scenario]:
             )
 
         found.append(one("domestic B2B, standard rate", cc, "B2B"))
-        found.append(one("domestic B2B, reduced rate", cc, "B2B", product_code=REDUCED_PRODUCT))
-        found.append(
-            one(
-                "domestic B2B, exempt line", cc, "B2B", product_code=EXEMPT_PRODUCT, expect="exempt"
+        if reduced_product:
+            found.append(one("domestic B2B, reduced rate", cc, "B2B", product_code=reduced_product))
+        if exempt_product:
+            found.append(
+                one(
+                    "domestic B2B, exempt line",
+                    cc,
+                    "B2B",
+                    product_code=exempt_product,
+                    expect="exempt",
+                )
             )
-        )
         if cc in EU:
             other = "FR" if cc != "FR" else "DE"
             found.append(
@@ -258,15 +278,27 @@ def load_scenarios(path: Path) -> ScenarioFile:
         ) from None
 
 
-def scenarios_for(session: Session, path: Path | None) -> tuple[list[Scenario], float]:
-    """The built-in scenarios of the session's countries, plus the file's; and the tolerance."""
-    scenarios = builtin_scenarios(session.active_countries())
-    tolerance = DEFAULT_TOLERANCE
-    if path is not None:
-        own = load_scenarios(path)
-        scenarios += own.scenario
-        tolerance = own.tolerance
-    return scenarios, tolerance
+def scenarios_for(
+    session: Session, path: Path | None, *, sandbox: bool
+) -> tuple[list[Scenario], float, list[str]]:
+    """The built-in scenarios of the session's countries, plus the file's; the tolerance; and
+    what was left out. Against the sandbox the built-ins use its product codes (GOLIVE-REDUCED,
+    GOLIVE-EXEMPT); against a real host only the codes the file names."""
+    own = load_scenarios(path) if path is not None else ScenarioFile()
+    reduced = own.reduced_product or (REDUCED_PRODUCT if sandbox else None)
+    exempt = own.exempt_product or (EXEMPT_PRODUCT if sandbox else None)
+    left_out = [
+        f"the {what} line of each country (no product code: give {key} in a scenario file)"
+        for what, key, code in (
+            ("reduced-rate", "reduced_product", reduced),
+            ("exempt", "exempt_product", exempt),
+        )
+        if not code
+    ]
+    scenarios = builtin_scenarios(
+        session.active_countries(), reduced_product=reduced, exempt_product=exempt
+    )
+    return scenarios + own.scenario, own.tolerance, left_out
 
 
 # --- one answer ---------------------------------------------------------------------------------
@@ -477,9 +509,25 @@ async def run_parity(
     *,
     tolerance: float,
     emit: EventSink,
+    left_out: list[str] | None = None,
 ) -> list[CheckResult]:
-    """Every scenario against every target, one check per scenario (streamed as they finish)."""
+    """Every scenario against every target, one check per scenario (streamed as they finish);
+    what was `left_out` is one warning, so nothing untested reads as passed."""
     results: list[CheckResult] = []
+    if left_out:
+        warning = CheckResult(
+            id="parity.not-run",
+            title="Parity: scenarios not run",
+            outcome="warning",
+            stage=CheckStage.TRANSACTION,
+            message="not run: " + "; ".join(left_out),
+            advice="name the company's product codes in a scenario file (--scenarios): "
+            'reduced_product = "...", exempt_product = "..."',
+        )
+        results.append(warning)
+        emit(
+            CheckEvent("result", warning.id, warning.title, message=warning.message, result=warning)
+        )
     for index, scenario in enumerate(scenarios, start=1):
         check_id = f"parity.{_slug(scenario.name)}"
         title = f"Parity: {scenario.name}"

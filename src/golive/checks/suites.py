@@ -369,10 +369,17 @@ async def _run_parity(
     from golive.checks.parity import ParityTarget, run_parity, scenarios_for
 
     options = options or ParityOptions()
-    scenarios, tolerance = scenarios_for(session, options.scenarios)
+    on_sandbox = [
+        environment_settings(session, name).preset == "sandbox" for name in {environment, "staging"}
+    ]
+    scenarios, tolerance, left_out = scenarios_for(
+        session, options.scenarios, sandbox=all(on_sandbox)
+    )
     targets = [ParityTarget(environment, client, {p.country: p.company for p in plan}, company)]
     if environment != "production":
-        return await run_parity(targets, scenarios, tolerance=tolerance, emit=emit)
+        return await run_parity(
+            targets, scenarios, tolerance=tolerance, emit=emit, left_out=left_out
+        )
     staging_secret = options.staging_secret
     if staging_secret is None:  # the wizard: staging's secret from where golive keeps it
         from golive.secrets import aresolve_client_secret
@@ -401,7 +408,9 @@ async def _run_parity(
             {p.country: p.company for p in staging_plan},
             staging.external_company_id or (staging_plan[0].company if staging_plan else ""),
         )
-        return await run_parity([first, *targets], scenarios, tolerance=tolerance, emit=emit)
+        return await run_parity(
+            [first, *targets], scenarios, tolerance=tolerance, emit=emit, left_out=left_out
+        )
 
 
 def _transaction_country(plan: list[CountryPlan]) -> CountryPlan:
