@@ -266,8 +266,12 @@ def test_against_a_host_that_is_not_the_sandbox_reduced_and_exempt_need_product_
     warning = next(c for c in document["checks"] if c["id"] == "parity.not-run")
     assert warning["outcome"] == "warning"
     assert "the reduced-rate line of each country (no product code" in warning["message"]
-    assert len(document["checks"]) == 1 + 17 - 6
+    assert "the intra-EU B2B reverse charge (set reverse_charge = true" in warning["message"]
+    assert len(document["checks"]) == 1 + 17 - 6 - 2
     own = tmp_path / "products.toml"
-    own.write_text('reduced_product = "GOLIVE-REDUCED"\nexempt_product = "GOLIVE-EXEMPT"\n')
+    own.write_text(
+        'reduced_product = "GOLIVE-REDUCED"\nexempt_product = "GOLIVE-EXEMPT"\n'
+        "reverse_charge = true\n"
+    )
     code, document = parity_json(golive, "--env", "staging", "--scenarios", str(own))
     assert code == 0 and len(document["checks"]) == 17

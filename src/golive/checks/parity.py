@@ -136,6 +136,11 @@ class ScenarioFile(_Strict):
     exempt_product: str = Field(
         default="", description="the company's product code of an exempt line (built-ins)"
     )
+    reverse_charge: bool = Field(
+        default=False,
+        description="run the built-in intra-EU reverse charge against a real host (the company "
+        "knows B2B buyers by the customerType golive sends)",
+    )
     scenario: list[Scenario] = Field(default_factory=list)
 
 
@@ -156,6 +161,7 @@ def builtin_scenarios(
     *,
     reduced_product: str | None = REDUCED_PRODUCT,
     exempt_product: str | None = EXEMPT_PRODUCT,
+    reverse_charge: bool = True,
 ) -> list[Scenario]:
     """For each country: domestic B2B standard, reduced, exempt, intra-EU reverse charge (EU
     countries), an export, B2C. Without a product code for the reduced or the exempt line
@@ -187,7 +193,7 @@ def builtin_scenarios(
                     expect="exempt",
                 )
             )
-        if cc in EU:
+        if cc in EU and reverse_charge:
             other = "FR" if cc != "FR" else "DE"
             found.append(
                 one(
@@ -287,6 +293,7 @@ def scenarios_for(
     own = load_scenarios(path) if path is not None else ScenarioFile()
     reduced = own.reduced_product or (REDUCED_PRODUCT if sandbox else None)
     exempt = own.exempt_product or (EXEMPT_PRODUCT if sandbox else None)
+    reverse = own.reverse_charge or sandbox
     left_out = [
         f"the {what} line of each country (no product code: give {key} in a scenario file)"
         for what, key, code in (
@@ -295,8 +302,14 @@ def scenarios_for(
         )
         if not code
     ]
+    countries = session.active_countries()
+    if not reverse and any(cc in EU for cc in countries):
+        left_out.append(
+            "the intra-EU B2B reverse charge (set reverse_charge = true in a scenario file once "
+            "the company tells B2B buyers by the customerType golive sends)"
+        )
     scenarios = builtin_scenarios(
-        session.active_countries(), reduced_product=reduced, exempt_product=exempt
+        countries, reduced_product=reduced, exempt_product=exempt, reverse_charge=reverse
     )
     return scenarios + own.scenario, own.tolerance, left_out
 
