@@ -13,6 +13,7 @@ be the user's own, in a TOML file beside the session (`--scenarios FILE`, JSON S
     tolerance = 0.01          # staging vs production: amounts may differ by this much
     reduced_product = "BOOK-001"   # the company's product codes for the built-in reduced-rate
     exempt_product = "MED-001"     # and exempt lines (the sandbox has its own)
+    reverse_charge = true          # run the built-in intra-EU reverse charge on a real host too
 
     [[scenario]]
     name = "DE books, reduced rate"
@@ -29,7 +30,10 @@ be the user's own, in a TOML file beside the session (`--scenarios FILE`, JSON S
 
 The built-in scenarios expect what they can know without the company's tax set-up: a taxable
 line is taxed (a rate above zero, in a jurisdiction of its country), an exempt, reverse-charge or
-export line is not. The rates themselves are the company's; say them in a scenario file.
+export line is not. The rates themselves are the company's; say them in a scenario file. So are
+the products that are reduced or exempt: against a real host those built-ins run only with the
+file's product codes, the reverse charge only with `reverse_charge = true`; what did not run is
+one warning of the run, never a silent pass.
 """
 
 from __future__ import annotations
