@@ -76,7 +76,7 @@ def main() -> int:
                         "/indirect-tax-determination/taxes/v1/calculate", json=body, headers=headers
                     )
                     status = answer.status_code
-                except httpx.TimeoutException:
+                except httpx.TransportError:  # a timeout, a dropped connection
                     status = 0
                 elapsed = round((time.perf_counter() - started) * 1000, 1)
                 last = attempt == attempts_allowed

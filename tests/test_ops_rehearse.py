@@ -101,17 +101,20 @@ def rehearse(
 def test_a_well_behaved_integration_passes_the_default_plan(
     handle: SessionFile, upstream: SandboxServer, tmp_path: Path
 ) -> None:
-    result = rehearse(handle, upstream, tmp_path, "good", None, 5)
-    assert result.passed, [p.describe() for p in result.phases]
+    result = rehearse(handle, upstream, tmp_path, "good", None, 6)
+    assert result.passed, [p.describe() for p in result.phases] + result.notes
     names = [p.name for p in result.phases]
-    assert names[:4] == [
+    assert names == [
         "5xx (one 503, then answers)",
         "429 with Retry-After 1 s",
         "timeout (no answer within the read timeout)",
+        "dropped connection (one answer cut off)",
         "outage (every call 503)",
+        "recovered",
     ]
     by_name = {p.name: p for p in result.phases}
     assert by_name["5xx (one 503, then answers)"].most_attempts == 2
+    assert by_name["dropped connection (one answer cut off)"].most_attempts == 2
     assert by_name["timeout (no answer within the read timeout)"].most_attempts == 3
     checklist = build_checklist(handle.session)
     assert checklist["environment.timeouts"].status.value == "done"

@@ -45,6 +45,7 @@ _FLAGS = {
     "warn_countries": "--warn",
     "slow_body_ms": "--slow-body-ms",
     "hang_s": "--hang-s",
+    "drop_connections": "--drop",
     "endpoints": "--fault-endpoints",
     "seed": "--seed",
     "zero_tax": "--zero-tax",
@@ -121,6 +122,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     faults.add_argument("--slow-body-ms", type=int, default=0, metavar="N")
     faults.add_argument("--hang-s", type=float, default=0.0, metavar="S")
     faults.add_argument(
+        "--drop", type=int, default=0, metavar="N", help="next N: the connection drops mid-answer"
+    )
+    faults.add_argument(
         "--fault-endpoints",
         default="all",
         metavar="NAME,...",
@@ -189,6 +193,7 @@ def settings_from_args(args: argparse.Namespace, env: Mapping[str, str]) -> Sand
             malformed=args.malformed,
             slow_body_ms=args.slow_body_ms,
             hang_s=args.hang_s,
+            drop_connections=args.drop,
             endpoints=_split([args.fault_endpoints]),
             seed=args.seed,
             zero_tax=_split([args.zero_tax]),

@@ -3,8 +3,8 @@
 `golive rehearse SESSION --upstream URL --log FILE [--plan FILE]` runs the sandbox as a
 fault-injecting proxy in front of the upstream (a UAT host; in tests, the sandbox itself) on
 loopback. The partner points their staging integration at the proxy; golive injects a schedule of
-faults, one phase per N documents (5xx, 429 with Retry-After, a hang past the read timeout, an
-outage), records every request it passes, and then reads the integration's log (JSON lines, the
+faults, one phase per N documents (5xx, 429 with Retry-After, a hang past the read timeout, a
+dropped connection, an outage), records every request it passes, and then reads the integration's log (JSON lines, the
 `golive watch` field names plus a document number and the tax it recorded). Per phase it reports:
 
 - retried within policy: no document was sent more often than the environment's retry policy
@@ -59,6 +59,10 @@ def default_phases(timeouts: Timeouts) -> list[Any]:
         Phase(
             "timeout (no answer within the read timeout)",
             {"hang_s": round(timeouts.read + 1, 3), "endpoints": ["calculate", "einvoice"]},
+        ),
+        Phase(
+            "dropped connection (one answer cut off)",
+            {"drop_connections": 1, "endpoints": ["calculate", "einvoice"]},
         ),
         Phase("outage (every call 503)", {"error_rate": 1.0}),
         Phase("recovered", {}),

@@ -61,6 +61,9 @@ class Faults(BaseModel):
     malformed: bool = Field(default=False, description="response bodies are cut: not valid JSON")
     slow_body_ms: int = Field(default=0, ge=0, le=600_000, description="time to stream a body")
     hang_s: float = Field(default=0.0, ge=0, le=3600, description="wait before answering at all")
+    drop_connections: int = Field(
+        default=0, ge=0, description="the next N requests: the connection drops mid-answer"
+    )
     endpoints: tuple[FaultTarget, ...] = Field(default=("all",), min_length=1)
     seed: int | None = Field(default=None, description="seeds error_rate and jitter")
     zero_tax: tuple[CountryCode, ...] = Field(
@@ -139,6 +142,17 @@ class FaultBoard:
             jitter = self._rng.uniform(0, faults.jitter_ms) if faults.jitter_ms else 0.0
         return faults.hang_s + (faults.latency_ms + jitter) / 1000
 
+    def draw_drop(self, target: FaultTarget) -> bool:
+        """Whether this request's connection is dropped (counting down drop_connections)."""
+        with self._lock:
+            faults = self._current
+            if not faults.applies_to(target) or faults.drop_connections <= 0:
+                return False
+            self._current = faults.model_copy(
+                update={"drop_connections": faults.drop_connections - 1}
+            )
+            return True
+
     def draw(self, target: FaultTarget) -> Refusal | None:
         """Whether this request is refused, counting down the one-shot faults."""
         with self._lock:
@@ -190,6 +204,8 @@ class FaultInjector:
         pause = self.board.pause_s(faults)
         if pause > 0 and not await _wait_unless_gone(pause, receive):
             return
+        if self.board.draw_drop(target):
+            await _drop(send)
         refusal = self.board.draw(target)
         if refusal is not None:
             await _send_refusal(send, refusal)
@@ -253,6 +269,18 @@ async def _wait_unless_gone(seconds: float, receive: Receive) -> bool:
         if not listener.done():
             listener.cancel()
     return not (done and listener.result()["type"] == "http.disconnect")
+
+
+class DroppedConnection(Exception):
+    """Raised after a partial answer: the server closes the connection (the drop fault)."""
+
+
+async def _drop(send: Send) -> None:
+    """Start an answer, send part of it, and let the server close the connection."""
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"1024")]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": b'{"partial": ', "more_body": True})
+    raise DroppedConnection("sandbox fault drop_connections")
 
 
 async def _send_refusal(send: Send, refusal: Refusal) -> None:
