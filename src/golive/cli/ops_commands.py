@@ -852,7 +852,7 @@ def _rehearse(sub: Sub) -> None:
         "an outage rehearsal through a fault-injecting proxy (environment.timeouts, .retry)",
         "Run the sandbox as a fault-injecting proxy in front of --upstream on this machine, "
         "inject a schedule of faults (one phase per N documents: 5xx, 429 with Retry-After, a "
-        "hang past the read timeout, an outage; or your --plan), and read the integration's log "
+        "hang past the read timeout, a dropped connection, an outage; or your --plan), and read the integration's log "
         "(JSON lines: the watch fields plus a document number and the tax it recorded). Point "
         "the staging integration at the printed URL. Per phase it reports whether the "
         "integration retried within its policy, gave up in time, sent no document twice and "
