@@ -257,6 +257,6 @@ def test_cli_watch_against_prometheus(run_golive, prometheus: str, watched: Sess
     # the source is remembered: the next watch needs no option
     again = run_golive("watch", str(watched.path), "--since", "12h", env=env)
     assert again.returncode == 0, again.stderr
-    assert "calls 5000" in again.stdout
+    assert "calls 5,000" in again.stdout  # numbers as people write them (issue 17)
     shown = run_golive("watch", str(watched.path), "--show-queries", env=env)
     assert "error_rate_pct = 100 * sum(increase(onesource_requests_total" in shown.stdout

@@ -257,6 +257,7 @@ def test_calculate_applies_each_countrys_rate_and_echoes_the_request(api: httpx.
         "taxRate": 0.19,
         "taxableBasis": 100.0,
         "taxAmount": 19.0,
+        "taxTreatment": "taxable",  # named since the parity scenarios (issue 17)
     }
     assert (taxes[2]["authorityName"], taxes[2]["taxRate"], taxes[2]["taxAmount"]) == (
         "Mexico IVA",

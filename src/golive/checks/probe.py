@@ -9,7 +9,6 @@ throughput, clearance outcomes and rejections by country.
 from __future__ import annotations
 
 import asyncio
-import math
 import time
 from collections import Counter
 from typing import Any
@@ -23,15 +22,24 @@ from golive.checks.smoke import CountryPlan
 from golive.checks.stages import StageRecorder
 from golive.checks.transaction import clear_test_document
 from golive.session.model import Targets
+from golive.session.percentiles import LatencySketch
+from golive.session.percentiles import percentile as percentile  # the tests and callers use it here
 from golive.session.targets import ERROR_RATE, RESPONSE_TIME, judge
 
 
-def percentile(ordered: list[float], pct: float) -> float:
-    """Nearest-rank percentile of an ascending list (0.0 for an empty one)."""
-    if not ordered:
-        return 0.0
-    rank = max(1, math.ceil(pct / 100 * len(ordered)))
-    return ordered[min(rank, len(ordered)) - 1]
+def _country_figures(
+    calls: int, errors: int, latencies: list[float], cleared: int, rejected: int
+) -> dict[str, float | None]:
+    """One country's probe figures, named as the watch names them."""
+    decided = cleared + rejected
+    return {
+        "calls": float(calls),
+        "errors": float(errors),
+        "error_rate_pct": round(100.0 * errors / calls, 3) if calls else None,
+        "response_time_p95_s": LatencySketch.of(latencies).percentile(95),
+        "clearance_documents": float(decided) if decided else None,
+        "clearance_success_pct": round(100.0 * cleared / decided, 3) if decided else None,
+    }
 
 
 def error_label(error: ApiError) -> str:
@@ -60,6 +68,9 @@ async def run_probe(
     clearance: Counter[str] = Counter()
     rejections: Counter[str] = Counter()
     rejection_codes: dict[str, Counter[str]] = {}
+    per_country: dict[
+        str, list[Any]
+    ] = {}  # country -> [calls, errors, latencies, cleared, rejected]
     retries = 0
     done = 0
     next_index = 0
@@ -81,10 +92,13 @@ async def run_probe(
             index = next_index
             next_index += 1
             entry = plan[index % len(plan)]
+            mine = per_country.setdefault(entry.country, [0, 0, [], 0, 0])
+            mine[0] += 1
             started = time.perf_counter()
             try:
                 answer = await client.calculate(quote_request(entry.company, role, entry.country))
             except ApiError as error:
+                mine[1] += 1
                 latencies.append(error.elapsed_s or (time.perf_counter() - started))
                 label = error_label(error)
                 errors[label] += 1
@@ -92,6 +106,7 @@ async def run_probe(
                 retries += max(0, error.attempts - 1)
             else:
                 latencies.append(answer.elapsed_s)
+                mine[2].append(answer.elapsed_s)
                 retries += answer.attempts - 1
                 if entry.clearance:
                     total = answer.body.get("totalTaxAmount", 0.0)
@@ -107,7 +122,10 @@ async def run_probe(
                         poll_interval=poll_interval,
                     )
                     clearance["submitted"] += 1
+                    if status in ("Approved", "Warning"):
+                        mine[3] += 1
                     if status == "Rejected":
+                        mine[4] += 1
                         rejections[entry.country] += 1
                         codes = rejection_codes.setdefault(entry.country, Counter())
                         for message in recorder.stages[-1].details.get("messages", []):
@@ -132,18 +150,19 @@ async def run_probe(
     elapsed = time.perf_counter() - started
 
     ordered = sorted(latencies)
+    sketch = LatencySketch.of(ordered)
     failed = sum(errors.values())
     error_rate = 100.0 * failed / count if count else 0.0
-    p95 = percentile(ordered, 95)
+    p95 = sketch.percentile(95) or 0.0
     figures: dict[str, Any] = {
         "requests": count,
         "concurrency": concurrency,
         "succeeded": count - failed,
         "failed": failed,
         "error_rate_pct": round(error_rate, 3),
-        "response_time_p50_s": round(percentile(ordered, 50), 4),
+        "response_time_p50_s": round(sketch.percentile(50) or 0.0, 4),
         "response_time_p95_s": round(p95, 4),
-        "response_time_p99_s": round(percentile(ordered, 99), 4),
+        "response_time_p99_s": round(sketch.percentile(99) or 0.0, 4),
         "max_s": round(ordered[-1], 4) if ordered else 0.0,
         "mean_s": round(sum(ordered) / len(ordered), 4) if ordered else 0.0,
         "elapsed_s": round(elapsed, 3),
@@ -153,6 +172,7 @@ async def run_probe(
         "clearance": dict(clearance),
         "rejections_by_country": dict(sorted(rejections.items())),
         "rejection_codes": {cc: dict(c) for cc, c in sorted(rejection_codes.items())},
+        "by_country": {cc: _country_figures(*per_country[cc]) for cc in sorted(per_country)},
         "targets": {
             "error_rate_pct": targets.error_rate_pct,
             "response_time_p95_s": targets.response_time_p95_s,

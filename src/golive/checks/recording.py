@@ -22,6 +22,8 @@ SUITE_ITEMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("staging", "smoke"): ("staging.smoke_tests",),
     ("production", "connectivity"): ("production.connectivity",),
     ("production", "transaction"): ("production.single_transaction",),
+    # parity against production compares it with staging (golive.checks.parity)
+    ("production", "parity"): ("staging.verify_config", "environment.company_id"),
 }
 
 

@@ -46,8 +46,8 @@ _STAGE_LABELS = {
 
 StageOutcome = Literal["passed", "warning", "failed", "skipped"]
 CheckOutcome = Literal["passed", "warning", "failed", "skipped", "cancelled"]
-SuiteName = Literal["connectivity", "transaction", "smoke", "probe"]
-SUITES: tuple[SuiteName, ...] = ("connectivity", "transaction", "smoke", "probe")
+SuiteName = Literal["connectivity", "transaction", "smoke", "probe", "parity"]
+SUITES: tuple[SuiteName, ...] = ("connectivity", "transaction", "smoke", "probe", "parity")
 
 
 class _Result(BaseModel):

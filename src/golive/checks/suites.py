@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 from pydantic import SecretStr
@@ -33,7 +34,7 @@ MAX_CONCURRENCY = 256
 DEFAULT_PROBE_COUNT = 100
 # What a probe may do: (most requests, most at once) per environment.
 PROBE_LIMITS = {"staging": (10_000, MAX_CONCURRENCY), "production": (1_000, 50)}
-NEEDS_CONFIRMATION = frozenset({"transaction", "probe"})
+NEEDS_CONFIRMATION = frozenset({"transaction", "probe", "parity"})
 FALLBACK_COUNTRY = "US"
 
 
@@ -148,6 +149,11 @@ class SuitePlan:
         host = self.endpoints.host
         if self.suite == "connectivity":
             return f"connectivity checks and one quote for {self.company!r} against {host}"
+        if self.suite == "parity":
+            return (
+                f"the parity scenarios of {', '.join(c.country for c in self.countries)} as quotes "
+                f"(nothing committed) against {host}, compared with staging"
+            )
         chosen = self.countries if self.countries_given else [_transaction_country(self.countries)]
         if self.suite == "probe":
             chosen = self.countries
@@ -200,7 +206,7 @@ def plan_suite(
             advice="against production run the connectivity and transaction suites",
         )
     plan = plan_countries(session, settings, environment, countries)
-    if name in ("transaction", "smoke", "probe") and not plan:
+    if name in ("transaction", "smoke", "probe", "parity") and not plan:
         raise BadInputError(
             f"the session has no countries to run the {name} suite for",
             where="countries",
@@ -243,8 +249,11 @@ async def run_suite(
     transport: httpx.AsyncBaseTransport | None = None,
     einvoicing_secret: SecretStr | None = None,
     trace: HarTrace | None = None,
+    parity: ParityOptions | None = None,
 ) -> SuiteResult:
-    """Run one suite (connectivity, transaction, smoke, probe) against one environment.
+    """Run one suite (connectivity, transaction, smoke, probe, parity) against one environment.
+
+    Parity against production also asks staging (`parity.staging_secret`) and compares them.
 
     Raises BadInputError before anything is sent when `plan_suite` refuses the inputs, or for a
     transaction or probe against production without `confirm_production=True`. Cancelling the
@@ -331,6 +340,12 @@ async def run_suite(
                     poll_interval=poll_interval,
                 )
             )
+        elif name == "parity":
+            checks.extend(
+                await _run_parity(
+                    session, environment, client, plan, company, emit, parity, transport
+                )
+            )
         else:
             probe, figures = await run_probe(
                 client,
@@ -349,6 +364,72 @@ async def run_suite(
     result.elapsed_s = round(time.perf_counter() - clock, 3)
     result.figures.update(_figures(checks))
     return result
+
+
+@dataclass(frozen=True)
+class ParityOptions:
+    """The parity suite's inputs: the user's scenario file, and staging's secret for a
+    production run (which compares production with staging)."""
+
+    scenarios: Path | None = None
+    staging_secret: SecretStr | None = None
+
+
+async def _run_parity(
+    session: Session,
+    environment: str,
+    client: OnesourceClient,
+    plan: list[CountryPlan],
+    company: str,
+    emit: EventSink,
+    options: ParityOptions | None,
+    transport: httpx.AsyncBaseTransport | None,
+) -> list[CheckResult]:
+    from golive.checks.parity import ParityTarget, run_parity, scenarios_for
+
+    options = options or ParityOptions()
+    on_sandbox = [
+        environment_settings(session, name).preset == "sandbox" for name in {environment, "staging"}
+    ]
+    scenarios, tolerance, left_out = scenarios_for(
+        session, options.scenarios, sandbox=all(on_sandbox)
+    )
+    targets = [ParityTarget(environment, client, {p.country: p.company for p in plan}, company)]
+    if environment != "production":
+        return await run_parity(
+            targets, scenarios, tolerance=tolerance, emit=emit, left_out=left_out
+        )
+    staging_secret = options.staging_secret
+    if staging_secret is None:  # the wizard: staging's secret from where golive keeps it
+        from golive.secrets import aresolve_client_secret
+        from golive.session.errors import GoliveError
+
+        try:
+            staging_secret = (await aresolve_client_secret(session, "staging")).value
+        except GoliveError as error:
+            raise BadInputError(
+                "parity against production compares it with staging: "
+                f"staging's client secret is needed ({error.message})",
+                where="--env production",
+                advice="store the staging client secret too (golive secret set SESSION staging)",
+            ) from None
+    staging = environment_settings(session, "staging")
+    staging_plan = plan_countries(session, staging, "staging", [p.country for p in plan])
+    async with OnesourceClient(
+        staging,
+        environment="staging",
+        client_secret=staging_secret,
+        transport=transport,
+    ) as other:
+        first = ParityTarget(
+            "staging",
+            other,
+            {p.country: p.company for p in staging_plan},
+            staging.external_company_id or (staging_plan[0].company if staging_plan else ""),
+        )
+        return await run_parity(
+            [first, *targets], scenarios, tolerance=tolerance, emit=emit, left_out=left_out
+        )
 
 
 def _transaction_country(plan: list[CountryPlan]) -> CountryPlan:

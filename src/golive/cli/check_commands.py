@@ -3,6 +3,7 @@
 golive check SESSION --env staging|production --suite connectivity|transaction|smoke|probe
              [--json] [--junit FILE] [--trace FILE.har] [--yes] [--concurrency N] [--count N]
              [--country CC]...
+golive check SESSION --suite parity --env staging|production|both [--scenarios FILE]
 
 Prints a readable table (or the structured result with --json), appends the run to the session's
 evidence log, ticks or fails the matching checklist items, and exits 0 when everything passed,
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from golive.checks.suites import SuitePlan
 
 SESSION_HELP = "a session name (in golive's sessions folder) or a path to a .toml file"
-SUITE_NAMES = ("connectivity", "transaction", "smoke", "probe")
+SUITE_NAMES = ("connectivity", "transaction", "smoke", "probe", "parity")
 EXIT_CANCELLED = 130
 
 
@@ -46,7 +47,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     check.add_argument("session", metavar="SESSION", help=SESSION_HELP)
     check.add_argument(
-        "--env", required=True, choices=("staging", "production"), help="which environment"
+        "--env",
+        required=True,
+        choices=("staging", "production", "both"),
+        help="which environment (both: parity only, production compared with staging)",
     )
     check.add_argument("--suite", required=True, choices=SUITE_NAMES, help="which checks to run")
     check.add_argument("--json", action="store_true", help="print the structured result as JSON")
@@ -89,6 +93,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="S",
         help="longest wait for a test document's final clearance status (default 60 s)",
     )
+    check.add_argument(
+        "--scenarios",
+        metavar="FILE",
+        help="parity: your own tax scenarios (TOML; `golive schema scenarios`), beside the "
+        "built-in ones",
+    )
     check.set_defaults(handler=cmd_check)
 
 
@@ -109,8 +119,25 @@ def cmd_check(args: argparse.Namespace) -> int:
             where="--clearance-timeout",
             advice="give 1 to 3600 seconds",
         )
+    parity = None
+    if (args.env == "both" or args.scenarios) and args.suite != "parity":
+        raise BadInputError(
+            "--env both and --scenarios are for the parity suite",
+            where="--suite",
+            advice="use --suite parity, or give --env staging or production",
+        )
+    if args.env == "both":
+        args.env = "production"  # parity against production always compares with staging
     handle = SessionFile.open(args.session)
     handle.ensure_writable()  # say so before the run, not after it
+    if args.suite == "parity":
+        from pathlib import Path
+
+        from golive.checks.parity import load_scenarios
+
+        scenarios = Path(args.scenarios).expanduser() if args.scenarios else None
+        if scenarios is not None:
+            load_scenarios(scenarios)  # a bad field is said before anything is sent
     countries = _countries(args.country)
     plan = plan_suite(
         handle.session,
@@ -135,6 +162,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         _einvoicing_secret(handle.session, args.env, err) if plan.sends_einvoices else None
     )
     trace = _trace_for(args.trace, handle.session, args.env, args.suite)
+    if args.suite == "parity":
+        from golive.checks.suites import ParityOptions
+
+        staging_secret = (
+            _client_secret(handle.session, "staging", err) if args.env == "production" else None
+        )
+        parity = ParityOptions(scenarios=scenarios, staging_secret=staging_secret)
 
     view = ProgressView(plan, live=err.is_terminal and not args.json)
     finished: list[CheckResult] = []
@@ -163,6 +197,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                     clearance_timeout=args.clearance_timeout,
                     einvoicing_secret=einvoicing_secret,
                     trace=trace,
+                    parity=parity,
                 )
             )
     except KeyboardInterrupt:

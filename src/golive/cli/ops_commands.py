@@ -31,6 +31,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         _verify_config,
         _pilot,
         _watch,
+        _rehearse,
         _rollout,
         _reviews,
         _rollback,
@@ -852,10 +853,16 @@ def _watch_json(result: Any) -> dict[str, Any]:
         "evidence": result.evidence_id,
     }
     data.update(watch.sources_summary(result))
+    if result.probe is not None and result.probe.countries:
+        data["probe_countries"] = [
+            {"country": cc, **figures} for cc, figures in result.probe.countries.items()
+        ]
     return data
 
 
 def _print_watch(result: Any) -> None:
+    from golive.ops import watch
+
     span = f"{result.since:%Y-%m-%d %H:%M}" if result.since else "the start of the log"
     print(f"watch from {span} to {result.until:%Y-%m-%d %H:%M} UTC")
     for source, verdicts in result.verdicts.items():
@@ -863,6 +870,14 @@ def _print_watch(result: Any) -> None:
         for verdict in verdicts:
             if not verdict.missing or verdict.judged:
                 print(f"  {verdict.describe()}")
+    if result.log is not None and result.log.countries:
+        print("by country (from the log):")
+        for country in result.log.by_country():
+            print(f"  {country.describe()}")
+    elif result.prometheus is not None and result.prometheus.by_country():
+        print("by country (from Prometheus):")
+        for code, figures in result.prometheus.by_country().items():
+            print(f"  {code}: {', '.join(watch.country_parts(figures))}")
     if result.log is not None and result.log.rejections:
         print("clearance rejections (country, reason, count):")
         for r in result.log.rejections[:20]:
@@ -877,12 +892,115 @@ def _print_watch(result: Any) -> None:
             print(f"  {group.count:>6}× {group.message}")
     if result.probe is not None:
         print(f"probe: {result.probe.summary}")
+        for code, figures in result.probe.countries.items():
+            print(f"  {code}: {', '.join(watch.country_parts(figures))}")
     for note in result.notes:
         print(f"note: {note}")
     for item in result.items:
         print(f"{item.item}: {item.status.value}")
     if result.checkpoint:
         print(f"recorded on watch checkpoint {result.checkpoint}")
+
+
+# --- rehearse -----------------------------------------------------------------------------------
+
+
+def _rehearse(sub: Sub) -> None:
+    p = _parser(
+        sub,
+        "rehearse",
+        "an outage rehearsal through a fault-injecting proxy (environment.timeouts, .retry)",
+        "Run the sandbox as a fault-injecting proxy in front of --upstream on this machine, "
+        "inject a schedule of faults (one phase per N documents: 5xx, 429 with Retry-After, a "
+        "hang past the read timeout, a dropped connection, an outage; or your --plan), and read the integration's log "
+        "(JSON lines: the watch fields plus a document number and the tax it recorded). Point "
+        "the staging integration at the printed URL. Per phase it reports whether the "
+        "integration retried within its policy, gave up in time, sent no document twice and "
+        "never recorded zero tax for a failed call; the result is the evidence of "
+        "environment.timeouts and environment.retry. Traffic goes only to --upstream.",
+    )
+    p.add_argument("--upstream", required=True, metavar="URL", help="the host to rehearse against")
+    p.add_argument("--log", required=True, type=Path, metavar="FILE", help="the integration's log")
+    p.add_argument("--plan", type=Path, metavar="FILE", help="a TOML schedule of [[phase]] tables")
+    p.add_argument("--port", type=int, default=0, help="the proxy's port (default: any free one)")
+    p.add_argument("--env", choices=("staging", "production"), default="staging")
+    p.add_argument(
+        "--timeout", type=float, default=900.0, metavar="S", help="longest rehearsal (900 s)"
+    )
+    _by(p)
+    _json_flag(p)
+    p.set_defaults(handler=cmd_rehearse)
+
+
+def cmd_rehearse(args: argparse.Namespace) -> int:
+    import time
+
+    from golive.ops import rehearse
+
+    handle = _open(args.session)
+    handle.ensure_writable()
+
+    def wait(proxy_url: str, plan: Any) -> None:
+        needed = sum(p.documents for p in plan.phases)
+        print(
+            f"rehearsal proxy at {proxy_url} -> {args.upstream}: point the integration at it; "
+            f"{len(plan.phases)} phase(s), {needed} document(s). Ctrl+C ends it early.",
+            file=sys.stderr,
+            flush=True,
+        )
+        deadline = time.monotonic() + args.timeout
+        quiet_s = 5.0
+        try:
+            while time.monotonic() < deadline:
+                count = len(plan.requests)
+                with plan.changed:
+                    plan.changed.wait(quiet_s)
+                if plan.finished and len(plan.requests) == count:
+                    return  # every phase had its documents, and nothing came for 5 s
+        except KeyboardInterrupt:
+            return
+
+    try:
+        result = rehearse.run_rehearsal(
+            handle.session,
+            handle.path,
+            upstream=args.upstream,
+            log=args.log.expanduser(),
+            wait=wait,
+            plan=args.plan,
+            environment=args.env,
+            port=args.port,
+            by=args.by,
+        )
+    finally:
+        handle.save()
+    if args.json:
+        _print_json(
+            {
+                "passed": result.passed,
+                "upstream": result.upstream,
+                "phases": [
+                    {
+                        "name": p.name,
+                        "documents": p.documents,
+                        "most_attempts": p.most_attempts,
+                        "findings": p.findings,
+                        "passed": p.passed,
+                    }
+                    for p in result.phases
+                ],
+                "notes": result.notes,
+                "evidence": result.evidence_id,
+            }
+        )
+    else:
+        for phase in result.phases:
+            print(f"{'✓' if phase.passed else '✗'} {phase.describe()}")
+        for note in result.notes:
+            print(f"note: {note}")
+        status = "done" if result.passed else "failed"
+        print(f"environment.timeouts: {status}\nenvironment.retry: {status}")
+    return 0 if result.passed else 1
 
 
 # --- rollout ------------------------------------------------------------------------------------

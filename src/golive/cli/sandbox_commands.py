@@ -45,8 +45,12 @@ _FLAGS = {
     "warn_countries": "--warn",
     "slow_body_ms": "--slow-body-ms",
     "hang_s": "--hang-s",
+    "drop_connections": "--drop",
     "endpoints": "--fault-endpoints",
     "seed": "--seed",
+    "zero_tax": "--zero-tax",
+    "rate_drift": "--rate-drift",
+    "drift_companies": "--drift-company",
 }
 
 
@@ -62,6 +66,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     where = parser.add_argument_group("where it listens")
     where.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    where.add_argument(
+        "--upstream",
+        metavar="URL",
+        help="be a fault-injecting proxy in front of this host (e.g. a UAT host) instead of the "
+        "simulator: point the integration at the sandbox's URL",
+    )
     where.add_argument(
         "--port", type=int, default=DEFAULT_PORT, help=f"0 = any free port (default {DEFAULT_PORT})"
     )
@@ -112,12 +122,36 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     faults.add_argument("--slow-body-ms", type=int, default=0, metavar="N")
     faults.add_argument("--hang-s", type=float, default=0.0, metavar="S")
     faults.add_argument(
+        "--drop", type=int, default=0, metavar="N", help="next N: the connection drops mid-answer"
+    )
+    faults.add_argument(
         "--fault-endpoints",
         default="all",
         metavar="NAME,...",
         help="token, calculate, einvoice, ping or all (default all)",
     )
     faults.add_argument("--seed", type=int, default=None, help="reproducible error_rate/jitter")
+    faults.add_argument(
+        "--zero-tax",
+        default="",
+        metavar="CC,...",
+        help="answer no tax at all for these ship-to countries (an unconfigured jurisdiction)",
+    )
+    faults.add_argument(
+        "--rate-drift",
+        action="append",
+        default=[],
+        metavar="CC=POINTS",
+        help="add POINTS percentage points to CC's rate for the drift companies (repeatable)",
+    )
+    faults.add_argument(
+        "--drift-company",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="the company --rate-drift applies to (default: the --extra-company ones); point "
+        "production at it to see staging and production differ",
+    )
     parser.set_defaults(handler=run_sandbox)
 
 
@@ -159,8 +193,12 @@ def settings_from_args(args: argparse.Namespace, env: Mapping[str, str]) -> Sand
             malformed=args.malformed,
             slow_body_ms=args.slow_body_ms,
             hang_s=args.hang_s,
+            drop_connections=args.drop,
             endpoints=_split([args.fault_endpoints]),
             seed=args.seed,
+            zero_tax=_split([args.zero_tax]),
+            rate_drift=_drift(args.rate_drift),
+            drift_companies=_split(args.drift_company) or _split(args.extra_company),
         )
     except ValidationError as error:
         problems += _problems(error)
@@ -168,11 +206,34 @@ def settings_from_args(args: argparse.Namespace, env: Mapping[str, str]) -> Sand
         settings = SandboxSettings(**given)
     except ValidationError as error:
         problems += _problems(error)
+    if settings is not None and settings.faults.rate_drift and not settings.faults.drift_companies:
+        problems.append(
+            "--rate-drift: no company to drift: give --extra-company ID (and point the "
+            "production environment at it) or --drift-company ID"
+        )
     if problems or settings is None:
         raise BadInputError(
             "; ".join(problems), where="golive sandbox", advice="see `golive sandbox --help`"
         )
     return settings
+
+
+def _drift(pairs: list[str]) -> dict[str, float]:
+    """--rate-drift IT=2 as {"IT": 2.0}; BadInputError for anything else."""
+    drift: dict[str, float] = {}
+    for pair in _split(pairs):
+        country, sep, points = pair.partition("=")
+        try:
+            drift[country.strip().upper()] = float(points)
+        except ValueError:
+            sep = ""
+        if not sep:
+            raise BadInputError(
+                f"{pair!r} is not CC=POINTS",
+                where="--rate-drift",
+                advice="for example --rate-drift IT=2 (Italy's rate 2 points higher)",
+            )
+    return drift
 
 
 def _problems(error: ValidationError) -> list[str]:
@@ -230,6 +291,8 @@ def describe_faults(changed: Mapping[str, Any]) -> str:
     parts = []
     for name, value in changed.items():
         shown = ",".join(map(str, value)) if isinstance(value, list | tuple) else value
+        if isinstance(value, dict):  # rate_drift: IT=2
+            shown = ",".join(f"{k}={v:g}" for k, v in value.items())
         parts.append(f"{name}={shown}")
     return " ".join(parts)
 
@@ -247,7 +310,16 @@ def run_sandbox(args: argparse.Namespace) -> int:
             "is safer (fine for this demo value).",
             file=sys.stderr,
         )
-    server = SandboxServer(settings, log_requests=not args.quiet)
+    app = None
+    if args.upstream:  # a fault-injecting proxy in front of a real host (golive.sandbox.proxy)
+        from golive.sandbox.faults import FaultBoard
+        from golive.sandbox.proxy import create_proxy_app
+
+        app = create_proxy_app(args.upstream, FaultBoard(settings.faults))
+        print(
+            f"proxy mode: every request goes to {args.upstream}, with the faults", file=sys.stderr
+        )
+    server = SandboxServer(settings, log_requests=not args.quiet, app=app)
     server.start()
     stop = threading.Event()
 
@@ -256,7 +328,11 @@ def run_sandbox(args: argparse.Namespace) -> int:
 
     previous = signal.signal(signal.SIGTERM, on_sigterm)
     try:
-        print(banner(server), flush=True)
+        if app is None:
+            print(banner(server), flush=True)
+        else:
+            faults = describe_faults(settings.faults.model_dump(exclude_defaults=True))
+            print(f"golive proxy at {server.url} -> {args.upstream}\nfaults: {faults}", flush=True)
         # A timeout keeps Ctrl+C responsive on every OS and notices a server that died.
         while not stop.wait(0.5):
             if not server.running:

@@ -97,7 +97,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     gate.set_defaults(handler=cmd_gate)
 
     schema = sub.add_parser("schema", help="print a JSON Schema")
-    schema.add_argument("which", choices=("session", "report"))
+    schema.add_argument("which", choices=("session", "report", "scenarios"))
     schema.set_defaults(handler=cmd_schema)
 
 
@@ -456,9 +456,13 @@ def cmd_schema(args: argparse.Namespace) -> int:
         from golive.session.model import Session
 
         schema = Session.model_json_schema(by_alias=True)
-    else:
+    elif args.which == "report":
         from golive.report import report_json_schema
 
         schema = report_json_schema()
+    else:  # scenarios: the parity suite's scenario file (golive.checks.parity)
+        from golive.checks.parity import scenarios_schema
+
+        schema = scenarios_schema()
     print(json.dumps(schema, indent=2, ensure_ascii=False))
     return 0

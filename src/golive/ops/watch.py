@@ -22,11 +22,13 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
+
+import msgspec
 
 from golive.ops.pilot import due_checkpoint, find_checkpoint, record_checkpoint
 from golive.session.checklist import default_actor
@@ -34,6 +36,7 @@ from golive.session.clock import now
 from golive.session.errors import BadInputError, GoliveError
 from golive.session.evidence import EvidenceRecord, record
 from golive.session.model import ItemStatus, Session
+from golive.session.percentiles import EXACT_LIMIT, LatencySketch
 from golive.session.store import evidence_path
 from golive.session.targets import ERROR_RATE, RESPONSE_TIME, FigureVerdict, judge
 
@@ -85,6 +88,8 @@ NUMBERS = re.compile(
     re.IGNORECASE,
 )
 MESSAGE_GROUPS_KEPT = 50
+MESSAGE_GROUPS_COUNTED = 10_000  # distinct messages counted apart; the rest are counted together
+OTHER_MESSAGES = "(other messages, past the 10,000 kinds counted apart)"
 
 
 def canonical_field(name: str) -> str:
@@ -184,6 +189,8 @@ def parse_since(text: str, *, until: datetime | None = None) -> datetime:
 
 # --- reading a log ------------------------------------------------------------------------------
 
+PENDING = frozenset({"pending", "submitted", "processing", "queued", "in_progress", "sent"})
+
 
 @dataclass(frozen=True)
 class Rejection:
@@ -199,6 +206,86 @@ class MessageGroup:
     first_seen: datetime | None
     last_seen: datetime | None
     example: str
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return 100.0 * part / whole if whole else None
+
+
+@dataclass
+class CountryFigures:
+    """One country's calls in the range, by the log's `country` field (lines without one are
+    counted in the totals only). Clearance success is the documents accepted out of those with a
+    final clearance outcome in the log (accepted or rejected; pending ones are left out)."""
+
+    country: str
+    calls: int = 0
+    errors: int = 0
+    successes: int = 0
+    client_errors: int = 0
+    cleared: int = 0
+    rejected: int = 0
+    latency: LatencySketch = field(default_factory=LatencySketch, repr=False, compare=False)
+
+    @property
+    def error_rate_pct(self) -> float | None:
+        return _pct(self.errors, self.calls)
+
+    @property
+    def clearance_documents(self) -> int:
+        return self.cleared + self.rejected
+
+    @property
+    def clearance_success_pct(self) -> float | None:
+        return _pct(self.cleared, self.clearance_documents)
+
+    def percentile(self, q: float) -> float | None:
+        return self.latency.percentile(q)
+
+    def figures(self) -> dict[str, float | None]:
+        return {
+            "calls": float(self.calls),
+            "errors": float(self.errors),
+            ERROR_RATE: self.error_rate_pct,
+            RESPONSE_TIME: self.percentile(95),
+            "clearance_documents": float(self.clearance_documents),
+            CLEARANCE_SUCCESS: self.clearance_success_pct,
+        }
+
+    def describe(self) -> str:
+        """One line, numbers as people write them: "DE: 1,000 calls, error rate 0.90 %, ..."."""
+        return f"{self.country}: " + ", ".join(country_parts(self.figures()))
+
+
+CLEARANCE_SUCCESS = "clearance_success_pct"
+
+
+def count_text(value: float, noun: str) -> str:
+    """1000000 calls -> "1,000,000 calls"; 1 -> "1 call"."""
+    number = round(value)
+    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
+
+
+def country_parts(figures: Mapping[str, float | None]) -> list[str]:
+    """A country's figures in words (the same for a log, Prometheus and the probe)."""
+    parts: list[str] = []
+    calls = figures.get("calls")
+    if calls is not None:
+        parts.append(count_text(calls, "call"))
+    rate = figures.get(ERROR_RATE)
+    if rate is not None:
+        errors = figures.get("errors")
+        shown = f" ({count_text(errors, 'error')})" if errors is not None else ""
+        parts.append(f"error rate {rate:.2f} %{shown}")
+    p95 = figures.get(RESPONSE_TIME)
+    if p95 is not None:
+        parts.append(f"p95 {p95:.3f} s")
+    success = figures.get(CLEARANCE_SUCCESS)
+    documents = figures.get("clearance_documents")
+    if success is not None:
+        of = f" of {count_text(documents, 'document')}" if documents is not None else ""
+        parts.append(f"clearance success {success:.2f} %{of}")
+    return parts
 
 
 @dataclass
@@ -218,24 +305,27 @@ class LogFigures:
     throttled: int = 0
     client_errors: int = 0
     successes: int = 0
-    durations_s: list[float] = field(default_factory=list, repr=False)
+    latency: LatencySketch = field(default_factory=LatencySketch, repr=False, compare=False)
     rejections: list[Rejection] = field(default_factory=list)
     unexpected: list[MessageGroup] = field(default_factory=list)
     unexpected_lines: int = 0
     first_time: datetime | None = None
     last_time: datetime | None = None
+    countries: dict[str, CountryFigures] = field(default_factory=dict)
+    cleared: int = 0
+    rejected: int = 0
 
     @property
     def error_rate_pct(self) -> float | None:
-        return 100.0 * self.errors / self.calls if self.calls else None
+        return _pct(self.errors, self.calls)
+
+    @property
+    def clearance_success_pct(self) -> float | None:
+        return _pct(self.cleared, self.cleared + self.rejected)
 
     def percentile(self, q: float) -> float | None:
         """Nearest-rank percentile of the successful calls' response times, in seconds."""
-        if not self.durations_s:
-            return None
-        ordered = sorted(self.durations_s)
-        rank = max(1, math.ceil(q / 100 * len(ordered)))
-        return ordered[rank - 1]
+        return self.latency.percentile(q)
 
     def figures(self) -> dict[str, float | None]:
         return {
@@ -247,8 +337,12 @@ class LogFigures:
             "response_time_p99_s": self.percentile(99),
             "client_errors": float(self.client_errors),
             "clearance_rejections": float(sum(r.count for r in self.rejections)),
+            CLEARANCE_SUCCESS: self.clearance_success_pct,
             "unexpected_errors": float(self.unexpected_lines),
         }
+
+    def by_country(self) -> list[CountryFigures]:
+        return [self.countries[cc] for cc in sorted(self.countries)]
 
 
 def _lookup(data: Mapping[str, Any], path: str) -> Any:
@@ -265,11 +359,18 @@ def _lookup(data: Mapping[str, Any], path: str) -> Any:
 JsonReader = Callable[[dict[str, Any]], dict[str, Any]]
 
 
+def _names(field_map: Mapping[str, str]) -> list[tuple[str, tuple[str, ...]]]:
+    """For each of our fields, the log's names for it, in the order they are tried."""
+    return [
+        (canonical, (field_map[canonical],) if canonical in field_map else RECOGNISED[canonical])
+        for canonical in CANONICAL
+    ]
+
+
 def _json_reader(field_map: Mapping[str, str]) -> JsonReader:
     """A function picking our fields out of one JSON object, its lookups worked out once."""
     plan: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = []
-    for canonical in CANONICAL:
-        names = (field_map[canonical],) if canonical in field_map else RECOGNISED[canonical]
+    for canonical, names in _names(field_map):
         flat = tuple(n for n in names if "." not in n)
         dotted = tuple(n for n in names if "." in n)
         plan.append((canonical, flat, dotted))
@@ -330,6 +431,12 @@ def _open_text(path: Path) -> IO[str]:
     return path.open("r", encoding="utf-8", errors="replace")
 
 
+def _open_bytes(path: Path) -> IO[bytes] | gzip.GzipFile:
+    if path.suffix == ".gz":
+        return gzip.open(path, "rb")
+    return path.open("rb", buffering=1 << 20)
+
+
 def log_files(location: Path) -> list[Path]:
     """The file, or the regular files of a folder (not its sub-folders, no symlinks), by name."""
     if location.is_file():
@@ -347,6 +454,416 @@ def log_files(location: Path) -> list[Path]:
     )
 
 
+# What a line comes down to for counting: (country, status, level, outcome, final, has an error,
+# has a duration) as the log wrote them. Lines with the same key are counted alike, so each key is
+# worked out once (`_classify`) and a line only adds one to its key's count, and its response time
+# to its key's sketch when it is a successful call.
+_Key = tuple[str | None, int | None, str | None, str | None, object, bool, bool]
+# texts of a line that only some lines need: (message, reason, error)
+_Texts = Callable[[Any], tuple[Any, Any, Any]]
+
+_INTERMEDIATE, _NOT_A_CALL, _CALL, _SUCCESS, _CLIENT = "intermediate", "none", "call", "ok", "4xx"
+_TRANSPORT, _THROTTLED, _SERVER = "transport", "throttled", "5xx"
+_FAILED = (_TRANSPORT, _THROTTLED, _SERVER)
+
+
+class _Group:
+    """The lines of one key: how many, what they are, their response times."""
+
+    __slots__ = ("clearance", "count", "country", "detail", "kind", "sketch", "status")
+
+    def __init__(self, key: _Key) -> None:
+        country, status, level_raw, outcome_raw, final, has_error, has_duration = key
+        self.count = 0
+        self.country = (country or "").strip().upper()
+        self.status = status
+        level = (level_raw or "").strip().lower()
+        outcome = (outcome_raw or "").strip().lower()
+        rejected = outcome in REJECTED
+        self.clearance = (
+            "rejected" if rejected else "" if not outcome or outcome in PENDING else "ok"
+        )
+        self.sketch: LatencySketch | None = None
+        self.detail = 0  # 1: a clearance rejection, 2: an unexpected error
+        if final is False or (final is not None and str(final).lower() in ("false", "0", "no")):
+            self.kind = _INTERMEDIATE
+            self.clearance = ""
+            return
+        self.kind = _NOT_A_CALL
+        if status is not None or has_duration:
+            if status == 0 or (status is None and has_error):
+                self.kind = _TRANSPORT
+            elif status == 429:
+                self.kind = _THROTTLED
+            elif status is not None and status >= 500:
+                self.kind = _SERVER
+            elif status is not None and status >= 400 and not rejected:
+                self.kind = _CLIENT
+            elif status is None or status < 400:
+                self.kind = _SUCCESS
+                if has_duration:
+                    self.sketch = LatencySketch()
+            else:
+                self.kind = _CALL
+        if rejected:
+            self.detail = 1
+        elif level in ERROR_LEVELS or (not level and self.kind in _FAILED):
+            self.detail = 2
+
+
+class _Tally:
+    """Counts lines into groups; keeps the rejections and the unexpected errors by message."""
+
+    def __init__(self, since: datetime | None, until: datetime | None) -> None:
+        self.since = since
+        self.until = until
+        self.ranged = since is not None or until is not None
+        self.groups: dict[_Key, _Group] = {}
+        self.first: datetime | None = None
+        self.last: datetime | None = None
+        self.without_time = 0
+        self.outside_range = 0
+        self.unexpected_lines = 0
+        self.rejections: Counter[tuple[str, str]] = Counter()
+        self.messages: dict[str, list[Any]] = {}
+
+    def add(
+        self,
+        moment: datetime | None,
+        key: _Key,
+        duration: float | None,
+        record: Any,
+        texts: _Texts,
+    ) -> None:
+        if moment is None:
+            if self.ranged:
+                self.without_time += 1
+                return
+        else:
+            if self.ranged and (
+                (self.since is not None and moment < self.since)
+                or (self.until is not None and moment >= self.until)
+            ):
+                self.outside_range += 1
+                return
+            if self.first is None or moment < self.first:
+                self.first = moment
+            if self.last is None or moment > self.last:
+                self.last = moment
+        group = self.groups.get(key)
+        if group is None:
+            group = self.groups[key] = _Group(key)
+        group.count += 1
+        if group.sketch is not None and duration is not None:
+            group.sketch.add(duration)
+        if group.detail:
+            self.detail(group, moment, *texts(record))
+
+    def detail(
+        self, group: _Group, moment: datetime | None, message: Any, reason: Any, error: Any
+    ) -> None:
+        if group.detail == 1:
+            country = group.country or "?"
+            text = str(reason or message or "no reason given")
+            self.rejections[(country, text[:200])] += 1
+            return
+        self.unexpected_lines += 1
+        text = str(message or error or f"HTTP {group.status}")
+        key = _normalise_message(text)
+        if key not in self.messages and len(self.messages) >= MESSAGE_GROUPS_COUNTED:
+            key = OTHER_MESSAGES  # memory stays bounded however varied the messages are
+        entry = self.messages.get(key)
+        if entry is None:
+            self.messages[key] = [1, moment, moment, text[:500]]
+        else:
+            entry[0] += 1
+            if moment is not None:
+                entry[1] = moment if entry[1] is None else min(entry[1], moment)
+                entry[2] = moment if entry[2] is None else max(entry[2], moment)
+
+    def into(self, result: LogFigures) -> None:
+        result.without_time += self.without_time
+        result.outside_range += self.outside_range
+        result.unexpected_lines += self.unexpected_lines
+        for moment in (self.first, self.last):
+            if moment is not None:
+                moment = moment.astimezone(UTC)
+                result.first_time = min(result.first_time or moment, moment)
+                result.last_time = max(result.last_time or moment, moment)
+        for group in self.groups.values():
+            count, kind = group.count, group.kind
+            if kind == _INTERMEDIATE:
+                result.intermediate_attempts += count
+                continue
+            country = None
+            if group.country:
+                country = result.countries.get(group.country)
+                if country is None:
+                    country = result.countries[group.country] = CountryFigures(group.country)
+            if group.clearance == "ok":
+                result.cleared += count
+            elif group.clearance == "rejected":
+                result.rejected += count
+            if country is not None:
+                country.cleared += count if group.clearance == "ok" else 0
+                country.rejected += count if group.clearance == "rejected" else 0
+            if kind == _NOT_A_CALL:
+                continue
+            result.calls += count
+            failed = kind in _FAILED
+            if kind == _TRANSPORT:
+                result.transport_failures += count
+            elif kind == _THROTTLED:
+                result.throttled += count
+            elif kind == _SERVER:
+                result.server_errors += count
+            elif kind == _CLIENT:
+                result.client_errors += count
+            elif kind == _SUCCESS:
+                result.successes += count
+            if failed:
+                result.errors += count
+            if group.sketch is not None:
+                result.latency.merge(group.sketch)
+            if country is not None:
+                country.calls += count
+                country.errors += count if failed else 0
+                country.client_errors += count if kind == _CLIENT else 0
+                country.successes += count if kind == _SUCCESS else 0
+                if group.sketch is not None:
+                    country.latency.merge(group.sketch)
+        self.groups.clear()
+
+
+def _key_of(fields: Mapping[str, Any]) -> tuple[datetime | None, _Key, float | None]:
+    """Time, key and response time of a line read by the generic reader (or a pattern)."""
+    moment = parse_time(fields["time"]) if "time" in fields else None
+    status_number = _number(fields["status"]) if "status" in fields else None
+    duration: float | None = None
+    if "duration_ms" in fields:
+        ms = _number(fields["duration_ms"])
+        duration = ms / 1000 if ms is not None else None
+    elif "duration_s" in fields:
+        duration = _number(fields["duration_s"])
+    final = fields.get("final")
+
+    def text(name: str) -> str | None:
+        value = fields.get(name)
+        return None if value is None else str(value)
+
+    key: _Key = (
+        text("country"),
+        int(status_number) if status_number is not None else None,
+        text("level"),
+        text("outcome"),
+        final if final is None or isinstance(final, bool) else str(final),
+        "error" in fields,
+        duration is not None,
+    )
+    return moment, key, duration
+
+
+def _field_texts(fields: Mapping[str, Any]) -> tuple[Any, Any, Any]:
+    return fields.get("message"), fields.get("reason"), fields.get("error")
+
+
+def _raw_value(raw: msgspec.Raw | None) -> Any:
+    return None if raw is None else msgspec.json.decode(raw)
+
+
+def _struct_texts(line: Any) -> tuple[Any, Any, Any]:
+    return _raw_value(line.ms), _raw_value(line.rs), _raw_value(line.er)
+
+
+# our field -> (attribute of the fast reader's Struct, the type it reads)
+_FAST_FIELDS: dict[str, tuple[str, Any]] = {
+    "time": ("t", datetime | float),
+    "status": ("st", int),
+    "duration_ms": ("dm", float),
+    "duration_s": ("ds", float),
+    "level": ("lv", str),
+    "country": ("co", str),
+    "outcome": ("oc", str),
+    "final": ("fi", bool),
+    "message": ("ms", msgspec.Raw),
+    "reason": ("rs", msgspec.Raw),
+    "error": ("er", msgspec.Raw),
+}
+SAMPLE_LINES = 200
+_EMPTY_RAW = (b"null", b'""')
+
+
+def _fast_decoder(
+    field_map: Mapping[str, str], samples: list[dict[str, Any]]
+) -> msgspec.json.Decoder[Any] | None:
+    """A decoder of only the fields this log uses, under the names its first lines use.
+
+    Every other name golive recognises is declared as "null only", so a line that uses one of
+    them (or a value of another type, or a nested field) fails to decode here and is read by the
+    generic reader instead: the fast reader never reads a line differently, it only gives up on
+    it. None when the log's names do not allow it (a dotted name's parent is also a name)."""
+    names = _names(field_map)
+    every = {name for _, candidates in names for name in candidates}
+    parents = {name.split(".", 1)[0] for name in every if "." in name}
+    if parents & every:
+        return None
+    chosen: dict[str, str] = {}
+    for canonical, candidates in names:
+        used: Counter[str] = Counter()
+        for data in samples:
+            for name in candidates:
+                if data.get(name) not in (None, ""):
+                    used[name] += 1
+                    break
+        if used:
+            chosen[canonical] = used.most_common(1)[0][0]
+    fields: list[tuple[str, Any, Any]] = []
+    rename: dict[str, str] = {}
+    for canonical, (attribute, kind) in _FAST_FIELDS.items():
+        fields.append((attribute, kind, None))
+        rename[attribute] = chosen.get(canonical, f"~golive-unused~{canonical}")
+    taken = set(chosen.values())
+    for index, name in enumerate(sorted((every | parents) - taken)):
+        fields.append((f"x{index}", None, None))
+        rename[f"x{index}"] = name
+    line = msgspec.defstruct("LogLine", fields, rename=rename, gc=False)
+    return msgspec.json.Decoder(line)
+
+
+def _generic_json(raw: bytes) -> dict[str, Any] | None:
+    try:
+        data = msgspec.json.decode(raw)
+    except msgspec.DecodeError:
+        try:
+            data = json.loads(raw.decode("utf-8", "replace"))
+        except ValueError:
+            return None
+    return data if isinstance(data, dict) else None
+
+
+def _read_json_lines(
+    handle: IO[bytes] | gzip.GzipFile,
+    field_map: Mapping[str, str],
+    result: LogFigures,
+    tally: _Tally,
+) -> None:
+    """JSON lines: the first lines through the generic reader (they show which names the log
+    uses), then the fast reader, which counts a line inline, as `_Tally.add` would; a line it
+    cannot read goes through the generic reader."""
+    pick = _json_reader(field_map)
+    add = tally.add
+    groups = tally.groups
+    since, until, ranged = tally.since, tally.until, tally.ranged
+    samples: list[dict[str, Any]] = []
+    decode: Callable[[bytes], Any] | None = None
+    sniffing = True
+    lines = skipped = without_time = outside_range = 0
+    first: datetime | None = None
+    last: datetime | None = None
+    for raw in handle:
+        if decode is not None:
+            try:
+                line = decode(raw)
+            except msgspec.DecodeError:
+                pass
+            else:
+                lines += 1
+                moment = line.t
+                if moment is not None:
+                    if type(moment) is float:
+                        moment = parse_time(moment)
+                    elif moment.tzinfo is None:
+                        moment = moment.replace(tzinfo=UTC)
+                    if ranged and (
+                        (since is not None and moment < since)
+                        or (until is not None and moment >= until)
+                    ):
+                        outside_range += 1
+                        continue
+                    if first is None or moment < first:
+                        first = moment
+                    if last is None or moment > last:
+                        last = moment
+                elif ranged:
+                    without_time += 1
+                    continue
+                ms = line.dm
+                duration = ms / 1000 if ms is not None else line.ds
+                error = line.er
+                key = (
+                    line.co,
+                    line.st,
+                    line.lv,
+                    line.oc,
+                    line.fi,
+                    error is not None and bytes(error) not in _EMPTY_RAW,
+                    duration is not None,
+                )
+                group = groups.get(key)
+                if group is None:
+                    group = groups[key] = _Group(key)
+                group.count += 1
+                sketch = group.sketch
+                if sketch is not None and duration is not None:
+                    exact = sketch.exact
+                    exact[duration] = exact.get(duration, 0) + 1
+                    if len(exact) > EXACT_LIMIT:
+                        sketch.fold()
+                if group.detail:
+                    tally.detail(group, moment, *_struct_texts(line))
+                continue
+        if not raw.strip():
+            continue
+        lines += 1
+        data = _generic_json(raw)
+        if data is None:
+            skipped += 1
+            continue
+        fields = pick(data)
+        moment, key, duration = _key_of(fields)
+        add(moment, key, duration, fields, _field_texts)
+        if sniffing:
+            samples.append(data)
+            if len(samples) >= SAMPLE_LINES:
+                sniffing = False
+                decoder = _fast_decoder(field_map, samples)
+                decode = decoder.decode if decoder is not None else None
+                samples = []
+    result.lines += lines
+    result.skipped += skipped
+    tally.without_time += without_time
+    tally.outside_range += outside_range
+    for moment in (first, last):
+        if moment is not None:
+            tally.first = moment if tally.first is None else min(tally.first, moment)
+            tally.last = moment if tally.last is None else max(tally.last, moment)
+
+
+def _read_text_lines(
+    handle: IO[str],
+    compiled: re.Pattern[str],
+    groups: Mapping[str, str],
+    result: LogFigures,
+    tally: _Tally,
+) -> None:
+    for raw in handle:
+        line = raw.strip()
+        if not line:
+            continue
+        result.lines += 1
+        match = compiled.search(line)
+        if match is None:
+            result.skipped += 1
+            continue
+        fields = {
+            groups[name]: value
+            for name, value in match.groupdict().items()
+            if name in groups and value not in (None, "")
+        }
+        moment, key, duration = _key_of(fields)
+        tally.add(moment, key, duration, fields, _field_texts)
+
+
 def read_log(
     location: Path,
     *,
@@ -355,145 +872,43 @@ def read_log(
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> LogFigures:
-    """Read a log (JSON lines, or text with `pattern`) and count what happened in [since, until)."""
+    """Read a log (JSON lines, or text with `pattern`) and count what happened in [since, until).
+
+    Streams: memory grows with the kinds of lines (countries, statuses, levels), the rejection
+    reasons and the unexpected messages, never with the number of lines."""
     files = log_files(location)
     mapping = dict(field_map or {})
     compiled = compile_pattern(pattern) if pattern else None
     groups = _group_names(compiled, mapping) if compiled else {}
     result = LogFigures(files=[str(f) for f in files])
-    rejections: Counter[tuple[str, str]] = Counter()
-    messages: dict[str, list[Any]] = {}
+    tally = _Tally(since, until)
     for path in files:
         try:
-            handle = _open_text(path)
+            if compiled is not None:
+                with _open_text(path) as text:
+                    _read_text_lines(text, compiled, groups, result, tally)
+            else:
+                with _open_bytes(path) as handle:
+                    _read_json_lines(handle, mapping, result, tally)
         except OSError as error:
             raise GoliveError(
-                f"cannot read the log {path}: {error.strerror}",
+                f"cannot read the log {path}: {error.strerror or error}",
                 where=str(path),
-                advice="check the file's permissions",
+                advice="check the file's permissions (and that a .gz file is whole)",
             ) from None
-        with handle:
-            for fields in _records(handle, compiled, groups, mapping, result):
-                _count(fields, result, rejections, messages, since, until)
+    tally.into(result)
     result.rejections = [
         Rejection(country, reason, count)
-        for (country, reason), count in sorted(rejections.items(), key=lambda kv: (-kv[1], kv[0]))
+        for (country, reason), count in sorted(
+            tally.rejections.items(), key=lambda kv: (-kv[1], kv[0])
+        )
     ]
-    grouped = sorted(messages.items(), key=lambda kv: (-kv[1][0], kv[0]))
+    grouped = sorted(tally.messages.items(), key=lambda kv: (-kv[1][0], kv[0]))
     result.unexpected = [
         MessageGroup(key, count, first, last, example)
         for key, (count, first, last, example) in grouped[:MESSAGE_GROUPS_KEPT]
     ]
     return result
-
-
-def _records(
-    handle: IO[str],
-    compiled: re.Pattern[str] | None,
-    groups: Mapping[str, str],
-    mapping: Mapping[str, str],
-    result: LogFigures,
-) -> Iterator[dict[str, Any]]:
-    pick = _json_reader(mapping)
-    for raw in handle:
-        line = raw.strip()
-        if not line:
-            continue
-        result.lines += 1
-        if compiled is not None:
-            match = compiled.search(line)
-            if match is None:
-                result.skipped += 1
-                continue
-            yield {
-                groups[name]: value
-                for name, value in match.groupdict().items()
-                if name in groups and value not in (None, "")
-            }
-            continue
-        try:
-            data = json.loads(line)
-        except ValueError:
-            result.skipped += 1
-            continue
-        if not isinstance(data, dict):
-            result.skipped += 1
-            continue
-        yield pick(data)
-
-
-def _count(
-    fields: Mapping[str, Any],
-    result: LogFigures,
-    rejections: Counter[tuple[str, str]],
-    messages: dict[str, list[Any]],
-    since: datetime | None,
-    until: datetime | None,
-) -> None:
-    moment = parse_time(fields["time"]) if "time" in fields else None
-    if since is not None or until is not None:
-        if moment is None:
-            result.without_time += 1
-            return
-        if (since is not None and moment < since) or (until is not None and moment >= until):
-            result.outside_range += 1
-            return
-    if moment is not None:
-        result.first_time = moment if result.first_time is None else min(result.first_time, moment)
-        result.last_time = moment if result.last_time is None else max(result.last_time, moment)
-    final = fields.get("final")
-    if final is not None and (final is False or str(final).lower() in ("false", "0", "no")):
-        result.intermediate_attempts += 1
-        return
-    status_number = _number(fields.get("status")) if "status" in fields else None
-    status = int(status_number) if status_number is not None else None
-    duration: float | None = None
-    if "duration_ms" in fields:
-        ms = _number(fields["duration_ms"])
-        duration = ms / 1000 if ms is not None else None
-    elif "duration_s" in fields:
-        duration = _number(fields["duration_s"])
-    has_error = "error" in fields
-    level = str(fields.get("level", "")).strip().lower()
-    rejected = str(fields.get("outcome", "")).strip().lower() in REJECTED
-    is_call = status is not None or duration is not None
-    failed_call = False
-    if is_call:
-        result.calls += 1
-        if status == 0 or (status is None and has_error):
-            result.transport_failures += 1
-            failed_call = True
-        elif status == 429:
-            result.throttled += 1
-            failed_call = True
-        elif status is not None and status >= 500:
-            result.server_errors += 1
-            failed_call = True
-        elif status is not None and status >= 400 and not rejected:
-            result.client_errors += 1
-        if failed_call:
-            result.errors += 1
-        elif status is None or status < 400:
-            result.successes += 1
-            if duration is not None:
-                result.durations_s.append(duration)
-    if rejected:
-        country = str(fields.get("country", "")).upper() or "?"
-        reason = str(fields.get("reason") or fields.get("message") or "no reason given")
-        rejections[(country, reason[:200])] += 1
-        return
-    if level in ERROR_LEVELS or (not level and failed_call):
-        result.unexpected_lines += 1
-        text = str(fields.get("message") or fields.get("error") or f"HTTP {status}")
-        key = _normalise_message(text)
-        entry = messages.get(key)
-        if entry is None:
-            messages[key] = [1, moment, moment, text[:500]]
-        else:
-            entry[0] += 1
-            if moment is not None:
-                entry[1] = moment if entry[1] is None else min(entry[1], moment)
-                entry[2] = moment if entry[2] is None else max(entry[2], moment)
 
 
 # --- Prometheus ---------------------------------------------------------------------------------
@@ -508,6 +923,18 @@ DEFAULT_QUERIES: dict[str, str] = {
     "client_errors": 'sum(increase(onesource_requests_total{status=~"4..",status!="429"}[{window}]))',
     "clearance_rejections": "sum by (country, reason) "
     '(increase(onesource_clearance_outcomes_total{outcome="rejected"}[{window}]))',
+}
+
+
+# per country, beside the totals: series by the `country` label (a series without one is left out)
+COUNTRY_QUERIES: dict[str, str] = {
+    "calls": "sum by (country) (increase(onesource_requests_total[{window}]))",
+    "errors": "sum by (country) "
+    '(increase(onesource_requests_total{status=~"0|429|5.."}[{window}]))',
+    RESPONSE_TIME: "histogram_quantile(0.95, sum by (le, country) "
+    '(increase(onesource_request_duration_seconds_bucket{status=~"2..|3.."}[{window}])))',
+    "clearance": "sum by (country, outcome) "
+    "(increase(onesource_clearance_outcomes_total[{window}]))",
 }
 
 
@@ -526,9 +953,41 @@ class PrometheusFigures:
     values: dict[str, float | None] = field(default_factory=dict)
     series: dict[str, list[SeriesValue]] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
+    country_series: dict[str, list[SeriesValue]] = field(default_factory=dict)
 
     def figures(self) -> dict[str, float | None]:
         return dict(self.values)
+
+    def by_country(self) -> dict[str, dict[str, float | None]]:
+        """Per country: calls, errors, error rate, p95 and clearance success (what is there)."""
+        found: dict[str, dict[str, float | None]] = {}
+
+        def entry(labels: dict[str, str]) -> dict[str, float | None] | None:
+            country = labels.get("country", "").strip().upper()
+            return found.setdefault(country, {}) if country else None
+
+        for name in ("calls", "errors", RESPONSE_TIME):
+            for sample in self.country_series.get(name, []):
+                figures = entry(sample.labels)
+                if figures is not None and sample.value is not None:
+                    figures[name] = sample.value
+        decided: dict[str, list[float]] = {}
+        for sample in self.country_series.get("clearance", []):
+            outcome = sample.labels.get("outcome", "").strip().lower()
+            figures = entry(sample.labels)
+            if figures is None or sample.value is None or not outcome or outcome in PENDING:
+                continue
+            counts = decided.setdefault(sample.labels["country"].strip().upper(), [0.0, 0.0])
+            counts[0 if outcome in REJECTED else 1] += sample.value
+        for country, figures in found.items():
+            calls, errors = figures.get("calls"), figures.get("errors")
+            if calls:
+                figures[ERROR_RATE] = 100.0 * (errors or 0.0) / calls
+            rejected, cleared = decided.get(country, [0.0, 0.0])
+            if rejected + cleared:
+                figures["clearance_documents"] = rejected + cleared
+                figures[CLEARANCE_SUCCESS] = 100.0 * cleared / (rejected + cleared)
+        return {cc: found[cc] for cc in sorted(found) if found[cc]}
 
     @property
     def rejections(self) -> list[Rejection]:
@@ -564,8 +1023,11 @@ def query_prometheus(
     since: datetime,
     until: datetime,
     timeout: float = 15.0,
+    by_country: bool = False,
 ) -> PrometheusFigures:
-    """Each query evaluated at `until` over the range since..until ({window} in the query)."""
+    """Each query evaluated at `until` over the range since..until ({window} in the query);
+    with `by_country`, also COUNTRY_QUERIES (their failures are not errors: a Prometheus
+    without a country label simply has no per-country figures)."""
     import httpx
 
     window_s = max(1, round((until - since).total_seconds()))
@@ -605,6 +1067,21 @@ def query_prometheus(
                 result.values[name] = values[0]
             else:
                 result.values[name] = sum(values)
+        for name, template in COUNTRY_QUERIES.items() if by_country else ():
+            promql = template.replace("{window}", f"{window_s}s")
+            try:
+                document = client.get(
+                    f"{url.rstrip('/')}/api/v1/query",
+                    params={"query": promql, "time": f"{until.timestamp():.3f}"},
+                ).json()
+            except (httpx.HTTPError, ValueError):
+                continue
+            data = document.get("data", {}) if document.get("status") == "success" else {}
+            if data.get("resultType") == "vector":
+                result.country_series[name] = [
+                    SeriesValue(dict(s.get("metric", {})), _float(s["value"][1]))
+                    for s in data["result"]
+                ]
     return result
 
 
@@ -620,6 +1097,7 @@ class ProbeFigures:
     summary: str
     figures: dict[str, float | None] = field(default_factory=dict)
     evidence_id: str = ""
+    countries: dict[str, dict[str, float | None]] = field(default_factory=dict)
 
     def targeted(self) -> dict[str, float | None]:
         """The probe's figures under the names the targets use."""
@@ -673,6 +1151,7 @@ def run_probe(
     evidence_id = ""
     if session_path is not None:
         evidence_id = record_suite(session, evidence_path(session_path), outcome).evidence.id
+    by_country = raw.get("by_country")
     return ProbeFigures(
         environment,
         outcome.host,
@@ -681,6 +1160,11 @@ def run_probe(
         outcome.summary(),
         figures,
         evidence_id,
+        countries={
+            str(cc): {k: _float(v) for k, v in f.items()}
+            for cc, f in (by_country.items() if isinstance(by_country, dict) else ())
+            if isinstance(f, dict)
+        },
     )
 
 
@@ -736,6 +1220,46 @@ def _coverage_note(session: Session, until: datetime) -> tuple[bool, str]:
     return False, f"{max(hours, 0):.1f} h of the first 24 h"
 
 
+def _watch_start(
+    session: Session, since: datetime | None, end: datetime
+) -> tuple[datetime | None, list[str]]:
+    """Where the figures start, and the note that says why.
+
+    Post-deployment figures count only what happened after the pilot was enabled: that is the
+    default, and an earlier `--since` is moved up to it (data from before the pilot says nothing
+    about the go-live)."""
+    enabled = session.golive.pilot_enabled_at
+    notes: list[str] = []
+    start = since
+    if enabled is not None and (since is None or since < enabled):
+        start = enabled
+        if since is None:
+            notes.append(
+                f"figures count only data from after the pilot was enabled "
+                f"({enabled:%Y-%m-%d %H:%M} UTC)"
+            )
+        else:
+            notes.append(
+                f"--since {since:%Y-%m-%d %H:%M} UTC is before the pilot was enabled: figures "
+                f"count only data from after it ({enabled:%Y-%m-%d %H:%M} UTC)"
+            )
+    if start is None or start < end:
+        return start, notes
+    if start == enabled:
+        raise GoliveError(
+            f"no data yet: the pilot was enabled at {enabled:%Y-%m-%d %H:%M:%S} UTC, and the "
+            "post-deployment figures count only what happened after that",
+            where="golive watch",
+            advice="run golive watch again once the integration has made calls since the pilot "
+            "started (the first checkpoint is the usual moment)",
+        )
+    raise BadInputError(
+        "the range is empty: --since is not before the end",
+        where="--since",
+        advice="give an earlier --since (e.g. 24h)",
+    )
+
+
 def _join(parts: list[str]) -> str:
     return "; ".join(p for p in parts if p)
 
@@ -781,15 +1305,8 @@ def run_watch(
             "or --probe",
         )
     end = until or now()
-    start = since if since is not None else session.golive.pilot_enabled_at
-    if start is not None and start >= end:
-        raise BadInputError(
-            "the range is empty: --since is not before the end",
-            where="--since",
-            advice="give an earlier --since (e.g. 24h)",
-        )
+    start, notes = _watch_start(session, since, end)
     actor = by or default_actor(session)
-    notes: list[str] = []
     log_figures = None
     if log_path is not None:
         mapping = field_map if field_map is not None else source.field_map
@@ -817,6 +1334,7 @@ def run_watch(
             queries if queries is not None else prometheus_queries(session),
             since=prom_start,
             until=end,
+            by_country=True,
         )
         notes.extend(f"Prometheus query {k}: {v}" for k, v in prom_figures.errors.items())
     probe_figures = probe
@@ -969,10 +1487,25 @@ def _evidence_figures(result: WatchResult) -> dict[str, Any]:
     figures: dict[str, Any] = dict(result.figures())
     if result.log is not None:
         figures["log"] = result.log.figures()
+        # one line per country, read as written ("DE: 1,000 calls, error rate 0.90 %, ...")
+        figures["by_country"] = [
+            {"name": c.country, "message": ", ".join(country_parts(c.figures()))}
+            for c in result.log.by_country()
+        ]
     if result.prometheus is not None:
         figures["prometheus"] = result.prometheus.figures()
+        if "by_country" not in figures and result.prometheus.by_country():  # the log's first
+            figures["by_country"] = [
+                {"name": cc, "message": ", ".join(country_parts(f))}
+                for cc, f in result.prometheus.by_country().items()
+            ]
     if result.probe is not None:
         figures["probe"] = result.probe.figures
+        if result.probe.countries:
+            figures["probe_by_country"] = [
+                {"name": cc, "message": ", ".join(country_parts(f))}
+                for cc, f in result.probe.countries.items()
+            ]
     return figures
 
 
@@ -986,6 +1519,7 @@ def sources_summary(result: WatchResult, *, limit: int | None = None) -> dict[st
             "lines": result.log.lines,
             "skipped": result.log.skipped,
             "rejections": [r.__dict__ for r in result.log.rejections],
+            "countries": [{"country": c.country, **c.figures()} for c in result.log.by_country()],
             "unexpected": [
                 {"message": g.message, "count": g.count, "example": g.example}
                 for g in result.log.unexpected[:limit]
@@ -999,12 +1533,16 @@ def sources_summary(result: WatchResult, *, limit: int | None = None) -> dict[st
             "values": result.prometheus.values,
             "errors": result.prometheus.errors,
             "rejections": [r.__dict__ for r in result.prometheus.rejections],
+            "countries": [{"country": cc, **f} for cc, f in result.prometheus.by_country().items()],
         }
     return summary
 
 
 def _diagnosis(result: WatchResult) -> dict[str, Any]:
-    return {"notes": result.notes, **sources_summary(result, limit=20)}
+    summary = sources_summary(result, limit=20)
+    for source in ("log", "prometheus"):  # in the figures already, one line each
+        summary.get(source, {}).pop("countries", None)
+    return {"notes": result.notes, **summary}
 
 
 def remember_sources(

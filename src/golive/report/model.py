@@ -512,6 +512,9 @@ def measurement(session: Session, name: str, value: Any) -> Measurement:
         scalar = _value_text(value)
     numeric = isinstance(scalar, int | float) and not isinstance(scalar, bool)
     text = f"{number_text(scalar)}{unit}" if numeric else scrub(number_text(scalar))
+    big = isinstance(scalar, int | float) and numeric and abs(scalar) >= 10_000
+    if big and isinstance(scalar, int | float) and float(scalar).is_integer():
+        text = f"{int(scalar):,}{unit}"  # 1,000,000 calls, not 1000000
     target = target_of(session, name)
     if target is None or not numeric:
         return Measurement(name=name, label=label, value=scalar, text=text)

@@ -30,9 +30,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from golive import __version__
 from golive.sandbox import metrics as metrics_text
 from golive.sandbox.clearance import ClearanceDesk
-from golive.sandbox.faults import FaultBoard, FaultInjector, Faults
+from golive.sandbox.faults import FaultBoard, FaultInjector, Faults, drifted
 from golive.sandbox.metrics import Metrics, RequestMetrics
-from golive.sandbox.rates import rate_for, tax_on
+from golive.sandbox.rates import tax_on, treatment_of
 from golive.sandbox.settings import SandboxSettings
 from golive.sandbox.wire import (
     CALCULATE_PATH,
@@ -373,8 +373,15 @@ async def calculate(request: Request, state: StateDep, _token: TokenDep) -> Calc
     _require_company(state, payload.externalCompanyId)
     lines: list[CalculatedLine] = []
     total = Decimal(0)
+    faults = state.faults.current
     for index, line in enumerate(payload.lines):
-        rate = rate_for(line.shipTo.country)  # destination principle; no reverse charge here
+        rate, treatment = treatment_of(
+            line.shipFrom.country if line.shipFrom else None,
+            line.shipTo.country,
+            line.productCode,
+            payload.customerType,
+        )
+        rate = drifted(rate, line.shipTo.country, payload.externalCompanyId, faults)
         amount = Decimal(str(line.amount))
         tax = tax_on(amount, rate)
         total += tax
@@ -384,8 +391,12 @@ async def calculate(request: Request, state: StateDep, _token: TokenDep) -> Calc
                 taxRate=float(rate.rate),
                 taxableBasis=float(amount),
                 taxAmount=float(tax),
+                taxTreatment=treatment,
             )
         ]
+        if line.shipTo.country in faults.zero_tax:  # an unconfigured jurisdiction: no tax at all
+            total -= tax
+            taxes = []
         lines.append(CalculatedLine(lineNumber=line.lineNumber or index + 1, taxes=taxes))
     return CalculateResponse(
         correlationId=request.state.correlation_id,

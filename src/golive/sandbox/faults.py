@@ -7,7 +7,9 @@
 Transport faults (latency, jitter, hang, error_rate, transient_503, rate_limit, malformed,
 slow_body) apply only to the API endpoints named in `endpoints`. The others act where they mean
 something: fail_auth on the token endpoint, unknown_companies on calculate and e-invoicing,
-reject/warn countries on clearance (reject wins when a country is in both).
+reject/warn countries on clearance (reject wins when a country is in both), zero_tax (an
+unconfigured jurisdiction: no tax at all) and rate_drift (one company's rate differs, as a
+production company set up differently from staging) on calculate.
 /health, /metrics, /openapi.json and /admin never get faults, so a run can always be observed and
 repaired.
 """
@@ -19,11 +21,13 @@ import random
 import threading
 import uuid
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from golive.sandbox.rates import Rate
 from golive.sandbox.wire import CountryCode, Endpoint, endpoint_of, error_bytes
 
 FaultTarget = Literal["token", "calculate", "einvoice", "ping", "all"]
@@ -57,10 +61,23 @@ class Faults(BaseModel):
     malformed: bool = Field(default=False, description="response bodies are cut: not valid JSON")
     slow_body_ms: int = Field(default=0, ge=0, le=600_000, description="time to stream a body")
     hang_s: float = Field(default=0.0, ge=0, le=3600, description="wait before answering at all")
+    drop_connections: int = Field(
+        default=0, ge=0, description="the next N requests: the connection drops mid-answer"
+    )
     endpoints: tuple[FaultTarget, ...] = Field(default=("all",), min_length=1)
     seed: int | None = Field(default=None, description="seeds error_rate and jitter")
+    zero_tax: tuple[CountryCode, ...] = Field(
+        default=(), description="calculate answers no tax for these ship-to countries"
+    )
+    rate_drift: dict[CountryCode, float] = Field(
+        default_factory=dict,
+        description="percentage points added to a country's rate for the drift companies",
+    )
+    drift_companies: tuple[str, ...] = Field(
+        default=(), description="the companies rate_drift applies to"
+    )
 
-    @field_validator("reject_countries", "warn_countries", mode="before")
+    @field_validator("reject_countries", "warn_countries", "zero_tax", mode="before")
     @classmethod
     def _upper(cls, value: Any) -> Any:
         if isinstance(value, str):
@@ -71,6 +88,14 @@ class Faults(BaseModel):
 
     def applies_to(self, target: FaultTarget) -> bool:
         return "all" in self.endpoints or target in self.endpoints
+
+
+def drifted(rate: Rate, country: str, company: str, faults: Faults) -> Rate:
+    """The rate after the rate_drift fault: points added for the drift companies' country."""
+    points = faults.rate_drift.get(country)
+    if not points or company not in faults.drift_companies or not rate.rate:
+        return rate
+    return Rate(rate.authority, rate.rate + Decimal(str(points)) / 100)
 
 
 @dataclass(frozen=True)
@@ -116,6 +141,17 @@ class FaultBoard:
         with self._lock:
             jitter = self._rng.uniform(0, faults.jitter_ms) if faults.jitter_ms else 0.0
         return faults.hang_s + (faults.latency_ms + jitter) / 1000
+
+    def draw_drop(self, target: FaultTarget) -> bool:
+        """Whether this request's connection is dropped (counting down drop_connections)."""
+        with self._lock:
+            faults = self._current
+            if not faults.applies_to(target) or faults.drop_connections <= 0:
+                return False
+            self._current = faults.model_copy(
+                update={"drop_connections": faults.drop_connections - 1}
+            )
+            return True
 
     def draw(self, target: FaultTarget) -> Refusal | None:
         """Whether this request is refused, counting down the one-shot faults."""
@@ -171,6 +207,8 @@ class FaultInjector:
         pause = self.board.pause_s(faults)
         if pause > 0 and not await _wait_unless_gone(pause, receive):
             return
+        if self.board.draw_drop(target):
+            await _drop(send)
         refusal = self.board.draw(target)
         if refusal is not None:
             await _send_refusal(send, refusal)
@@ -234,6 +272,18 @@ async def _wait_unless_gone(seconds: float, receive: Receive) -> bool:
         if not listener.done():
             listener.cancel()
     return not (done and listener.result()["type"] == "http.disconnect")
+
+
+class DroppedConnection(Exception):
+    """Raised after a partial answer: the server closes the connection (the drop fault)."""
+
+
+async def _drop(send: Send) -> None:
+    """Start an answer, send part of it, and let the server close the connection."""
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"1024")]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": b'{"partial": ', "more_body": True})
+    raise DroppedConnection("sandbox fault drop_connections")
 
 
 async def _send_refusal(send: Send, refusal: Refusal) -> None:

@@ -1,8 +1,12 @@
 """Standard VAT/GST rates the sandbox charges, per destination country.
 
 Simulator data, not tax advice: one standard rate per country (as published for 2026), no
-reduced rates, exemptions, reverse charge or sub-national taxes (Brazil, India, Canada and the
-United States are far richer than one number). Enough to see a plausible tax on every line.
+sub-national taxes (Brazil, India, Canada and the United States are far richer than one number).
+Enough to see a plausible tax on every line, and for the parity scenarios (golive.checks.parity)
+a few treatments a real engine decides: a reduced rate (product code GOLIVE-REDUCED, where the
+table below has one), an exempt line (GOLIVE-EXEMPT), the intra-EU B2B reverse charge (ship-from
+and ship-to in two EU countries, customerType B2B) and an export (ship-to outside the ship-from's
+country, not both in the EU), both answered with the rate 0 and their treatment named.
 """
 
 from __future__ import annotations
@@ -110,6 +114,81 @@ RATES: dict[str, Rate] = {
 }
 
 _CENT = Decimal("0.01")
+
+
+# a reduced rate for some countries (simulator data: one of each country's published reduced rates)
+_REDUCED: dict[str, str] = {
+    "AT": "0.10",
+    "BE": "0.06",
+    "DE": "0.07",
+    "ES": "0.10",
+    "FR": "0.055",
+    "IT": "0.10",
+    "NL": "0.09",
+    "PL": "0.08",
+    "PT": "0.06",
+    "SE": "0.12",
+    "GB": "0.05",
+}
+EU = frozenset(
+    [
+        "AT",
+        "BE",
+        "BG",
+        "CY",
+        "CZ",
+        "DE",
+        "DK",
+        "EE",
+        "ES",
+        "FI",
+        "FR",
+        "GR",
+        "HR",
+        "HU",
+        "IE",
+        "IT",
+        "LT",
+        "LU",
+        "LV",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SE",
+        "SI",
+        "SK",
+    ]
+)
+REDUCED_PRODUCT = "GOLIVE-REDUCED"
+EXEMPT_PRODUCT = "GOLIVE-EXEMPT"
+Treatment = str  # "taxable", "reduced", "exempt", "reverse_charge", "export"
+
+
+def reduced_rate(country: str) -> Rate | None:
+    if country not in _REDUCED or country not in RATES:
+        return None
+    return Rate(RATES[country].authority, Decimal(_REDUCED[country]))
+
+
+def treatment_of(
+    ship_from: str | None, ship_to: str, product_code: str | None, customer_type: str | None
+) -> tuple[Rate, Treatment]:
+    """The rate and treatment of one line, as the sandbox decides them (simulator rules)."""
+    origin = ship_from or ship_to
+    if origin != ship_to and not (origin in EU and ship_to in EU):
+        return Rate(rate_for(origin).authority, Decimal(0)), "export"
+    if origin != ship_to and (customer_type or "").upper() == "B2B":
+        return Rate(rate_for(ship_to).authority, Decimal(0)), "reverse_charge"
+    standard = rate_for(ship_to)
+    if product_code == EXEMPT_PRODUCT:
+        return Rate(standard.authority, Decimal(0)), "exempt"
+    if product_code == REDUCED_PRODUCT:
+        reduced = reduced_rate(ship_to)
+        if reduced is not None:
+            return reduced, "reduced"
+    return standard, "taxable"
 
 
 def rate_for(country: str) -> Rate:

@@ -34,10 +34,16 @@ class SandboxServer:
     """One sandbox on a background thread. `start()` returns once /health answers."""
 
     def __init__(
-        self, settings: SandboxSettings | None = None, *, log_requests: bool = False
+        self,
+        settings: SandboxSettings | None = None,
+        *,
+        log_requests: bool = False,
+        app: Any = None,
     ) -> None:
+        """`app`: another ASGI app to serve instead of the sandbox's (the upstream proxy)."""
         self.settings = settings or SandboxSettings()
         self.state = SandboxState(self.settings)
+        self._app = app
         self._log_requests = log_requests
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -175,7 +181,7 @@ class SandboxServer:
             if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
                 logger.addHandler(logging.NullHandler())
         return uvicorn.Config(
-            create_app(self.settings, self.state),
+            self._app if self._app is not None else create_app(self.settings, self.state),
             host=self.settings.host,
             port=self._port,
             http="h11",

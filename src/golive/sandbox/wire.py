@@ -133,6 +133,7 @@ class CalculateRequest(_Wire):
     documentDate: date
     currencyCode: CurrencyCode
     isAudited: bool = False
+    customerType: Literal["B2B", "B2C"] | None = None
     lines: list[CalculateLine] = Field(min_length=1)
 
 
@@ -141,6 +142,7 @@ class TaxLine(BaseModel):
     taxRate: float
     taxableBasis: float
     taxAmount: float
+    taxTreatment: str = "taxable"  # taxable, reduced, exempt, reverse_charge, export
 
 
 class CalculatedLine(BaseModel):

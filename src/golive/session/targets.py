@@ -67,7 +67,9 @@ def format_figure(name: str, value: float) -> str:
         return f"{value:.2f} %"
     if name.endswith("_s"):
         return f"{value:.3f} s"
-    return f"{value:g}"
+    if value.is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}"  # 1,000,000 calls, not 1e+06
+    return f"{value:,.3f}".rstrip("0").rstrip(".")
 
 
 def target_of(targets: Targets | Session, name: str) -> float | None:

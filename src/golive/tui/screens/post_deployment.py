@@ -210,6 +210,17 @@ class PostDeploymentScreen(StepScreen):
             lines = [meets[result.meets_targets]]
             for source, verdicts in result.verdicts.items():
                 lines.append(f"{source}: " + "; ".join(v.describe() for v in verdicts))
+            if result.log is not None and result.log.countries:
+                lines.append("by country (from the log):")
+                lines.extend(f"  {c.describe()}" for c in result.log.by_country())
+            elif result.prometheus is not None and result.prometheus.by_country():
+                from golive.ops.watch import country_parts
+
+                lines.append("by country (from Prometheus):")
+                lines.extend(
+                    f"  {cc}: {', '.join(country_parts(f))}"
+                    for cc, f in result.prometheus.by_country().items()
+                )
             lines.extend(f"! {note}" for note in result.notes)
             text = "\n".join(lines)
         self.app.call_from_thread(self.query_one("#watch-result", Static).update, Text(text))

@@ -58,6 +58,7 @@ class ProductionScreen(StepScreen):
             (
                 ("connectivity", "Verify connectivity (F5)"),
                 ("transaction", "Single transaction (F7)"),
+                ("parity", "Tax parity with staging"),
             ),
             title="Live tests against production",
         )

@@ -34,7 +34,11 @@ class StagingScreen(StepScreen):
         yield DeployRecord("staging")
         yield CheckPanel(
             "staging",
-            (("smoke", "Run smoke tests (F5)"), ("connectivity", "Connectivity only")),
+            (
+                ("smoke", "Run smoke tests (F5)"),
+                ("connectivity", "Connectivity only"),
+                ("parity", "Tax scenarios"),
+            ),
             title="Smoke tests against staging",
         )
         yield Static("Staging and production side by side", classes="panel-title")
