@@ -508,8 +508,8 @@ def attestation_needed(session: Session, item_id: str, status: ItemStatus | str)
     old = session.items.get(item_id) or ItemState()
     if old.evidence_status is not None and contradicts_evidence(new_status, old.evidence_status):
         return (
-            f"{item_id} {OUTCOME_WORDS[new_status]} by hand contradicts evidence "
-            f"#{old.evidence_id} ({OUTCOME_WORDS[old.evidence_status]})"
+            f"{new_status.value.replace('_', ' ')} by hand contradicts evidence "
+            f"#{old.evidence_id} ({OUTCOME_WORDS[old.evidence_status]}): it needs your reason"
         )
     item_def = item_definition(item_id)
     if (
@@ -519,8 +519,8 @@ def attestation_needed(session: Session, item_id: str, status: ItemStatus | str)
         and old.evidence_status is not ItemStatus.DONE
     ):
         return (
-            f"{item_id} is proven by evidence golive records, and none has shown it done: "
-            "ticked by hand it is an attestation and needs your reason"
+            "golive proves this item with evidence, and none has shown it done: ticked by "
+            "hand it is an attestation and needs your reason"
         )
     return None
 
