@@ -18,6 +18,8 @@ from golive.report.model import (
     Report,
     SectionEntry,
     Table,
+    basis_attention,
+    blocking_words,
     moment_text,
     shown_note,
     span_text,
@@ -155,6 +157,9 @@ def _item(item: ItemEntry, evidence: dict[str, EvidenceEntry]) -> list[str]:
     note = shown_note(item, evidence)
     if note:
         out += _multiline("Note", note, "  ")
+    if item.basis != "none":
+        basis = text(item.basis_text)
+        out.append(f"  - Basis: **{basis}**" if basis_attention(item) else f"  - Basis: {basis}")
     for evidence_id in item.evidence:
         out += _evidence(evidence[evidence_id], "  ")
     for evidence_id in item.missing_evidence:
@@ -251,14 +256,18 @@ def render_markdown(report: Report) -> str:
         mark = "✓ **YES**" if readiness.ready else "✗ **NO**"
         line = f"- **{readiness.title}**: {mark}"
         if readiness.blocking:
-            count = len(readiness.blocking)
-            line += f", {count} open item{' blocks' if count == 1 else 's block'} it"
+            line += f", {blocking_words(readiness)}"
         out.append(line)
+        out.append(f"  - {text(readiness.sentence)}")
+        for hold in readiness.holds:
+            out.append(f"  - Held: {text(hold)}")
         for override in readiness.overrides:
             out.append(
                 f"  - Gate overridden by {text(override.by)}, {moment_text(override.at)}. "
                 f"Reason: {text(override.reason)}"
             )
+        for attested in readiness.attested:
+            out.append(f"  - Counted only as an override (attested, not proven): {text(attested)}")
         if listed and readiness.blocking:
             fresh = [b for b in readiness.blocking if b.id not in listed]
             out.append("  - the open items above" + (", and:" if fresh else ""))
@@ -269,6 +278,8 @@ def render_markdown(report: Report) -> str:
             line = f"  - {blocking.symbol} {blocking.state}: {text(blocking.text)} ({code(blocking.id)})"
             if blocking.reason:
                 line += f"; {text(blocking.reason)}"
+            if blocking.attested:
+                line += f"; attested, not proven: {text(blocking.basis_text)}"
             out.append(line)
     out += ["", f"Progress: {s.progress.text}.", ""]
     out += ["## Key dates", "", *_facts(s.dates), "", "## Targets", "", *_facts(s.targets), ""]

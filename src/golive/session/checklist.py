@@ -671,7 +671,9 @@ class GateStatus:
         """The gate's state as one sentence (or a few), in both states."""
         title = GATE_TITLES.get(self.gate, self.gate)
         if self.open:
-            return f"{title} may go ahead: {GATE_SCOPE.get(self.gate, 'every item it needs')} is done."
+            return (
+                f"{title} may go ahead: {GATE_SCOPE.get(self.gate, 'every item it needs')} is done."
+            )
         reasons = []
         if self.missing:
             count = len(self.missing)
