@@ -692,7 +692,7 @@ class GateStatus:
         if self.override is not None:
             o = self.override
             text += (
-                f" It may go ahead by override: {o.by} on {_moment(o.at)}: {o.reason} "
+                f" It may go ahead: overridden by {o.by} on {_moment(o.at)}: {o.reason} "
                 "(shown in the report)."
             )
         elif self.passable:
@@ -701,9 +701,11 @@ class GateStatus:
 
 
 def _some(texts: list[str], shown: int = 5) -> str:
-    if len(texts) <= shown:
-        return "; ".join(texts)
-    return "; ".join(texts[:shown]) + f"; and {len(texts) - shown} more"
+    """A few of the texts for a sentence, the latest steps first: what is nearest the gate."""
+    latest = list(reversed(texts))
+    if len(latest) <= shown:
+        return "; ".join(latest)
+    return "; ".join(latest[:shown]) + f"; and {len(latest) - shown} more"
 
 
 def _gate_name(gate: str) -> str:

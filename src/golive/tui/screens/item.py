@@ -36,6 +36,13 @@ class ItemScreen(ModalScreen[ItemEdit | None]):
             yield Static(Text(f"{item.id}\n{item.help}".rstrip()), classes="dialog-text")
             if item.detail:
                 yield Static(Text(item.detail), classes="field-help")
+            basis = f"Basis: {item.basis.text}"
+            if item.evidence_bound:
+                basis += (
+                    "\ngolive proves this item with evidence: set done by hand, it is an "
+                    "attestation and you are asked why."
+                )
+            yield Static(Text(basis), id="basis", classes="field-help")
             with VerticalScroll(classes="item-body"):
                 yield Label("Status")
                 yield Select(
