@@ -35,7 +35,12 @@ def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def run(
-    session: Session, path: Path, item_id: str, outcome: str, status: ItemStatus, kind: str = "check"
+    session: Session,
+    path: Path,
+    item_id: str,
+    outcome: str,
+    status: ItemStatus,
+    kind: str = "check",
 ) -> str:
     """A run of golive's recorded the way the product records one (the real evidence log)."""
     record = EvidenceRecord(
@@ -56,7 +61,7 @@ def proven_session(path: Path) -> Session:
     SessionFile.create(path, session)
     session = load(path)
     for item in build_checklist(session).items:
-        if not item.readiness or item.ready and item.proven:
+        if not item.readiness or (item.ready and item.proven):
             continue
         if item.evidence_bound:
             run(session, path, item.id, "passed", ItemStatus.DONE)
@@ -333,9 +338,10 @@ def test_the_attestation_round_trips_deterministically(tmp_path: Path) -> None:
     assert again.items["monitoring.logging"].attestation == "saw the logs"
     assert again.items["staging.smoke_tests"].evidence_status is ItemStatus.FAILED
     # an item no run and no attestation touched writes none of the new keys
-    assert "attestation" not in text.decode().split('[items."credentials.obtained"]')[1].split(
-        "[items."
-    )[0]
+    assert (
+        "attestation"
+        not in text.decode().split('[items."credentials.obtained"]')[1].split("[items.")[0]
+    )
 
 
 def test_window_end_follows_the_chosen_production_window(tmp_path: Path) -> None:

@@ -575,8 +575,11 @@ def set_item_status(
     moment = at or clock_now()
     actor = by or default_actor(session)
     old = session.items.get(item_id) or ItemState()
-    effective_before = build_checklist(session).by_id.get(item_id)
-    previous = effective_before.status if effective_before else old.status
+    item_def = item_definition(item_id)
+    previous = old.status
+    if item_def is not None:  # the effective state before (a derived one included)
+        country = item_id.split(".")[1] if item_def.per_country else None
+        previous = _effective(session, item_def, item_id, country).status
     kept_attestation = None if evidence_ids else (attestation or None)
     history = [
         *old.history,
