@@ -166,7 +166,10 @@ def test_summary_on_top(tmp_path: Path) -> None:
         "- **Ready for go-live**: ✗ **NO**, 23 open items and 3 attested, not proven, block it"
         in head
     )
-    assert "Counted only as an override (attested, not proven): Production API endpoint" in head
+    assert (
+        "Production API endpoint configured (`environment.endpoint`); not proven, counted only "
+        "as an override: attested by Ada Lovelace" in head
+    )
     assert "Gate overridden by Grace Hopper, 2026-11-06 03:00 UTC. Reason: Pilot only" in head
     assert "- **Countries**: Germany (DE), Italy (IT), Mexico (MX)" in head
     for fact in ("Session created", "Production window", "Pilot enabled", "Report generated"):

@@ -258,7 +258,6 @@ def render_markdown(report: Report) -> str:
         if readiness.blocking:
             line += f", {blocking_words(readiness)}"
         out.append(line)
-        out.append(f"  - {text(readiness.sentence)}")
         for hold in readiness.holds:
             out.append(f"  - Held: {text(hold)}")
         for override in readiness.overrides:
@@ -266,8 +265,6 @@ def render_markdown(report: Report) -> str:
                 f"  - Gate overridden by {text(override.by)}, {moment_text(override.at)}. "
                 f"Reason: {text(override.reason)}"
             )
-        for attested in readiness.attested:
-            out.append(f"  - Counted only as an override (attested, not proven): {text(attested)}")
         if listed and readiness.blocking:
             fresh = [b for b in readiness.blocking if b.id not in listed]
             out.append("  - the open items above" + (", and:" if fresh else ""))
@@ -279,7 +276,7 @@ def render_markdown(report: Report) -> str:
             if blocking.reason:
                 line += f"; {text(blocking.reason)}"
             if blocking.attested:
-                line += f"; attested, not proven: {text(blocking.basis_text)}"
+                line += f"; not proven, counted only as an override: {text(blocking.basis_text)}"
             out.append(line)
     out += ["", f"Progress: {s.progress.text}.", ""]
     out += ["## Key dates", "", *_facts(s.dates), "", "## Targets", "", *_facts(s.targets), ""]
