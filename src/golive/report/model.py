@@ -153,6 +153,10 @@ class HistoryStep(_Model):
     to_status: str
     reason: str
     note: str
+    attestation: str = Field(default="", description="the person's reason, where it was attested")
+    evidence: list[str] = Field(
+        default_factory=list, description="the evidence records that made this change"
+    )
 
 
 class Review(_Model):
@@ -842,6 +846,8 @@ def _item_entry(
                 to_status=step.to.value,
                 reason=step.reason,
                 note=step.note,
+                attestation=step.attestation or "",
+                evidence=list(step.evidence or []),
             )
             for step in item.state.history
         ],

@@ -74,6 +74,8 @@ class ItemScreen(ModalScreen[ItemEdit | None]):
             change = f"{entry.from_.value if entry.from_ else '—'} → {entry.to.value}"
             extra = f" — {entry.reason}" if entry.reason else ""
             extra += f" — {entry.note}" if entry.note else ""
+            extra += f" — attested: {entry.attestation}" if entry.attestation else ""
+            extra += f" — evidence #{', #'.join(entry.evidence)}" if entry.evidence else ""
             lines.append(f"  {entry.at:%Y-%m-%d %H:%M} {entry.by}: {change}{extra}")
         return "\n".join(lines)
 
