@@ -42,6 +42,8 @@ class ReviewScreen(StepScreen):
         self.on_session_refresh()
 
     def on_session_refresh(self) -> None:
+        if not self.query("#readiness"):  # a refresh that reaches the screen before it is built
+            return
         checklist = self.wizard.checklist()
         lines = []
         # the same gate engine as the step banners, `golive gate` and `golive status --require`
