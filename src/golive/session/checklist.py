@@ -763,7 +763,6 @@ def gate_status(
     session: Session,
     gate: str,
     checklist: Checklist | None = None,
-    *,
     chain_problems: Sequence[str] = (),
 ) -> GateStatus:
     """What a gate waits for, what else holds it, and the override that lets it pass anyway
