@@ -51,7 +51,7 @@ def sessions(draw: st.DrawFn) -> Session:
             reason=draw(texts) + "r",
             # issue 12: staging.deploy done by hand is an attestation; a run sets evidence
             evidence=draw(st.lists(st.sampled_from(["ev1", "ev2"]), max_size=1)),
-            attestation=draw(texts) + "a",
+            attestation=draw(texts.filter(str.isprintable)) + "a",
         )
     return session
 

@@ -363,3 +363,10 @@ def test_window_end_follows_the_chosen_production_window(tmp_path: Path) -> None
     assert not gate_status(session, "golive").open  # the watch runs to 8 December
     session.credentials.expires_on = date(2026, 12, 8)
     assert gate_status(session, "golive").open
+
+
+def test_an_attestation_is_one_printable_line() -> None:
+    session = make_session(("DE",))
+    with pytest.raises(BadInputError, match="line break or a control character"):
+        set_item_status(session, "monitoring.logging", "done", attestation="ok\x1b[2Jgone")
+    assert "monitoring.logging" not in session.items

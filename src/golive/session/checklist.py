@@ -564,6 +564,12 @@ def set_item_status(
         )
     evidence_ids = list(dict.fromkeys(evidence))
     attestation = attestation.strip()
+    if not attestation.isprintable():  # it is shown on terminals and in the reports' one-liners
+        raise BadInputError(
+            "the attestation holds a line break or a control character",
+            where=f"{item_id} --attest",
+            advice="write the reason on one line, e.g. --attest 'ran it in Postman, ticket 42'",
+        )
     if not evidence_ids and not attestation:
         why = attestation_needed(session, item_id, new_status)
         if why is not None:
