@@ -48,6 +48,7 @@ def rich_session() -> Session:
             note=f"note {n}: ünïcödé\nsecond line «quoted» \"double\" 'single' \\ back",
             reason="waiting for the customer's vault team",
             at=WHEN,
+            attestation="seen by Zoë",  # issue 12: evidence-bound items done by hand
         )
     session.drafts = {"environments.staging.base_url": "htps://typo"}
     return session

@@ -157,8 +157,19 @@ def test_summary_on_top(tmp_path: Path) -> None:
     md = render(report, "md")
     head = md.split("## Key dates")[0]
     assert head.startswith("# Production go-live report: ACME EU and LATAM\n")
-    assert "- **Ready for production**: ✗ **NO**, 17 open items block it" in head
-    assert "- **Ready for go-live**: ✗ **NO**, 23 open items block it" in head
+    # issue 12: items a person vouches for where golive proves with evidence are counted apart
+    assert (
+        "- **Ready for production**: ✗ **NO**, 17 open items and 3 attested, not proven, block it"
+        in head
+    )
+    assert (
+        "- **Ready for go-live**: ✗ **NO**, 23 open items and 3 attested, not proven, block it"
+        in head
+    )
+    assert (
+        "Production API endpoint configured (`environment.endpoint`); not proven, counted only "
+        "as an override: attested by Ada Lovelace" in head
+    )
     assert "Gate overridden by Grace Hopper, 2026-11-06 03:00 UTC. Reason: Pilot only" in head
     assert "- **Countries**: Germany (DE), Italy (IT), Mexico (MX)" in head
     for fact in ("Session created", "Production window", "Pilot enabled", "Report generated"):
@@ -171,7 +182,8 @@ def test_a_ready_session_says_so(tmp_path: Path) -> None:
     checklist = build_checklist(session)
     for item in checklist.items:
         if item.readiness and item.open:
-            checklist_module.set_item_status(session, item.id, "done", by="Ada")
+            proof = [f"run-{item.id}"] if item.evidence_bound else []
+            checklist_module.set_item_status(session, item.id, "done", by="Ada", evidence=proof)
     SessionFile.create(path, session)
     report = report_of(path)
     assert [r.ready for r in report.summary.readiness] == [True, True]

@@ -264,7 +264,14 @@ def rich_session(folder: Path, *, name: str = "acme", text: str = "") -> Path:
         note="waiting for the access list\nfrom IT",
         at=at(0.7),
     )
-    set_item_status(s, "environment.endpoint", "done", by="Ada Lovelace", at=at(0.8))
+    set_item_status(
+        s,
+        "environment.endpoint",
+        "done",
+        by="Ada Lovelace",
+        at=at(0.8),
+        attestation="the customer's network team confirmed the route",
+    )
     set_item_status(s, "compliance.DE.vat_registration", "done", by="Ada Lovelace", at=at(1))
     set_item_status(
         s,
@@ -274,7 +281,14 @@ def rich_session(folder: Path, *, name: str = "acme", text: str = "") -> Path:
         reason=f"waiting for SAT{extra}",
         at=at(1),
     )
-    set_item_status(s, "compliance.IT.certificate", "done", by="Ada Lovelace", at=at(2))
+    set_item_status(
+        s,
+        "compliance.IT.certificate",
+        "done",
+        by="Ada Lovelace",
+        at=at(2),
+        attestation="the e-seal is on the customer's HSM",
+    )
     set_item_status(
         s,
         "monitoring.logging",

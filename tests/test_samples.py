@@ -41,9 +41,21 @@ def test_latam_is_half_way_with_evidence() -> None:
 
 
 def test_completed_is_ready_for_golive(run_golive: RunGolive) -> None:
-    result = run_golive("status", str(SAMPLES / "completed.toml"), "--json", "--require", "golive")
+    # at a moment after the go-live: credentials that expired since would hold the gate
+    result = run_golive(
+        "status",
+        str(SAMPLES / "completed.toml"),
+        "--json",
+        "--require",
+        "golive",
+        env={"GOLIVE_NOW": "2026-07-02T09:00:00+00:00"},
+    )
     assert result.returncode == 0, result.stdout
-    assert json.loads(result.stdout)["ready_for_golive"] is True
+    document = json.loads(result.stdout)
+    assert document["ready_for_golive"] is True
+    # every item the gates need rests on evidence where golive proves it
+    assert document["gates"]["golive"]["attested"] == []
+    assert run_golive("gate", str(SAMPLES / "completed.toml")).returncode == 0
 
 
 def test_samples_are_written_as_golive_writes_them(tmp_path: Path) -> None:

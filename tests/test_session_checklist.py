@@ -144,8 +144,10 @@ def test_readiness_is_derived() -> None:
     session = Session()
     checklist = build_checklist(session)
     assert not checklist.ready_for_production and not checklist.ready_for_golive
+    # issue 12: an evidence-bound item is done on evidence (a run's record id), not by hand
     for item in checklist.blocking("production"):
-        set_item_status(session, item.id, "done", by="t")
+        proof = [f"run-{item.id}"] if item.evidence_bound else []
+        set_item_status(session, item.id, "done", by="t", evidence=proof)
     checklist = build_checklist(session)
     assert checklist.ready_for_production and not checklist.ready_for_golive
     assert {i.id for i in checklist.blocking("golive")} == {
@@ -159,12 +161,25 @@ def test_readiness_is_derived() -> None:
     }
     for item in checklist.blocking("golive"):
         set_item_status(session, item.id, "not_applicable", by="t", reason="test")
+    # a person's "not applicable" on an item golive can test counts only as an override
+    checklist = build_checklist(session)
+    gate = checklist.gate("golive")
+    assert not checklist.ready_for_golive and gate.passable and not gate.open
+    assert set(gate.attested_ids) == {
+        "production.schedule",
+        "production.deploy",
+        "production.connectivity",
+        "production.single_transaction",
+        "rollback.plan",
+    }
+    for item_id in gate.attested_ids:
+        set_item_status(session, item_id, "done", by="t", evidence=[f"run-{item_id}"])
     assert build_checklist(session).ready_for_golive
 
 
 def test_removed_country_leaves_the_checklist_but_keeps_history() -> None:
     session = make_session(("DE", "MX"))
-    set_item_status(session, "compliance.MX.tax_id", "done", by="t")
+    set_item_status(session, "compliance.MX.tax_id", "done", by="t", attestation="SAT letter")
     session.countries["MX"].removed = True
     assert "compliance.MX.tax_id" not in build_checklist(session).by_id
     assert session.items["compliance.MX.tax_id"].status is ItemStatus.DONE

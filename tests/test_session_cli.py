@@ -60,7 +60,8 @@ def test_new_refuses_bad_input_with_exit_2(run_golive: RunGolive) -> None:
 
 def test_countries_add_and_remove_keeps_history(run_golive: RunGolive) -> None:
     run_golive("new", "acme", "--countries", "DE,MX", "--no-tui")
-    assert run_golive("item", "acme", "compliance.MX.tax_id", "--status", "done").returncode == 0
+    tick = ("item", "acme", "compliance.MX.tax_id", "--status", "done")
+    assert run_golive(*tick, "--attest", "SAT confirmation letter").returncode == 0
     assert run_golive("countries", "acme", "remove", "MX").returncode == 0
     status = json.loads(run_golive("status", "acme", "--json").stdout)
     assert "compliance.MX.tax_id" not in [i["id"] for i in status["items"]]
@@ -68,6 +69,7 @@ def test_countries_add_and_remove_keeps_history(run_golive: RunGolive) -> None:
     status = json.loads(run_golive("status", "acme", "--json").stdout)
     items = {i["id"]: i for i in status["items"]}
     assert items["compliance.MX.tax_id"]["status"] == "done"
+    assert items["compliance.MX.tax_id"]["basis"]["kind"] == "attested"
     assert "compliance.FR.vat_registration" in items
     missing = run_golive("countries", "acme", "remove", "JP")
     assert missing.returncode == 2 and "not countries of this session" in missing.stderr
@@ -100,9 +102,19 @@ def test_status_require_is_a_ci_gate(run_golive: RunGolive) -> None:
     gate = run_golive("status", "acme", "--require", "production")
     assert gate.returncode == 1 and "not ready for production" in gate.stdout
     document = json.loads(run_golive("status", "acme", "--json").stdout)
+    bound = {i["id"] for i in document["items"] if i["evidence_bound"]}
     for item_id in document["blocking_production"]:
-        assert run_golive("item", "acme", item_id, "--status", "done").returncode == 0
-    assert run_golive("status", "acme", "--require", "production").returncode == 0
+        if item_id in bound:  # issue 12: ticked by hand only as an attestation
+            refused = run_golive("item", "acme", item_id, "--status", "done")
+            assert refused.returncode == 2 and "--attest" in refused.stderr
+            attest = ("--attest", "checked by hand with the customer")
+        else:
+            attest = ()
+        assert run_golive("item", "acme", item_id, "--status", "done", *attest).returncode == 0
+    # attested items count for the gate only as overrides: not ready, but passable
+    gate = run_golive("status", "acme", "--require", "production")
+    assert gate.returncode == 1 and "attested, not proven" in gate.stdout
+    assert run_golive("gate", "acme", "production").returncode == 0
     assert run_golive("status", "acme", "--require", "golive").returncode == 1
 
 

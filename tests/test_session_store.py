@@ -49,6 +49,9 @@ def sessions(draw: st.DrawFn) -> Session:
             by=draw(texts) or "x",
             note=draw(texts),
             reason=draw(texts) + "r",
+            # issue 12: staging.deploy done by hand is an attestation; a run sets evidence
+            evidence=draw(st.lists(st.sampled_from(["ev1", "ev2"]), max_size=1)),
+            attestation=draw(texts.filter(str.isprintable)) + "a",
         )
     return session
 

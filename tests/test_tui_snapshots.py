@@ -74,7 +74,7 @@ def snapshot_session(step: str) -> SessionFile:
 
     set_item_status(session, "credentials.obtained", ItemStatus.DONE, note="issued by TR")
     set_item_status(session, "environment.endpoint", ItemStatus.IN_PROGRESS)
-    set_item_status(session, "compliance.DE.tax_id", ItemStatus.DONE)
+    set_item_status(session, "compliance.DE.tax_id", ItemStatus.DONE, attestation="checked")
     set_item_status(
         session, "compliance.IT.platform", ItemStatus.BLOCKED, reason="SdI channel not approved"
     )

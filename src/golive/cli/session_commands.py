@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 from golive.session.errors import BadInputError, SessionLoadError
@@ -74,6 +75,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--status", required=True, help="todo, in_progress, done, failed, not_applicable, blocked"
     )
     item.add_argument("--note", default=None, help="a note kept with the item")
+    item.add_argument(
+        "--attest",
+        default="",
+        metavar="REASON",
+        help="tick by hand an item golive can prove with evidence: your reason is recorded as an "
+        "attestation (who, when, why) and shown as such; a gate counts it only as an override",
+    )
     item.add_argument("--reason", default="", help="why (needed for not_applicable and blocked)")
     item.add_argument(
         "--by", default=None, help="who made the change (default: the session's engineer)"
@@ -300,12 +308,31 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 2 if failed else 0
 
 
-def status_document(session: Any) -> dict[str, Any]:
-    """What `golive status --json` prints: the public shape of a session's progress."""
+def _gate_document(status: Any) -> dict[str, Any]:
+    override = status.override
+    return {
+        "open": status.open,
+        "passable": status.passable,
+        "text": status.sentence,
+        "missing": list(status.missing_ids),
+        "holds": list(status.holds),
+        "attested": list(status.attested_ids),
+        "override": (
+            {"by": override.by, "at": override.at.isoformat(), "reason": override.reason}
+            if override is not None
+            else None
+        ),
+    }
+
+
+def status_document(session: Any, chain_problems: Sequence[str] = ()) -> dict[str, Any]:
+    """What `golive status --json` prints: the public shape of a session's progress. Readiness
+    is the gate engine's (`golive.session.checklist.gate_status`): ready means the gate is open."""
     from golive.countries.changes import country_changes
     from golive.session.checklist import build_checklist, definition
 
     checklist = build_checklist(session)
+    gates = {name: checklist.gate(name, chain_problems) for name in ("production", "golive")}
     sections = {}
     for section in definition().sections:
         progress = checklist.progress(checklist.in_section(section.id))
@@ -319,14 +346,19 @@ def status_document(session: Any) -> dict[str, Any]:
         code: {"ready": p.ready, "total": p.total, "failed": p.failed}
         for code, p in checklist.country_progress().items()
     }
+    blocking = {
+        name: [i.id for i in checklist.items if i.id in {*g.missing_ids, *g.attested_ids}]
+        for name, g in gates.items()
+    }
     return {
         "session": session.meta.title,
         "customer": session.meta.customer,
         "demo": session.meta.demo,
-        "ready_for_production": checklist.ready_for_production,
-        "ready_for_golive": checklist.ready_for_golive,
-        "blocking_production": [i.id for i in checklist.blocking("production")],
-        "blocking_golive": [i.id for i in checklist.blocking("golive")],
+        "ready_for_production": gates["production"].open,
+        "ready_for_golive": gates["golive"].open,
+        "blocking_production": blocking["production"],
+        "blocking_golive": blocking["golive"],
+        "gates": {name: _gate_document(g) for name, g in gates.items()},
         "sections": sections,
         "countries": countries,
         "country_changes": [c.as_json() for c in country_changes(session)],
@@ -336,6 +368,8 @@ def status_document(session: Any) -> dict[str, Any]:
                 "status": i.status.value,
                 "reason": i.reason,
                 "derived": i.derived,
+                "evidence_bound": i.evidence_bound,
+                "basis": i.basis.as_dict(),
                 "changed_by": i.state.changed_by,
                 "changed_at": i.state.changed_at.isoformat() if i.state.changed_at else None,
             }
@@ -359,9 +393,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         _print_status(document, handle.path.name)
     if args.require and not ready[args.require]:
         if not args.json:
-            print(
-                f"\nnot ready for {args.require}: {len(document['blocking_' + args.require])} open item(s)"
-            )
+            print(f"\nnot ready for {args.require}: {document['gates'][args.require]['text']}")
         return 1
     return 0
 
@@ -399,9 +431,28 @@ def _print_status(document: dict[str, Any], name: str) -> None:
         )
     for key, label in (("production", "production"), ("golive", "go-live")):
         ready = document[f"ready_for_{key}"]
+        gate = document["gates"][key]
         console.print(f"ready for {label}: {'yes' if ready else 'no'}")
         if not ready:
             console.print("  open: " + ", ".join(document[f"blocking_{key}"]), soft_wrap=True)
+            for hold in gate["holds"]:
+                console.print(f"  held: {hold}", soft_wrap=True, markup=False)
+    shown = [i for i in document["items"] if _not_proven(i)]
+    if shown:
+        console.print("not proven by evidence (a person's word, or passed by override):")
+        for i in shown:
+            console.print(
+                f"  {i['id']} {i['status']}: {i['basis']['text']}", soft_wrap=True, markup=False
+            )
+
+
+def _not_proven(item: dict[str, Any]) -> bool:
+    """An item whose state a person vouches for where golive could prove it, or passed by a
+    gate override: `golive status` names each with its basis."""
+    basis = item["basis"]
+    if basis["kind"] == "overridden" or basis["contradicts_evidence"]:
+        return True
+    return bool(item["evidence_bound"]) and basis["kind"] in ("attested", "not_applicable_reason")
 
 
 def cmd_item(args: argparse.Namespace) -> int:
@@ -410,18 +461,24 @@ def cmd_item(args: argparse.Namespace) -> int:
 
     handle = SessionFile.open(args.session)
     set_item_status(
-        handle.session, args.item_id, args.status, by=args.by, note=args.note, reason=args.reason
+        handle.session,
+        args.item_id,
+        args.status,
+        by=args.by,
+        note=args.note,
+        reason=args.reason,
+        attestation=args.attest,
     )
     handle.save()
     item = build_checklist(handle.session).by_id.get(args.item_id)
-    shown = item.status.value if item else args.status
+    shown = f"{item.status.value} ({item.basis.text})" if item else args.status
     print(f"{args.item_id}: {shown}")
     return 0
 
 
 def cmd_gate(args: argparse.Namespace) -> int:
     """Exit 0 when the gate(s) may be passed (open, or overridden), 1 when one is held."""
-    from golive.session.checklist import GATE_WORDS, gate_status, override_gate
+    from golive.session.checklist import gate_status, override_gate
     from golive.session.store import SessionFile
 
     handle = SessionFile.open(args.session)
@@ -437,17 +494,16 @@ def cmd_gate(args: argparse.Namespace) -> int:
     held = False
     for name in [args.gate] if args.gate else ["production", "golive"]:
         status = gate_status(handle.session, name)
-        if status.open:
-            print(f"{name}: open")
-            continue
-        print(f"{name}: {GATE_WORDS[name]}")
+        state = "open" if status.open else "passable by override" if status.passable else "held"
+        print(f"{name}: {state}")
+        print(f"  {status.sentence}")
         for missing in status.missing:
             print(f"  still open: {missing}")
-        if status.override is not None:
-            o = status.override
-            print(f"  overridden by {o.by} on {o.at:%Y-%m-%d %H:%M} UTC: {o.reason}")
-        else:
-            held = True
+        for hold in status.holds:
+            print(f"  held: {hold}")
+        for passed in status.overrides:
+            print(f"  override: {passed}")
+        held = held or not status.passable
     return 1 if held else 0
 
 

@@ -11,7 +11,16 @@ from typing import Literal
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from golive.report.model import Report, date_text, moment_text, shown_note, span_text, words
+from golive.report.model import (
+    Report,
+    basis_attention,
+    blocking_words,
+    date_text,
+    moment_text,
+    shown_note,
+    span_text,
+    words,
+)
 
 Paper = Literal["a4", "letter"]
 PAPER_SIZES: dict[str, str] = {"a4": "A4", "letter": "letter"}
@@ -33,6 +42,8 @@ def _environment() -> Environment:
     environment.filters["capitalize_first"] = lambda value: value[:1].upper() + value[1:]
     environment.globals["span"] = span_text
     environment.globals["shown_note"] = shown_note
+    environment.globals["basis_attention"] = basis_attention
+    environment.globals["blocking_words"] = blocking_words
     return environment
 
 

@@ -18,6 +18,8 @@ from golive.report.model import (
     Report,
     SectionEntry,
     Table,
+    basis_attention,
+    blocking_words,
     moment_text,
     shown_note,
     span_text,
@@ -155,6 +157,9 @@ def _item(item: ItemEntry, evidence: dict[str, EvidenceEntry]) -> list[str]:
     note = shown_note(item, evidence)
     if note:
         out += _multiline("Note", note, "  ")
+    if item.basis != "none":
+        basis = text(item.basis_text)
+        out.append(f"  - Basis: **{basis}**" if basis_attention(item) else f"  - Basis: {basis}")
     for evidence_id in item.evidence:
         out += _evidence(evidence[evidence_id], "  ")
     for evidence_id in item.missing_evidence:
@@ -251,9 +256,10 @@ def render_markdown(report: Report) -> str:
         mark = "✓ **YES**" if readiness.ready else "✗ **NO**"
         line = f"- **{readiness.title}**: {mark}"
         if readiness.blocking:
-            count = len(readiness.blocking)
-            line += f", {count} open item{' blocks' if count == 1 else 's block'} it"
+            line += f", {blocking_words(readiness)}"
         out.append(line)
+        for hold in readiness.holds:
+            out.append(f"  - Held: {text(hold)}")
         for override in readiness.overrides:
             out.append(
                 f"  - Gate overridden by {text(override.by)}, {moment_text(override.at)}. "
@@ -269,6 +275,8 @@ def render_markdown(report: Report) -> str:
             line = f"  - {blocking.symbol} {blocking.state}: {text(blocking.text)} ({code(blocking.id)})"
             if blocking.reason:
                 line += f"; {text(blocking.reason)}"
+            if blocking.attested:
+                line += f"; not proven, counted only as an override: {text(blocking.basis_text)}"
             out.append(line)
     out += ["", f"Progress: {s.progress.text}.", ""]
     out += ["## Key dates", "", *_facts(s.dates), "", "## Targets", "", *_facts(s.targets), ""]

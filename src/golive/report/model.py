@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
+from collections.abc import Sequence
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
@@ -152,6 +153,10 @@ class HistoryStep(_Model):
     to_status: str
     reason: str
     note: str
+    attestation: str = Field(default="", description="the person's reason, where it was attested")
+    evidence: list[str] = Field(
+        default_factory=list, description="the evidence records that made this change"
+    )
 
 
 class Review(_Model):
@@ -180,6 +185,27 @@ class ItemEntry(_Model):
     reason: str = Field(description="why not applicable or blocked")
     derived: bool = Field(
         description="the state follows from the session (e.g. no certificate needed)"
+    )
+    evidence_bound: bool = Field(
+        default=False,
+        description="golive can test or measure the item: done by hand it is an attestation",
+    )
+    basis: Literal[
+        "evidence",
+        "attested",
+        "not_applicable_rule",
+        "not_applicable_reason",
+        "overridden",
+        "none",
+    ] = Field(
+        default="none",
+        description="what the state rests on: evidence (a run, by id), attested (a person's "
+        "word: who, when, why), not applicable by a catalog rule or by a person's reason, "
+        "overridden (a gate was passed with a reason), or nothing recorded",
+    )
+    basis_text: str = Field(default="", description="the basis in words")
+    contradicts_evidence: bool = Field(
+        default=False, description="the state contradicts the item's newest evidence (attested)"
     )
     detail: str = Field(description="what the item means for its country")
     note: str
@@ -277,14 +303,33 @@ class BlockingItem(_Model):
     state: str
     symbol: str
     reason: str
+    attested: bool = Field(
+        default=False,
+        description="done or not applicable on a person's word where golive proves it with "
+        "evidence: the gate counts it only as an override",
+    )
+    basis_text: str = Field(default="", description="the item's basis in words")
 
 
 class Readiness(_Model):
     gate: Literal["production", "golive"]
     title: str
-    ready: bool
+    ready: bool = Field(description="the gate is open (the one gate engine decides it)")
+    passable: bool = Field(
+        default=False,
+        description="open, or held only by what a person vouched for (an override, attestations)",
+    )
     verdict: str = Field(description="the readiness in words, overrides included")
+    sentence: str = Field(default="", description="the gate's state as a sentence")
     blocking: list[BlockingItem]
+    holds: list[str] = Field(
+        default_factory=list,
+        description="what else holds the gate: a rollback in progress, credentials expiring",
+    )
+    attested: list[str] = Field(
+        default_factory=list,
+        description="items the gate counts only as overrides (attested, not proven), in words",
+    )
     overrides: list[GateOverrideEntry]
 
 
@@ -351,6 +396,27 @@ class Report(_Model):
 
 
 # --- words --------------------------------------------------------------------------------------
+
+
+def basis_attention(item: ItemEntry) -> bool:
+    """A state a reader must not take as proven: a person's word where golive proves with
+    evidence, a state against the newest evidence, or an open item passed by a gate override."""
+    if item.basis == "overridden" or item.contradicts_evidence:
+        return True
+    return item.evidence_bound and item.basis in ("attested", "not_applicable_reason")
+
+
+def blocking_words(readiness: Readiness) -> str:
+    """What blocks a readiness, counted: "17 open items and 3 attested, not proven, block it"."""
+    attested = sum(1 for b in readiness.blocking if b.attested)
+    open_ = len(readiness.blocking) - attested
+    parts = []
+    if open_:
+        parts.append(f"{open_} open item{'s' if open_ != 1 else ''}")
+    if attested:
+        parts.append(f"{attested} attested, not proven,")
+    verb = "blocks" if len(readiness.blocking) == 1 else "block"
+    return f"{' and '.join(parts)} {verb} it"
 
 
 def moment_text(moment: datetime | None) -> str:
@@ -763,6 +829,10 @@ def _item_entry(
         readiness=readiness,
         reason=item.reason,
         derived=item.derived,
+        evidence_bound=item.evidence_bound,
+        basis=item.basis.kind.value,
+        basis_text=item.basis.text,
+        contradicts_evidence=item.basis.contradicts,
         detail=item.detail,
         note=item.note,
         changed_by=item.state.changed_by,
@@ -779,6 +849,8 @@ def _item_entry(
                 to_status=step.to.value,
                 reason=step.reason,
                 note=step.note,
+                attestation=step.attestation or "",
+                evidence=list(step.evidence or []),
             )
             for step in item.state.history
         ],
@@ -1477,25 +1549,25 @@ def _override_entries(session: Session) -> list[GateOverrideEntry]:
 
 
 def _readiness(
-    session: Session, checklist: Checklist, gate: Literal["production", "golive"]
+    session: Session,
+    checklist: Checklist,
+    gate: Literal["production", "golive"],
+    chain_problems: Sequence[str] = (),
 ) -> Readiness:
+    """A gate's readiness as the one gate engine decides it."""
+    status = checklist.gate(gate, chain_problems)
     blocking = checklist.blocking(gate)
+    attested = set(status.attested_ids)
     overrides = [o for o in _override_entries(session) if o.gate == gate]
-    ready = not blocking
-    if ready:
-        verdict = "yes"
-    else:
-        verdict = f"no: {_plural(len(blocking), 'open item')} {'blocks' if len(blocking) == 1 else 'block'} it"
-    if overrides:
-        last = overrides[-1]
-        verdict += (
-            f"; gate overridden by {last.by} on {moment_text(last.at)}, reason: {last.reason}"
-        )
+    ready = status.open
+    verdict = "yes" if ready else f"no: {status.sentence}"
     return Readiness(
         gate=gate,
         title=GATE_TITLES[gate],
         ready=ready,
+        passable=status.passable,
         verdict=verdict,
+        sentence=status.sentence,
         blocking=[
             BlockingItem(
                 id=i.id,
@@ -1504,9 +1576,13 @@ def _readiness(
                 state=STATE_WORDS[i.status],
                 symbol=STATE_SYMBOLS[i.status],
                 reason=i.reason,
+                attested=i.id in attested,
+                basis_text=i.basis.text,
             )
             for i in blocking
         ],
+        holds=list(status.holds),
+        attested=list(status.attested),
         overrides=overrides,
     )
 

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import getpass
 import tomllib
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, time, timedelta
+from enum import StrEnum
 from functools import cache
 from importlib import resources
 
 from golive.session.clock import now as clock_now
-from golive.session.errors import BadInputError
+from golive.session.errors import BadInputError, GoliveError
 from golive.session.model import (
     NEEDS_REASON,
     GateOverride,
@@ -54,10 +55,15 @@ class ItemDefinition:
     group: str = ""
     applies: str = "always"
     readiness: str = ""
+    proof: str = ""  # "evidence": golive can test or measure it (see checklist.toml)
 
     @property
     def per_country(self) -> bool:
         return "{cc}" in self.id
+
+    @property
+    def evidence_bound(self) -> bool:
+        return self.proof == "evidence"
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,58 @@ def definition() -> ChecklistDefinition:
     )
 
 
+class BasisKind(StrEnum):
+    """What an item's state rests on (issue 12: every state says what backs it)."""
+
+    EVIDENCE = "evidence"  # a run of golive's, by record id
+    ATTESTED = "attested"  # a person's word: who, when, why
+    NOT_APPLICABLE_RULE = "not_applicable_rule"  # a catalog rule or derivation
+    NOT_APPLICABLE_REASON = "not_applicable_reason"  # a person's reason
+    OVERRIDDEN = "overridden"  # still open, but a gate it holds was passed with a reason
+    NONE = "none"  # nothing recorded yet
+
+
+OUTCOME_WORDS: dict[ItemStatus, str] = {
+    ItemStatus.TODO: "to do",
+    ItemStatus.IN_PROGRESS: "in progress",
+    ItemStatus.DONE: "passed",
+    ItemStatus.FAILED: "failed",
+    ItemStatus.NOT_APPLICABLE: "not applicable",
+    ItemStatus.BLOCKED: "blocked",
+}
+
+
+@dataclass(frozen=True)
+class Basis:
+    """The basis of one item's effective state, in one place for every presenter."""
+
+    kind: BasisKind
+    text: str  # in words, for people: "evidence #ab12 (passed)", "attested by Ada on ...: why"
+    by: str = ""
+    at: datetime | None = None
+    why: str = ""  # the attestation, the person's reason or the catalog's
+    evidence_id: str = ""  # the newest evidence that set a state of the item
+    evidence_status: ItemStatus | None = None
+    contradicts: bool = False  # the state contradicts that newest evidence
+    override: str = ""  # the gate override that passes this open item, in words
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "kind": self.kind.value,
+            "text": self.text,
+            "by": self.by,
+            "at": self.at.isoformat() if self.at else None,
+            "why": self.why,
+            "evidence_id": self.evidence_id or None,
+            "evidence_status": self.evidence_status.value if self.evidence_status else None,
+            "contradicts_evidence": self.contradicts,
+            "override": self.override,
+        }
+
+
+NO_BASIS = Basis(BasisKind.NONE, "nothing recorded")
+
+
 @dataclass(frozen=True)
 class ChecklistItem:
     """One item of one session, with its effective state."""
@@ -99,10 +157,26 @@ class ChecklistItem:
     derived: bool
     detail: str
     state: ItemState
+    proof: str = ""
+    basis: Basis = NO_BASIS
 
     @property
     def note(self) -> str:
         return self.state.note
+
+    @property
+    def evidence_bound(self) -> bool:
+        return self.proof == "evidence"
+
+    @property
+    def proven(self) -> bool:
+        """Ready, and counted as such by a gate: evidence or a catalog rule for an evidence-bound
+        item; any ready state (a person's word) for the others."""
+        if not self.ready:
+            return False
+        if not self.evidence_bound:
+            return True
+        return self.basis.kind in (BasisKind.EVIDENCE, BasisKind.NOT_APPLICABLE_RULE)
 
     @property
     def ready(self) -> bool:
@@ -129,6 +203,7 @@ class Progress:
 @dataclass
 class Checklist:
     items: list[ChecklistItem]
+    session: Session | None = None  # what the gates read besides the items (overrides, dates)
     by_id: dict[str, ChecklistItem] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -137,6 +212,11 @@ class Checklist:
     def __getitem__(self, item_id: str) -> ChecklistItem:
         return self.by_id[item_id]
 
+    def gate(self, gate: str, chain_problems: Sequence[str] = ()) -> GateStatus:
+        """The gate as the one gate engine (`gate_status`) decides it."""
+        session = self.session if self.session is not None else Session()
+        return gate_status(session, gate, self, chain_problems=chain_problems)
+
     def in_section(self, section_id: str) -> list[ChecklistItem]:
         return [item for item in self.items if item.section == section_id]
 
@@ -144,17 +224,23 @@ class Checklist:
         return [item for item in self.items if item.country == country]
 
     def blocking(self, readiness: str) -> list[ChecklistItem]:
-        """The open items that keep a readiness ("production" or "golive") from being reached."""
-        wanted = {"production"} if readiness == "production" else {"production", "golive"}
-        return [item for item in self.items if item.readiness in wanted and item.open]
+        """The items that keep a readiness ("production" or "golive") from being reached: open
+        ones, and evidence-bound ones only a person vouches for (their gate counts them only as
+        an override). Other holds (a rollback in progress, expiring credentials) are in
+        `gate(readiness).holds`."""
+        status = self.gate(readiness)
+        ids = {*status.missing_ids, *status.attested_ids}
+        return [item for item in self.items if item.id in ids]
 
     @property
     def ready_for_production(self) -> bool:
-        return not self.blocking("production")
+        """The production gate is open (the one gate engine decides both)."""
+        return self.gate("production").open
 
     @property
     def ready_for_golive(self) -> bool:
-        return not self.blocking("golive")
+        """The go-live gate is open."""
+        return self.gate("golive").open
 
     def progress(self, items: Iterable[ChecklistItem]) -> Progress:
         result = Progress()
@@ -258,7 +344,105 @@ def _effective(
         derived=derived,
         detail=detail,
         state=state,
+        proof=definition_.proof,
+        basis=_basis(state, status, reason, derived),
     )
+
+
+def _moment(at: datetime | None) -> str:
+    return f"{at:%Y-%m-%d %H:%M} UTC" if at else "an unknown time"
+
+
+def contradicts_evidence(status: ItemStatus, evidence_status: ItemStatus | None) -> bool:
+    """A ready state where the newest evidence for the item said it failed (or is blocked)."""
+    return status in READY_STATUSES and evidence_status in (ItemStatus.FAILED, ItemStatus.BLOCKED)
+
+
+def _basis(state: ItemState, status: ItemStatus, reason: str, derived: bool) -> Basis:
+    """What the effective state rests on: the one derivation every presenter shows."""
+    if derived:
+        return Basis(BasisKind.NOT_APPLICABLE_RULE, f"not applicable by rule: {reason}", why=reason)
+    evidence_id = state.evidence_id or ""
+    evidence_status = state.evidence_status
+    if not evidence_id and state.evidence:
+        # written by a golive that did not yet keep which run set the state: its newest run
+        evidence_id = state.evidence[-1]
+    if not state.history and status is ItemStatus.TODO and not evidence_id:
+        return NO_BASIS
+    by, at = state.changed_by or "someone", state.changed_at
+    contradicts = contradicts_evidence(status, evidence_status)
+
+    def basis(kind: BasisKind, text: str, why: str = "") -> Basis:
+        return Basis(
+            kind,
+            text,
+            by=by,
+            at=at,
+            why=why,
+            evidence_id=evidence_id,
+            evidence_status=evidence_status,
+            contradicts=contradicts,
+        )
+
+    if state.attestation:
+        text = f"attested by {by} on {_moment(at)}: {state.attestation}"
+        if contradicts and evidence_status is not None:
+            text += f"; contradicts evidence #{evidence_id} ({OUTCOME_WORDS[evidence_status]})"
+        return basis(BasisKind.ATTESTED, text, state.attestation)
+    if evidence_id and (evidence_status is None or evidence_status is status):
+        text = f"evidence #{evidence_id}"
+        if evidence_status is not None:
+            text += f" ({OUTCOME_WORDS[evidence_status]})"
+        return basis(BasisKind.EVIDENCE, text)
+    if status is ItemStatus.NOT_APPLICABLE:
+        return basis(
+            BasisKind.NOT_APPLICABLE_REASON,
+            f"not applicable, {by}'s reason ({_moment(at)}): {reason}",
+            reason,
+        )
+    text = f"{by}'s word ({_moment(at)})"
+    if reason:
+        text += f": {reason}"
+    if evidence_id and evidence_status is not None:
+        text += f"; the newest evidence #{evidence_id} said {OUTCOME_WORDS[evidence_status]}"
+    return basis(BasisKind.ATTESTED, text, reason)
+
+
+def _with_overrides(session: Session, items: list[ChecklistItem]) -> list[ChecklistItem]:
+    """Items a gate needs that do not count for it, while an override of that gate is in force:
+    their basis says the gate was passed with a reason."""
+    latest: dict[str, GateOverride] = {}
+    for override in session.gate_overrides:
+        latest[override.gate] = override
+    if not latest:
+        return items
+    result = []
+    for item in items:
+        gates = (
+            ("production", "golive")
+            if item.readiness == "production"
+            else ("golive",)
+            if item.readiness == "golive"
+            else ()
+        )
+        found = [latest[g] for g in gates if g in latest]
+        if item.proven or not found:
+            result.append(item)
+            continue
+        o = max(found, key=lambda x: x.at)
+        words = f"the {o.gate} gate was passed by override: {o.by} on {_moment(o.at)}: {o.reason}"
+        basis = item.basis
+        if item.ready:
+            basis = replace(basis, override=words)
+        else:
+            basis = replace(
+                basis,
+                kind=BasisKind.OVERRIDDEN,
+                text=f"{basis.text}; {words}" if basis.kind is not BasisKind.NONE else words,
+                override=words,
+            )
+        result.append(replace(item, basis=basis))
+    return result
 
 
 def build_checklist(session: Session) -> Checklist:
@@ -281,7 +465,7 @@ def build_checklist(session: Session) -> Checklist:
             continue
         items.append(_effective(session, item_def, item_def.id, None))
         index += 1
-    return Checklist(items)
+    return Checklist(_with_overrides(session, items), session)
 
 
 def default_actor(session: Session) -> str:
@@ -292,6 +476,59 @@ def default_actor(session: Session) -> str:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry (containers)
         return "unknown"
+
+
+def item_definition(item_id: str) -> ItemDefinition | None:
+    """The catalog entry of an item id (a per-country id finds its `{cc}` entry)."""
+    for item_def in definition().items:
+        if item_def.id == item_id:
+            return item_def
+        if item_def.per_country:
+            head, _, tail = item_def.id.partition("{cc}")
+            middle = item_id[len(head) : len(item_id) - len(tail)]
+            if (
+                item_id.startswith(head)
+                and item_id.endswith(tail)
+                and len(middle) == 2
+                and middle.isupper()
+            ):
+                return item_def
+    return None
+
+
+ATTEST_ADVICE = (
+    "run the check that proves it, or record it as an attestation with your reason: "
+    "`golive item SESSION {item} --status {status} --attest 'how you know'` "
+    "(a note is not a reason; in the wizard, say why when asked)"
+)
+
+
+def attestation_needed(session: Session, item_id: str, status: ItemStatus | str) -> str | None:
+    """Why a person's change to this state needs an attestation (None when it does not): an
+    evidence-bound item ticked done by hand, or a state that contradicts the item's newest
+    evidence. The wizard asks for the reason; `set_item_status` refuses without one."""
+    try:
+        new_status = ItemStatus(status)
+    except ValueError:
+        return None
+    old = session.items.get(item_id) or ItemState()
+    if old.evidence_status is not None and contradicts_evidence(new_status, old.evidence_status):
+        return (
+            f"{new_status.value.replace('_', ' ')} by hand contradicts evidence "
+            f"#{old.evidence_id} ({OUTCOME_WORDS[old.evidence_status]}): it needs your reason"
+        )
+    item_def = item_definition(item_id)
+    if (
+        new_status is ItemStatus.DONE
+        and item_def is not None
+        and item_def.evidence_bound
+        and old.evidence_status is not ItemStatus.DONE
+    ):
+        return (
+            "golive proves this item with evidence, and none has shown it done: ticked by "
+            "hand it is an attestation and needs your reason"
+        )
+    return None
 
 
 def set_item_status(
@@ -308,8 +545,10 @@ def set_item_status(
 ) -> ItemState:
     """Change one item's state, keeping its history. The only way item states change.
 
-    `attestation` is a person's reason for a state golive could otherwise prove with evidence
-    (issue 12: an evidence-bound item ticked by hand is an attestation, never silent)."""
+    `evidence` names the records that set it (`golive.session.evidence.record` passes them);
+    `attestation` is a person's reason for a state golive could otherwise prove with evidence.
+    Without evidence, an evidence-bound item set done, or a state that contradicts the item's
+    newest evidence, is refused (BadInputError, exit 2) unless attested."""
     if item_id not in known_item_ids(session):
         raise BadInputError(
             f"{item_id!r} is not an item of this session",
@@ -329,11 +568,31 @@ def set_item_status(
             where=item_id,
             advice="say why, for example --reason 'Germany needs no certificate for B2B invoices'",
         )
+    evidence_ids = list(dict.fromkeys(evidence))
+    attestation = attestation.strip()
+    if not attestation.isprintable():  # it is shown on terminals and in the reports' one-liners
+        raise BadInputError(
+            "the attestation holds a line break or a control character",
+            where=f"{item_id} --attest",
+            advice="write the reason on one line, e.g. --attest 'ran it in Postman, ticket 42'",
+        )
+    if not evidence_ids and not attestation:
+        why = attestation_needed(session, item_id, new_status)
+        if why is not None:
+            raise BadInputError(
+                why,
+                where=item_id,
+                advice=ATTEST_ADVICE.format(item=item_id, status=new_status.value),
+            )
     moment = at or clock_now()
     actor = by or default_actor(session)
     old = session.items.get(item_id) or ItemState()
-    effective_before = build_checklist(session).by_id.get(item_id)
-    previous = effective_before.status if effective_before else old.status
+    item_def = item_definition(item_id)
+    previous = old.status
+    if item_def is not None:  # the effective state before (a derived one included)
+        country = item_id.split(".")[1] if item_def.per_country else None
+        previous = _effective(session, item_def, item_id, country).status
+    kept_attestation = None if evidence_ids else (attestation or None)
     history = [
         *old.history,
         HistoryEntry(
@@ -343,9 +602,11 @@ def set_item_status(
             to=new_status,
             reason=reason if new_status in NEEDS_REASON else "",
             note=note or "",
+            attestation=kept_attestation,
+            evidence=evidence_ids or None,
         ),
     ]
-    merged_evidence = list(dict.fromkeys([*old.evidence, *evidence]))
+    merged_evidence = list(dict.fromkeys([*old.evidence, *evidence_ids]))
     state = ItemState(
         status=new_status,
         reason=reason if new_status in NEEDS_REASON else "",
@@ -353,6 +614,9 @@ def set_item_status(
         changed_by=actor,
         changed_at=moment,
         evidence=merged_evidence,
+        attestation=kept_attestation,
+        evidence_id=evidence_ids[-1] if evidence_ids else old.evidence_id,
+        evidence_status=new_status if evidence_ids else old.evidence_status,
         history=history,
     )
     items = dict(session.items)
@@ -361,24 +625,28 @@ def set_item_status(
     return state
 
 
-# --- gates ----------------------------------------------------------------------------------------
+# --- gates ---------------------------------------------------------------------------------------
+#
+# The one gate engine. `gate_status` decides both gates from the checklist and the session;
+# `Checklist.ready_for_*`, `blocking`, `golive status [--require]`, `golive gate`, the wizard's
+# gate banners and its Review step, the report's readiness and `require_gate` all read it.
+#   production: every item that counts for production readiness (pre-deployment and staging).
+#   golive: all of those, and every item that counts for go-live readiness (production.*,
+#           rollback.plan, support.*); a rollback in progress holds it.
+# Both: credentials expired or expiring before the end of the go-live window hold them, and so
+# does any problem of the evidence log's chain (`chain_problems`). An item counts when it is
+# done or not applicable; an evidence-bound one only on evidence or a catalog rule; one only a
+# person vouches for counts as an override ("attested, not proven"), listed with the overrides.
 
-GATE_ITEMS: dict[str, tuple[str, ...]] = {
-    # Production warns while the staging smoke tests have not passed.
-    "production": ("staging.smoke_tests",),
-    # Go-live is held until the production single transaction has passed and the rollback plan
-    # and both support items are done.
-    "golive": (
-        "production.single_transaction",
-        "rollback.plan",
-        "support.first_line",
-        "support.escalation_path",
-    ),
+GATES = ("production", "golive")
+GATE_READINESS: dict[str, frozenset[str]] = {
+    "production": frozenset({"production"}),
+    "golive": frozenset({"production", "golive"}),
 }
-GATE_WORDS = {
-    "production": "Production: the staging smoke tests should pass first",
-    "golive": "Go-live is held until the production single transaction has passed and the "
-    "rollback plan and both support items are done",
+GATE_TITLES = {"production": "Production", "golive": "Go-live"}
+GATE_SCOPE = {
+    "production": "every pre-deployment and staging item",
+    "golive": "every item it needs",
 }
 
 
@@ -388,36 +656,152 @@ class GateStatus:
     missing: list[str]  # "item text (status)"
     missing_ids: list[str]
     override: GateOverride | None
+    holds: list[str] = field(default_factory=list)  # what else holds it, in words
+    attested: list[str] = field(default_factory=list)  # "item text (attested, not proven: ...)"
+    attested_ids: list[str] = field(default_factory=list)
 
     @property
     def open(self) -> bool:
-        return not self.missing
+        """Everything the gate needs is done, proven where golive can prove it, nothing holds it."""
+        return not self.missing and not self.holds and not self.attested
 
     @property
     def passable(self) -> bool:
-        """Open, or overridden with a reason."""
-        return self.open or self.override is not None
+        """Open, or held only by what a person vouched for: an override with a reason, or items
+        attested rather than proven (each counts as an override)."""
+        return self.open or self.override is not None or not (self.missing or self.holds)
+
+    @property
+    def overrides(self) -> list[str]:
+        """What lets a held gate pass, in words: the gate override and the attested items."""
+        shown = []
+        if self.override is not None:
+            o = self.override
+            shown.append(f"gate overridden by {o.by} on {_moment(o.at)}: {o.reason}")
+        shown.extend(self.attested)
+        return shown
+
+    @property
+    def sentence(self) -> str:
+        """The gate's state as one sentence (or a few), in both states."""
+        title = GATE_TITLES.get(self.gate, self.gate)
+        if self.open:
+            return (
+                f"{title} may go ahead: {GATE_SCOPE.get(self.gate, 'every item it needs')} is done."
+            )
+        reasons = []
+        if self.missing:
+            count = len(self.missing)
+            reasons.append(
+                f"{count} item{'s are' if count != 1 else ' is'} not done yet "
+                f"({_some(self.missing)})"
+            )
+        reasons.extend(self.holds)
+        if self.attested:
+            count = len(self.attested)
+            reasons.append(
+                f"{count} item{'s are' if count != 1 else ' is'} attested, not proven "
+                f"({_some(self.attested)})"
+            )
+        text = f"{title} is held: " + "; ".join(reasons) + "."
+        if self.override is not None:
+            o = self.override
+            text += (
+                f" It may go ahead: overridden by {o.by} on {_moment(o.at)}: {o.reason} "
+                "(shown in the report)."
+            )
+        elif self.passable:
+            text += " It may go ahead on those attestations, each counted as an override."
+        return text
+
+
+def _some(texts: list[str], shown: int = 5) -> str:
+    """A few of the texts for a sentence, the latest steps first: what is nearest the gate."""
+    latest = list(reversed(texts))
+    if len(latest) <= shown:
+        return "; ".join(latest)
+    return "; ".join(latest[:shown]) + f"; and {len(latest) - shown} more"
 
 
 def _gate_name(gate: str) -> str:
-    if gate not in GATE_ITEMS:
+    if gate not in GATE_READINESS:
         raise BadInputError(
             f"{gate!r} is not a gate", where="gate", advice="use production or golive"
         )
     return gate
 
 
-def gate_status(session: Session, gate: str, checklist: Checklist | None = None) -> GateStatus:
-    """What a gate waits for, and the override that lets it pass anyway (the latest one)."""
-    checklist = checklist or build_checklist(session)
-    missing, missing_ids = [], []
-    for item_id in GATE_ITEMS[_gate_name(gate)]:
-        item = checklist.by_id.get(item_id)
-        if item is not None and item.status is not ItemStatus.DONE:
-            missing.append(f"{item.text} ({item.status.value.replace('_', ' ')})")
-            missing_ids.append(item_id)
+def golive_window_end(session: Session) -> datetime:
+    """The end of the go-live window: the chosen production window's end (else now), plus the
+    watch after enabling the pilot (48 hours by default)."""
+    window = session.production.window
+    start = window.end if window is not None else clock_now()
+    return start + timedelta(hours=session.targets.monitoring_window_hours)
+
+
+def rollback_in_progress(session: Session) -> bool:
+    """A rollback was started and the integration is not re-enabled yet."""
+    if session.rollback.started_at is None:
+        return False
+    reenabled = session.items.get("rollback.reenable")
+    return reenabled is None or reenabled.status is not ItemStatus.DONE
+
+
+def _gate_holds(session: Session, gate: str, chain_problems: Sequence[str]) -> list[str]:
+    holds: list[str] = []
+    expires = session.credentials.expires_on
+    if expires is not None:
+        # valid through the day they expire on
+        expiry = datetime.combine(expires + timedelta(days=1), time(0), tzinfo=UTC)
+        end = golive_window_end(session)
+        if expiry <= clock_now():
+            holds.append(f"the production credentials expired on {expires:%Y-%m-%d}")
+        elif expiry < end:
+            holds.append(
+                f"the production credentials expire on {expires:%Y-%m-%d}, before the end of "
+                f"the go-live window and its watch ({_moment(end)})"
+            )
+    if gate == "golive" and rollback_in_progress(session):
+        started = session.rollback.started_at
+        holds.append(
+            f"a rollback is in progress (started {_moment(started)}; the integration is not "
+            "re-enabled yet)"
+        )
+    holds.extend(f"the evidence log: {problem}" for problem in chain_problems)
+    return holds
+
+
+def gate_status(
+    session: Session,
+    gate: str,
+    checklist: Checklist | None = None,
+    chain_problems: Sequence[str] = (),
+) -> GateStatus:
+    """What a gate waits for, what else holds it, and the override that lets it pass anyway
+    (the latest one). The one gate engine."""
+    wanted = GATE_READINESS[_gate_name(gate)]
+    checklist = checklist if checklist is not None else build_checklist(session)
+    missing, missing_ids, attested, attested_ids = [], [], [], []
+    for item in checklist.items:
+        if item.readiness not in wanted:
+            continue
+        label = f"{item.country} {item.text}" if item.country else item.text
+        if not item.ready:
+            missing.append(f"{label} ({item.status.value.replace('_', ' ')})")
+            missing_ids.append(item.id)
+        elif not item.proven:
+            attested.append(f"{label} ({item.basis.text})")
+            attested_ids.append(item.id)
     override = next((o for o in reversed(session.gate_overrides) if o.gate == gate), None)
-    return GateStatus(gate, missing, missing_ids, override)
+    return GateStatus(
+        gate,
+        missing,
+        missing_ids,
+        override,
+        holds=_gate_holds(session, gate, chain_problems),
+        attested=attested,
+        attested_ids=attested_ids,
+    )
 
 
 def override_gate(
@@ -451,16 +835,13 @@ def require_gate(
     """The one check every action past a gate makes (pilot, rollout, production transaction,
     production deploy record): held and not overridden raises GoliveError (exit 1) naming what
     it waits for; `override` records an override with its reason first (shown in the report)."""
-    from golive.session.errors import GoliveError
-
     if override is not None:
         override_gate(session, gate, override, by=by)
     status = gate_status(session, gate, checklist)
     if status.passable:
         return status
-    waits = "; ".join(status.missing)
     raise GoliveError(
-        f"the {gate} gate is held: it waits for {waits}",
+        status.sentence,
         where=f"gate {gate}",
         advice=f"finish those items (`golive gate SESSION {gate}` lists them), or go ahead "
         "with --override REASON, which is recorded and shown in the report",

@@ -125,6 +125,12 @@ class HistoryEntry(Strict):
     to: ItemStatus
     reason: str = ""
     note: str = ""
+    attestation: str | None = Field(
+        default=None, description="a person's reason for a state golive could prove with evidence"
+    )
+    evidence: list[str] | None = Field(
+        default=None, description="the evidence records that made this change"
+    )
 
 
 class ItemState(Strict):
@@ -136,6 +142,17 @@ class ItemState(Strict):
     changed_by: str = ""
     changed_at: Moment | None = None
     evidence: list[str] = Field(default_factory=list, description="ids of evidence records")
+    attestation: str | None = Field(
+        default=None,
+        description="the person's reason for the current state, where evidence could prove it "
+        "(an attestation); none when evidence set it",
+    )
+    evidence_id: str | None = Field(
+        default=None, description="the newest evidence record that set a state of this item"
+    )
+    evidence_status: ItemStatus | None = Field(
+        default=None, description="the state that newest evidence set"
+    )
     history: list[HistoryEntry] = Field(default_factory=list)
 
     @model_validator(mode="after")

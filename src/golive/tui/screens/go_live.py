@@ -23,8 +23,10 @@ class GoLiveScreen(StepScreen):
         "then open the rollout stages one by one when the figures meet the targets."
     )
     HELP = (
-        "The gate: the production single transaction passed, the rollback plan and both support "
-        "items done. Override it only with a reason; the report shows it."
+        "The gate: go-live readiness, as `golive gate SESSION golive` says it (every item up to "
+        "production, the rollback plan and support, proven where golive can prove it; no rollback "
+        "in progress; credentials valid through the watch). Override it only with a reason; the "
+        "report shows it."
     )
 
     def compose_top(self) -> ComposeResult:

@@ -36,6 +36,13 @@ class ItemScreen(ModalScreen[ItemEdit | None]):
             yield Static(Text(f"{item.id}\n{item.help}".rstrip()), classes="dialog-text")
             if item.detail:
                 yield Static(Text(item.detail), classes="field-help")
+            basis = f"Basis: {item.basis.text}"
+            if item.evidence_bound:
+                basis += (
+                    "\ngolive proves this item with evidence: set done by hand, it is an "
+                    "attestation and you are asked why."
+                )
+            yield Static(Text(basis), id="basis", classes="field-help")
             with VerticalScroll(classes="item-body"):
                 yield Label("Status")
                 yield Select(
@@ -67,6 +74,8 @@ class ItemScreen(ModalScreen[ItemEdit | None]):
             change = f"{entry.from_.value if entry.from_ else '—'} → {entry.to.value}"
             extra = f" — {entry.reason}" if entry.reason else ""
             extra += f" — {entry.note}" if entry.note else ""
+            extra += f" — attested: {entry.attestation}" if entry.attestation else ""
+            extra += f" — evidence #{', #'.join(entry.evidence)}" if entry.evidence else ""
             lines.append(f"  {entry.at:%Y-%m-%d %H:%M} {entry.by}: {change}{extra}")
         return "\n".join(lines)
 

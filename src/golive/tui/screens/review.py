@@ -42,24 +42,29 @@ class ReviewScreen(StepScreen):
         self.on_session_refresh()
 
     def on_session_refresh(self) -> None:
+        if not self.query("#readiness"):  # a refresh that reaches the screen before it is built
+            return
         checklist = self.wizard.checklist()
         lines = []
-        for readiness, ready in (
-            ("production", checklist.ready_for_production),
-            ("go-live", checklist.ready_for_golive),
-        ):
-            blocking = checklist.blocking("production" if readiness == "production" else "golive")
-            if ready:
-                lines.append(f"✓ Ready for {readiness}.")
-            else:
-                lines.append(f"✗ Not ready for {readiness}: {len(blocking)} item(s) open")
-                lines.extend(
-                    f"    {status_words(item.status)}  {item.country + ' ' if item.country else ''}"
-                    f"{item.text}"
-                    for item in blocking[:8]
-                )
-                if len(blocking) > 8:
-                    lines.append(f"    … and {len(blocking) - 8} more")
+        # the same gate engine as the step banners, `golive gate` and `golive status --require`
+        for gate, label in (("production", "production"), ("golive", "go-live")):
+            status = checklist.gate(gate)
+            blocking = checklist.blocking(gate)
+            if status.open:
+                lines.append(f"✓ Ready for {label}. {status.sentence}")
+                continue
+            lines.append(
+                f"✗ Not ready for {label}: {len(blocking)} item(s) open or not proven"
+                + (" (it may go ahead by override)" if status.passable else "")
+            )
+            attested = set(status.attested_ids)
+            for item in blocking[:8]:
+                where = f"{item.country} " if item.country else ""
+                extra = f" — attested, not proven: {item.basis.text}" if item.id in attested else ""
+                lines.append(f"    {status_words(item.status)}  {where}{item.text}{extra}")
+            if len(blocking) > 8:
+                lines.append(f"    … and {len(blocking) - 8} more")
+            lines.extend(f"    ■ held: {hold}" for hold in status.holds)
         self.query_one("#readiness", Static).update(Text("\n".join(lines)))
         table = self.query_one("#progress", DataTable)
         table.clear()

@@ -7,7 +7,7 @@ Items and their effective states come only from `golive.session.checklist.build_
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.text import Text
 from textual import on
@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from golive.session.checklist import ChecklistItem, set_item_status
+from golive.session.checklist import ChecklistItem, attestation_needed, set_item_status
 from golive.session.errors import GoliveError
 from golive.session.model import ItemStatus
 from golive.tui.widgets.sidebar import theme_colours
@@ -51,6 +51,7 @@ class ItemEdit:
     status: ItemStatus
     reason: str
     note: str
+    attestation: str = ""  # a person's reason where golive proves the item with evidence
 
 
 class ChecklistTable(DataTable[Text]):
@@ -88,7 +89,7 @@ class ChecklistPanel(Vertical):
         self.country = country
         self.title = title
         self._items: list[ChecklistItem] = []
-        self._signature: list[tuple[str, ItemStatus, str, str, int, int]] = []
+        self._signature: list[tuple[str, ItemStatus, str, str, int, int, str]] = []
 
     def compose(self) -> ComposeResult:
         yield Static(self.title, classes="panel-title")
@@ -110,7 +111,15 @@ class ChecklistPanel(Vertical):
         table = self.query_one(ChecklistTable)
         items = self.items()
         signature = [
-            (i.id, i.status, i.note, i.reason, len(i.state.evidence), len(i.state.history))
+            (
+                i.id,
+                i.status,
+                i.note,
+                i.reason,
+                len(i.state.evidence),
+                len(i.state.history),
+                i.basis.text,
+            )
             for i in items
         ]
         if signature == self._signature:
@@ -163,6 +172,8 @@ class ChecklistPanel(Vertical):
             lines.append(item.detail)
         if item.derived:
             lines.append(f"Not applicable (derived): {item.reason}")
+        if item.basis.text and not item.derived:
+            lines.append(f"Basis: {item.basis.text}")
         for entry in item.state.history[-2:]:
             change = f"{entry.from_.value if entry.from_ else '—'} → {entry.to.value}"
             why = f" ({entry.reason})" if entry.reason else ""
@@ -171,18 +182,54 @@ class ChecklistPanel(Vertical):
 
     def _record(self, item_id: str, edit: ItemEdit) -> None:
         app = self.app
+        session = app.session  # type: ignore[attr-defined]
+        state = session.items.get(item_id)
+        # the same state, already attested: keep its reason
+        if (
+            not edit.attestation
+            and state is not None
+            and state.attestation
+            and state.status is edit.status
+        ):
+            edit = replace(edit, attestation=state.attestation)
+        if not edit.attestation:
+            why = attestation_needed(session, item_id, edit.status)
+            if why is not None:
+                self._ask_attestation(item_id, edit, why)
+                return
         try:
             set_item_status(
-                app.session,  # type: ignore[attr-defined]
+                session,
                 item_id,
                 edit.status,
                 note=edit.note,
                 reason=edit.reason,
+                attestation=edit.attestation,
             )
         except GoliveError as error:
             self.notify(f"{error.message}\n{error.advice}", title="Not changed", severity="error")
             return
         app.session_changed()  # type: ignore[attr-defined]
+
+    def _ask_attestation(self, item_id: str, edit: ItemEdit, why: str) -> None:
+        """An evidence-bound item ticked by hand (or a state against the newest evidence) is an
+        attestation: ask for the reason, then record it; cancelled, nothing changes."""
+        from golive.tui.screens.reason import ReasonScreen
+
+        def recorded(reason: str | None) -> None:
+            if reason:
+                self._record(item_id, replace(edit, attestation=reason))
+
+        self.app.push_screen(
+            ReasonScreen(
+                f"{item_id}: {why}.\n\nHow do you know? Your reason, your name and the time are "
+                "recorded as an attestation: the report shows it as such, and a gate counts it "
+                "only as an override.",
+                confirm="Record the attestation",
+                placeholder="e.g. ran it by hand against production, see ticket 123",
+            ),
+            recorded,
+        )
 
     def toggle_done(self) -> None:
         item = self.current()

@@ -1,8 +1,8 @@
 """A gate in front of a step: what it waits for, and an override with a reason.
 
-Production warns while the staging smoke tests have not passed. Go-live is held until the
-production single transaction has passed and the rollback plan and both support items are done.
-An override is recorded in `session.gate_overrides` (who, when, why) and shows in the report.
+The gate's state comes from the one gate engine (`golive.session.checklist.gate_status`), the
+same that decides readiness, `golive gate` and `golive status --require`. An override is
+recorded in `session.gate_overrides` (who, when, why) and shows in the report.
 """
 
 from __future__ import annotations
@@ -16,12 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Static
 
-from golive.session.checklist import (
-    GATE_WORDS,
-    GateStatus,
-    gate_status,
-    override_gate,
-)
+from golive.session.checklist import GateStatus, gate_status, override_gate
 
 if TYPE_CHECKING:
     from golive.tui.app import WizardApp
@@ -62,24 +57,16 @@ class GateBanner(Vertical):
         status = self.status()
         text = self.query_one("#gate-text", Static)
         if status.open:
-            text.update(Text(f"✓ Gate open: {GATE_WORDS[self.gate].split(':')[0]} may go ahead."))
-        elif status.override is not None:
-            o = status.override
-            text.update(
-                Text(
-                    f"⚑ Gate overridden by {o.by} at {o.at:%Y-%m-%d %H:%M} UTC: {o.reason}\n"
-                    f"Still open: {'; '.join(status.missing)}. The report shows the override."
-                )
-            )
+            mark = "✓ Open."
+        elif status.passable:
+            mark = "⚑ Overridden."
         else:
-            verb = "⚠ Warning" if self.gate == "production" else "■ Held"
-            text.update(
-                Text(f"{verb}: {GATE_WORDS[self.gate]}.\nStill open: {'; '.join(status.missing)}.")
-            )
+            mark = "⚠ Warning." if self.gate == "production" else "■ Held."
+        text.update(Text(f"{mark} {status.sentence}"))
         self.set_class(status.open, "-open")
-        self.set_class(not status.open and status.override is not None, "-overridden")
+        self.set_class(not status.open and status.passable, "-overridden")
         button = self.query_one("#override", Button)
-        button.display = not status.open and status.override is None
+        button.display = not status.passable
 
     @on(Button.Pressed, "#override")
     def _override(self, event: Button.Pressed) -> None:
@@ -101,9 +88,8 @@ class GateBanner(Vertical):
 
         self.app.push_screen(
             ReasonScreen(
-                f"Override the gate: {GATE_WORDS[self.gate]}.\nStill open: "
-                f"{'; '.join(status.missing)}.\n\nWhy go ahead anyway? The reason, your name "
-                "and the time are recorded and shown in the report.",
+                f"Override the gate. {status.sentence}\n\nWhy go ahead anyway? The reason, "
+                "your name and the time are recorded and shown in the report.",
                 confirm="Record the override",
                 placeholder="e.g. smoke tests ran in the customer's own staging, see ticket 123",
             ),
