@@ -36,7 +36,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     countries.add_argument("codes", nargs="+", metavar="CC", help="ISO 3166-1 alpha-2 codes")
     countries.set_defaults(handler=cmd_countries)
 
-    validate = sub.add_parser("validate", help="check session files; exit 2 when any is invalid")
+    validate = sub.add_parser(
+        "validate",
+        help="check session files and their evidence logs; exit 2 when a file is invalid, "
+        "1 when an evidence log does not verify",
+    )
     validate.add_argument("sessions", nargs="+", metavar="SESSION", help=SESSION_HELP)
     validate.set_defaults(handler=cmd_validate)
 
@@ -172,9 +176,13 @@ def cmd_countries(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """Exit 2 when a session file is malformed (input), 1 when a valid session's evidence log
+    does not verify (a finding: the located first bad line is printed), 0 otherwise."""
+    from golive.session.evidence import verify
     from golive.session.store import SessionFile
 
     failed = False
+    unverified = False
     for reference in args.sessions:
         try:
             handle = SessionFile.open(reference)
@@ -192,8 +200,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 else f"{reference}: {error.message}"
             )
             continue
-        print(f"{handle.path}: valid")
-    return 2 if failed else 0
+        verdict = verify(handle.session, handle.evidence_path)
+        if verdict.ok:
+            print(f"{handle.path}: valid")
+            continue
+        unverified = True
+        print(f"{handle.path}: valid, but its evidence log does not verify")
+        for problem in verdict.problems:
+            print(f"{handle.evidence_path.parent / problem}")
+    return 2 if failed else 1 if unverified else 0
 
 
 def status_document(session: Any) -> dict[str, Any]:
@@ -241,8 +256,12 @@ def status_document(session: Any) -> dict[str, Any]:
 def cmd_status(args: argparse.Namespace) -> int:
     from golive.session.store import SessionFile
 
+    from golive.session.evidence import verify
+
     handle = SessionFile.open(args.session)
     document = status_document(handle.session)
+    verdict = verify(handle.session, handle.evidence_path)
+    document["evidence_chain"] = verdict.as_json()
     ready = {
         "production": document["ready_for_production"],
         "golive": document["ready_for_golive"],
@@ -284,6 +303,13 @@ def _print_status(document: dict[str, Any], name: str) -> None:
                 code, f"{progress['ready']}/{progress['total']}", str(progress["failed"] or "")
             )
         console.print(ctable)
+    chain = document.get("evidence_chain")
+    if chain is not None and chain["present"]:
+        from rich.text import Text
+
+        console.print(Text(chain["statement"], style="" if chain["ok"] else "bold"), soft_wrap=True)
+        for problem in chain["problems"]:
+            console.print(f"  {problem}", soft_wrap=True, markup=False)
     for key, label in (("production", "production"), ("golive", "go-live")):
         ready = document[f"ready_for_{key}"]
         console.print(f"ready for {label}: {'yes' if ready else 'no'}")

@@ -454,7 +454,7 @@ def verify(session: Session, log_path: Path, log: EvidenceLog | None = None) -> 
     problems = list(log.problems)
     bad: list[tuple[int, str]] = []  # (line, why) of bad records
     if log.broken_at is not None:
-        bad.append((log.broken_at, "at or after the line where the chain breaks"))
+        bad.append((log.broken_at, log.problems[0].split(": ", 1)[-1] if log.problems else ""))
     head = session.evidence
     count = len(log.records)
     end_line = (log.lines[-1] + 1) if log.lines else 1
@@ -468,12 +468,13 @@ def verify(session: Session, log_path: Path, log: EvidenceLog | None = None) -> 
             bad.append((line, "the log was cut short"))
         elif head.records and log.hashes[head.records - 1] != head.last:
             line = log.lines[head.records - 1]
+            what = (
+                f"record {head.records}, the last golive confirmed, is not as golive wrote it: "
+                "it was changed or replaced"
+            )
             if log.broken_at is None or log.broken_at > line:
-                problems.append(
-                    f"{name}:{line}: record {head.records}, the last golive confirmed, is not as "
-                    "golive wrote it: it was changed or replaced"
-                )
-            bad.append((line, "changed after golive confirmed it"))
+                problems.append(f"{name}:{line}: {what}")
+            bad.append((line, what))
         past = range(head.records, count) if head.records <= count else range(0)
         if past:
             noted, note_problems = _read_pending(log_path)
@@ -483,24 +484,27 @@ def verify(session: Session, log_path: Path, log: EvidenceLog | None = None) -> 
                 if noted.get(key) == index + 1:
                     continue
                 line = log.lines[index]
-                problems.append(
-                    f"{name}:{line}: a record golive did not write: it is past the last record "
-                    "golive confirmed and golive never noted appending it"
+                what = (
+                    "a record golive did not write: it is past the last record golive "
+                    "confirmed, and golive never noted appending it"
                 )
-                bad.append((line, "appended by something other than golive"))
+                problems.append(f"{name}:{line}: {what}")
+                bad.append((line, what))
                 break
     first_bad = min((line for line, _ in bad), default=None)
-    why = dict(sorted(bad, reverse=True))  # the reason of the first bad line wins
+    why = dict(sorted(bad, reverse=True))  # per line, the reason found first
     verified: list[str] = []
     unverified: list[UnverifiedRecord] = []
     for record, line in zip(log.records, log.lines, strict=True):
         if first_bad is None or line < first_bad:
             verified.append(record.id)
-        else:
-            reason = why.get(line) or why.get(first_bad, "") or "after the first bad line"
-            if line != first_bad:
-                reason = f"after line {first_bad}, where the log stops verifying"
-            unverified.append(UnverifiedRecord(record.id, line, record.kind, reason))
+            continue
+        reason = (
+            why.get(line, "")
+            if line == first_bad
+            else f"it comes after line {first_bad}, where the log stops verifying"
+        )
+        unverified.append(UnverifiedRecord(record.id, line, record.kind, reason))
     ordered = sorted(dict.fromkeys(problems), key=_problem_line)
     return ChainVerdict(
         log_file=name,
