@@ -274,11 +274,6 @@ def _append(log_path: Path, record: EvidenceRecord) -> tuple[int, str, str]:
         with contextlib.suppress(OSError):
             fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
-    hook = os.environ.get("GOLIVE_TEST_KILL_AFTER_APPEND")
-    if hook and hook == record.kind:  # tests: die exactly here, before any session save
-        import signal
-
-        os.kill(os.getpid(), signal.SIGKILL)
     return seq, prev, line_hash
 
 
