@@ -63,7 +63,10 @@ def _forged(prev_line: bytes | None, seq: int, summary: str) -> bytes:
     """A record a forger writes with golive's own format and a correct hash."""
     prev = evidence._line_hash(prev_line.rstrip(b"\n")) if prev_line else evidence.GENESIS
     record = EvidenceRecord(
-        kind="smoke", environment="staging", outcome="passed", summary=summary,
+        kind="smoke",
+        environment="staging",
+        outcome="passed",
+        summary=summary,
         items=["staging.smoke_tests"],
     )
     return evidence._encode(record, prev, seq) + b"\n"
@@ -92,7 +95,7 @@ def reorder(lines: list[bytes], index: int) -> list[bytes]:
 
 
 def truncate(lines: list[bytes], index: int) -> list[bytes]:
-    return lines[:index] + [lines[index][: len(lines[index]) // 2]]
+    return [*lines[:index], lines[index][: len(lines[index]) // 2]]
 
 
 def forge(lines: list[bytes], index: int) -> list[bytes]:

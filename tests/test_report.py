@@ -313,7 +313,10 @@ def test_a_broken_chain_is_stated_in_every_format(tmp_path: Path) -> None:
     assert "DOES NOT VERIFY at line 1" in chain.statement
     assert chain.problems[0].startswith("acme.evidence.jsonl:1: ")
     assert report.evidence == [] and not any(
-        item.evidence for phase in report.phases for s in phase.sections for g in s.groups
+        item.evidence
+        for phase in report.phases
+        for s in phase.sections
+        for g in s.groups
         for item in g.items
     )
     for fmt, output in {fmt: render(report, fmt) for fmt in FORMATS}.items():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import Any
 
@@ -206,8 +207,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             continue
         unverified = True
         print(f"{handle.path}: valid, but its evidence log does not verify")
-        for problem in verdict.problems:
-            print(f"{handle.evidence_path.parent / problem}")
+        for located in verdict.problems:  # "FILE:LINE: what", FILE beside the session
+            print(f"{handle.evidence_path.parent}{os.sep}{located}")
     return 2 if failed else 1 if unverified else 0
 
 
@@ -254,9 +255,8 @@ def status_document(session: Any) -> dict[str, Any]:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from golive.session.store import SessionFile
-
     from golive.session.evidence import verify
+    from golive.session.store import SessionFile
 
     handle = SessionFile.open(args.session)
     document = status_document(handle.session)

@@ -581,7 +581,9 @@ def drop_confirmed_notes(log_path: Path, head: EvidenceHead | None) -> None:
                 return
             data = b"".join(
                 json.dumps(
-                    {"id": key[0], "line": key[1], "seq": seq}, sort_keys=True, separators=(",", ":")
+                    {"id": key[0], "line": key[1], "seq": seq},
+                    sort_keys=True,
+                    separators=(",", ":"),
                 ).encode()
                 + b"\n"
                 for key, seq in keep

@@ -18,6 +18,7 @@ import hashlib
 import os
 import re
 import socket
+import stat
 import tomllib
 from collections.abc import Callable, Iterator
 from enum import Enum
@@ -364,6 +365,13 @@ _NOT_A_FILE = (errno.EISDIR, errno.ENOTDIR, errno.ENAMETOOLONG, errno.ELOOP)
 def _read(path: Path) -> bytes | None:
     """The session file's bytes (None if there is none), refused before a byte is read when it
     is a link, a FIFO or device, another user's, writable by others or over 20 MB."""
+    with contextlib.suppress(OSError):
+        if stat.S_ISDIR(os.lstat(path).st_mode):
+            raise BadInputError(
+                f"{str(path)[:200]} is not a session file: it is a folder",
+                where="SESSION",
+                advice="give a session name such as acme-eu, or the path of a .toml file",
+            )
     try:
         return read_trusted(path, "session file", limit=MAX_SESSION_BYTES)
     except UntrustedFileError:
