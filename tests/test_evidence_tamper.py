@@ -199,6 +199,20 @@ def test_an_untouched_log_verifies_everywhere(tmp_path: Path, run_golive) -> Non
     assert "up to the last record golive confirmed" in report["evidence_chain"]["statement"]
 
 
+def test_a_removed_log_is_found_not_taken_for_a_session_without_runs(
+    tmp_path: Path, run_golive
+) -> None:  # type: ignore[no-untyped-def]
+    path = recorded_session(tmp_path)
+    evidence_path(path).unlink()
+    validate = run_golive("validate", str(path))
+    assert validate.returncode == 1
+    assert "acme.evidence.jsonl: missing, but golive confirmed 4 records in it" in validate.stdout
+    status = run_golive("status", str(path))
+    assert "acme.evidence.jsonl DOES NOT VERIFY: it is missing" in status.stdout
+    markdown = run_golive("export", str(path), env=FROZEN).stdout
+    assert "No evidence log: no live run" not in markdown and "DOES NOT VERIFY" in markdown
+
+
 # --- kill -9 between appending a record and saving the session ----------------------------------
 
 KILLED_RUN = textwrap.dedent(
@@ -281,6 +295,21 @@ def test_a_record_golive_did_not_note_is_an_alarm_even_with_a_correct_hash(tmp_p
     handle.session.meta.title = "changed"
     handle.save()
     assert SessionFile.open(path).session.evidence.records == 4  # type: ignore[union-attr]
+
+
+def test_two_golives_recording_runs_on_one_session_merge_their_heads(tmp_path: Path) -> None:
+    path = recorded_session(tmp_path)
+    first, second = SessionFile.open(path), SessionFile.open(path)
+    for handle, item in ((first, "staging.deploy"), (second, "staging.verify_config")):
+        run = EvidenceRecord(kind="probe", outcome="passed", items=[item])
+        evidence.record(handle.session, handle.evidence_path, run, {item: ItemStatus.DONE})
+    second.save()
+    first.save()  # merges the other save; the heads are no conflict: the one further on wins
+    merged = SessionFile.open(path).session
+    assert merged.evidence is not None and merged.evidence.records == 6
+    assert {"staging.deploy", "staging.verify_config"} <= set(merged.items)
+    assert evidence.verify(merged, evidence_path(path)).ok
+    assert not evidence.pending_path(evidence_path(path)).exists()
 
 
 # --- files golive refuses to trust ---------------------------------------------------------------

@@ -304,7 +304,7 @@ def _print_status(document: dict[str, Any], name: str) -> None:
             )
         console.print(ctable)
     chain = document.get("evidence_chain")
-    if chain is not None and chain["present"]:
+    if chain is not None and (chain["present"] or not chain["ok"]):
         from rich.text import Text
 
         console.print(Text(chain["statement"], style="" if chain["ok"] else "bold"), soft_wrap=True)

@@ -406,8 +406,13 @@ class ChainVerdict:
     @property
     def statement(self) -> str:
         """The verdict in one sentence for people."""
-        if not self.present:
+        if not self.present and self.ok:
             return "No evidence log: no live run has been recorded for this session."
+        if not self.present:
+            return (
+                f"The evidence log {self.log_file} DOES NOT VERIFY: it is missing, though golive "
+                "recorded runs in it."
+            )
         if self.ok:
             return (
                 f"The evidence log {self.log_file} verifies: {self.records} record"
@@ -454,7 +459,13 @@ def verify(session: Session, log_path: Path, log: EvidenceLog | None = None) -> 
     count = len(log.records)
     end_line = (log.lines[-1] + 1) if log.lines else 1
     if head is not None and log.trusted:
-        if head.records > count:
+        if head.records > count and not (log_path.exists() or log_path.is_symlink()):
+            problems.append(
+                f"{name}: missing, but golive confirmed {head.records} "
+                f"record{'' if head.records == 1 else 's'} in it: the log was removed or moved"
+            )
+            bad.append((1, "the log was removed"))
+        elif head.records > count:
             line = end_line
             problems.append(
                 f"{name}:{line}: the log ends after {count} record{'' if count == 1 else 's'}, "
