@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import textwrap
@@ -297,6 +298,18 @@ def test_a_record_golive_did_not_note_is_an_alarm_even_with_a_correct_hash(tmp_p
     assert SessionFile.open(path).session.evidence.records == 4  # type: ignore[union-attr]
 
 
+def test_a_record_appended_with_a_wrong_hash_is_blamed_not_the_confirmed_one(
+    tmp_path: Path,
+) -> None:
+    path = recorded_session(tmp_path)
+    log = evidence_path(path)
+    with log.open("ab") as handle:
+        handle.write(b'{"prev":"x","seq":5,"record":{"kind":"smoke","outcome":"passed"}}\n')
+    verdict = evidence.verify(SessionFile.open(path).session, log)
+    assert verdict.first_bad_line == 5 and len(verdict.verified) == 4
+    assert verdict.problems[0].startswith("acme.evidence.jsonl:5: this line does not chain")
+
+
 def test_two_golives_recording_runs_on_one_session_merge_their_heads(tmp_path: Path) -> None:
     path = recorded_session(tmp_path)
     first, second = SessionFile.open(path), SessionFile.open(path)
@@ -373,6 +386,9 @@ def _make_bad(path: Path, kind: str, tmp_path: Path) -> None:
     elif kind == "fifo":
         path.unlink(missing_ok=True)
         os.mkfifo(path, 0o600)
+    elif kind == "device":
+        path.unlink(missing_ok=True)
+        os.mknod(path, 0o600 | stat.S_IFCHR, os.makedev(1, 3))  # what /dev/null is
     elif kind == "other-owner":
         if not path.exists():
             path.write_bytes(b"")
@@ -387,12 +403,16 @@ def _make_bad(path: Path, kind: str, tmp_path: Path) -> None:
 RULE_WORDS = {
     "symlink": "is a symbolic link",
     "fifo": "is a FIFO (named pipe), not a regular file",
+    "device": "is a device, not a regular file",
     "other-owner": "belongs to another user (uid 65534",
     "group-writable": "is writable by its group (mode 0620)",
 }
 KINDS = [
     pytest.param(
-        k, marks=pytest.mark.skipif(k == "other-owner" and not IS_ROOT, reason="needs root")
+        k,
+        marks=pytest.mark.skipif(
+            k in ("other-owner", "device") and not IS_ROOT, reason="needs root"
+        ),
     )
     for k in RULE_WORDS
 ]
@@ -441,6 +461,25 @@ def test_a_bad_evidence_log_is_not_trusted_nor_appended_to(
     handle = SessionFile.open(path)
     with pytest.raises(UntrustedFileError):
         evidence.record(handle.session, log, EvidenceRecord(kind="probe", outcome="passed"))
+
+
+def test_a_session_saved_before_golive_kept_a_head_says_so_and_adopts_one(
+    tmp_path: Path, run_golive
+) -> None:  # type: ignore[no-untyped-def]
+    path = recorded_session(tmp_path)
+    text = path.read_text()
+    start = text.index("[evidence]")
+    end = text.index("\n\n", start)
+    path.write_text(text[:start] + text[end + 2 :])  # as an older golive wrote it
+    assert SessionFile.open(path).session.evidence is None
+    chain = json.loads(run_golive("status", str(path), "--json").stdout)["evidence_chain"]
+    assert chain["ok"] and "keeps no chain head yet" in chain["statement"]
+    assert run_golive("item", str(path), "credentials.vault", "--status", "done").returncode == 0
+    head = SessionFile.open(path).session.evidence
+    assert head is not None and head.records == 4  # adopted: from now on the last record counts
+    log = evidence_path(path)
+    log.write_bytes(b"".join(edit(_lines(log), 3)))
+    assert run_golive("validate", str(path)).returncode == 1
 
 
 def test_a_session_file_over_20_mb_is_refused_before_it_is_parsed(

@@ -88,6 +88,9 @@ class EvidenceLog:
     lines: list[int] = field(default_factory=list)
     hashes: list[str] = field(default_factory=list)
     trusted: bool = True
+    # when the chain breaks because a line does not chain to the record before it, that line
+    # (the break is then blamed on the record before, which a session's head may clear)
+    unchained_line: int | None = None
     # indexes built on first use, rebuilt when records are added (a report asks per item)
     _by_id: dict[str, EvidenceRecord] = field(default_factory=dict, repr=False, compare=False)
     _by_item: dict[str, list[int]] = field(default_factory=dict, repr=False, compare=False)
@@ -335,6 +338,8 @@ def read(log_path: Path) -> EvidenceLog:
             if damaged:
                 breaks(damaged[0], "a damaged line where a whole record was: it was changed")
             elif last_line:
+                if log.broken_at is None:
+                    log.unchained_line = number
                 breaks(
                     last_line,
                     f"line {number} does not chain to this line: this line was changed or "
@@ -458,6 +463,22 @@ def verify(session: Session, log_path: Path, log: EvidenceLog | None = None) -> 
     head = session.evidence
     count = len(log.records)
     end_line = (log.lines[-1] + 1) if log.lines else 1
+    if (
+        head is not None
+        and log.unchained_line is not None
+        and 0 < head.records <= count
+        and log.lines[head.records - 1] == log.broken_at
+        and log.hashes[head.records - 1] == head.last
+    ):
+        # the line blamed is the last record golive confirmed, and it hashes as confirmed:
+        # it is intact, so the line after it is the bad one
+        line = log.unchained_line
+        what = (
+            "this line does not chain to the last record golive confirmed: it was changed, "
+            "or it is not golive's"
+        )
+        problems[0] = f"{name}:{line}: {what}"
+        bad = [(line, what)]
     if head is not None and log.trusted:
         if head.records > count and not (log_path.exists() or log_path.is_symlink()):
             problems.append(
