@@ -348,6 +348,7 @@ def test_the_shared_folder_forgery_is_refused(tmp_path: Path, run_golive) -> Non
     )
     chain = json.loads(run_golive("status", str(path), "--json").stdout)["evidence_chain"]
     assert not chain["ok"] and chain["verified"] == 0
+    assert "golive does not trust the file itself" in chain["statement"]
     report = json.loads(run_golive("export", str(path), "--format", "json", env=FROZEN).stdout)
     assert report["evidence"] == [] and "forged" not in json.dumps(report)
 

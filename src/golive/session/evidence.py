@@ -407,6 +407,7 @@ class ChainVerdict:
     unverified: tuple[UnverifiedRecord, ...]
     first_bad_line: int | None
     head_kept: bool
+    trusted: bool = True  # False: the file breaks a rule of golive.session.trust, never read
 
     @property
     def statement(self) -> str:
@@ -417,6 +418,11 @@ class ChainVerdict:
             return (
                 f"The evidence log {self.log_file} DOES NOT VERIFY: it is missing, though golive "
                 "recorded runs in it."
+            )
+        if not self.trusted:
+            return (
+                f"The evidence log {self.log_file} DOES NOT VERIFY: golive does not trust the "
+                "file itself, so none of its records counts as evidence."
             )
         if self.ok:
             return (
@@ -544,6 +550,7 @@ def verify(session: Session, log_path: Path, log: EvidenceLog | None = None) -> 
         unverified=tuple(unverified),
         first_bad_line=first_bad,
         head_kept=head is not None,
+        trusted=log.trusted,
     )
 
 
