@@ -175,8 +175,10 @@ def _next_place(fd: int, size: int) -> tuple[str, int]:
     return GENESIS, 1
 
 
-def _encode(record: EvidenceRecord, prev: str, seq: int) -> bytes:
-    payload = {"prev": prev, "seq": seq, "record": record.model_dump(mode="json")}
+def _encode(record: EvidenceRecord, prev: str, seq: int | None = None) -> bytes:
+    payload: dict[str, Any] = {"prev": prev, "record": record.model_dump(mode="json")}
+    if seq is not None:  # every line golive appends has it; None writes an old-style line
+        payload["seq"] = seq
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
