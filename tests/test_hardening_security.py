@@ -22,7 +22,7 @@ import pytest
 from conftest import RunGolive
 from golive.cli import build_parser
 from golive.session import evidence, lock, store
-from golive.session.errors import BadInputError, SaveError, SessionLockedError
+from golive.session.errors import BadInputError, SaveError
 from golive.session.evidence import EvidenceRecord
 from golive.session.model import Session
 from session_factory import make_session
@@ -166,18 +166,20 @@ def _plant(link: Path, target: Path) -> None:
     link.symlink_to(target)
 
 
-def test_a_symlink_at_the_backup_path_is_replaced_not_followed(
-    tmp_path: Path, victim: Path
-) -> None:
+def test_a_symlink_at_the_backup_path_is_refused_not_followed(tmp_path: Path, victim: Path) -> None:
+    """Changed deliberately with issue 12: a link at NAME.toml.bak is refused (it was replaced)."""
     path = tmp_path / "s" / "acme.toml"
     path.parent.mkdir()
     store.SessionFile.create(path, make_session())
     _plant(store.backup_path(path), victim)
     handle = store.SessionFile.open(path)
     handle.session.meta.title = "changed"
-    handle.save()
+    with pytest.raises(
+        BadInputError, match=re.escape("backup file acme.toml.bak is a symbolic link")
+    ):
+        handle.save()
     assert victim.read_text() == "precious\n"
-    assert not store.backup_path(path).is_symlink()
+    assert store.load(path).meta.title == make_session().meta.title  # nothing saved
 
 
 def test_a_symlink_at_a_temp_file_name_is_not_followed(
@@ -198,27 +200,29 @@ def test_a_symlink_at_the_lock_or_the_evidence_log_is_refused(tmp_path: Path, vi
     path = tmp_path / "acme.toml"
     handle = store.SessionFile.create(path, make_session())
     _plant(lock.lock_path(path), victim)
-    with pytest.raises(SessionLockedError, match="symbolic links"):
+    # issue 12: refused as untrusted files (exit 2) before anything is opened
+    with pytest.raises(
+        BadInputError, match=re.escape("lock file acme.toml.lock is a symbolic link")
+    ):
         lock.SessionLock(path).acquire()
     _plant(handle.evidence_path, victim)
-    with pytest.raises(SaveError, match="symbolic links"):
+    with pytest.raises(
+        BadInputError, match=re.escape("evidence log acme.evidence.jsonl is a symbolic link")
+    ):
         evidence.append(handle.evidence_path, EvidenceRecord(kind="probe", outcome="passed"))
     assert victim.read_text() == "precious\n"
 
 
-def test_a_symlink_as_the_session_file_itself_is_replaced_not_written_through(
-    tmp_path: Path, victim: Path
-) -> None:
-    """Deliberate: golive replaces the link with the saved file (it never writes through it)."""
+def test_a_symlink_as_the_session_file_itself_is_refused(tmp_path: Path, victim: Path) -> None:
+    """Changed deliberately with issue 12: golive refuses a link as its session file (it used
+    to replace the link with the saved file); neither the link nor its target changes."""
     real = tmp_path / "real.toml"
     store.SessionFile.create(real, make_session())
     link = tmp_path / "link.toml"
     link.symlink_to(real)
-    handle = store.SessionFile.open(link)
-    handle.session.meta.title = "saved through the link name"
-    handle.save()
-    assert not link.is_symlink() and store.load(link).meta.title == "saved through the link name"
-    assert store.load(real).meta.title == make_session().meta.title
+    with pytest.raises(BadInputError, match=re.escape("session file link.toml is a symbolic link")):
+        store.SessionFile.open(link)
+    assert link.is_symlink() and store.load(real).meta.title == make_session().meta.title
 
 
 def test_reports_and_junit_files_never_write_through_a_symlink(

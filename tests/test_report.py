@@ -319,10 +319,25 @@ def test_a_broken_chain_is_stated_in_every_format(tmp_path: Path) -> None:
     log.write_bytes(b"\n".join(lines))
     report = report_of(path)
     chain = report.evidence_chain
-    assert not chain.ok and chain.broken_at == 2
-    assert "BROKEN at line 2" in chain.statement
+    # issue 12: the edited line itself is named (it was "line 2", the line after it), and
+    # nothing from it on is verified or shown as evidence
+    assert not chain.ok and chain.broken_at == 1 and chain.verified_records == 0
+    assert "DOES NOT VERIFY at line 1" in chain.statement
+    assert chain.problems[0].startswith("acme.evidence.jsonl:1: ")
+    assert report.evidence == [] and not any(
+        item.evidence
+        for phase in report.phases
+        for s in phase.sections
+        for g in s.groups
+        for item in g.items
+    )
     for fmt, output in {fmt: render(report, fmt) for fmt in FORMATS}.items():
-        assert "hash chain is BROKEN at line 2" in output, fmt
+        assert "DOES NOT VERIFY at line 1" in output, fmt
+        assert "DE136695976 is VALID" not in output, fmt
+        if fmt != "json":
+            assert "does not verify" in output, fmt
+    unverified = json.loads(render(report, "json"))["evidence_chain"]["unverified"]
+    assert [u["line"] for u in unverified] == [1, 2, 3, 4, 5]
     html = render(report, "html")
     assert '<div class="broken" role="alert">' in html
 

@@ -101,9 +101,13 @@ def test_a_broken_chain_exports_with_a_warning(tmp_path: Path, run_golive) -> No
     log.write_bytes(b"".join([lines[0], *lines[2:]]))  # a record removed
     result = run_golive("export", str(path), "--format", "html", env=FROZEN)
     assert result.returncode == 0
-    assert "warning: the evidence log's hash chain is broken at line 2" in result.stderr
+    # wording changed with issue 12 (the first bad line, and the head the session keeps)
+    assert "warning: the evidence log acme.evidence.jsonl does not verify (first bad line 2)" in (
+        result.stderr
+    )
+    assert "acme.evidence.jsonl:2: record number 3 stands at place 2" in result.stderr
     html = (tmp_path / "acme.report.html").read_text("utf-8")
-    assert "hash chain is BROKEN at line 2" in html
+    assert "DOES NOT VERIFY at line 2" in html
 
 
 def test_schema_report_is_the_report_schema(run_golive) -> None:  # type: ignore[no-untyped-def]

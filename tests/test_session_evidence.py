@@ -28,14 +28,15 @@ def test_appended_records_verify_and_file_is_0600(tmp_path: Path) -> None:
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
-def test_an_edited_line_breaks_the_chain_at_the_next_line(tmp_path: Path) -> None:
+def test_an_edited_line_is_named_and_nothing_from_it_on_is_verified(tmp_path: Path) -> None:
+    # issue 12: an edit of line 2 was reported "broken at line 3 (lines 1 to 2 verified)"
     path = _log(tmp_path)
     lines = path.read_text().splitlines()
     lines[1] = lines[1].replace("run 1", "run X")
     path.write_text("\n".join(lines) + "\n")
     log = evidence.read(path)
-    assert not log.chain_ok and log.broken_at == 3 and log.verified_lines == 2
-    assert "hash chain breaks" in log.problems[0]
+    assert not log.chain_ok and log.broken_at == 2 and log.verified_lines == 1
+    assert log.problems[0].startswith("s.evidence.jsonl:2: ") and "changed" in log.problems[0]
 
 
 def test_a_removed_line_shows(tmp_path: Path) -> None:
@@ -50,11 +51,12 @@ def test_half_a_last_line_is_ignored_and_the_next_append_starts_clean(tmp_path: 
     with path.open("ab") as handle:
         handle.write(b'{"prev": "abc", "rec')
     log = evidence.read(path)
-    assert len(log.records) == 2 and log.chain_ok and "incomplete last line" in log.problems[0]
+    assert len(log.records) == 2 and log.chain_ok and "incomplete last line" in log.notes[0]
     evidence.append(path, EvidenceRecord(kind="probe", outcome="failed"))
     log = evidence.read(path)
     assert [r.kind for r in log.records] == ["connectivity", "connectivity", "probe"]
-    assert "damaged line" in log.problems[0]
+    # an interrupted write is a note, not a break (it never held a record)
+    assert log.chain_ok and not log.problems and "interrupted write" in log.notes[0]
 
 
 def test_missing_or_garbage_log_never_stops_a_session_loading(tmp_path: Path) -> None:
@@ -63,7 +65,7 @@ def test_missing_or_garbage_log_never_stops_a_session_loading(tmp_path: Path) ->
     handle.evidence_path.write_bytes(b"\x00\xffnot json\n")
     store.SessionFile.open(handle.path)
     log = evidence.read(handle.evidence_path)
-    assert log.records == [] and "damaged line" in log.problems[0]
+    assert log.records == [] and "damaged line" in log.problems[0] and not log.chain_ok
 
 
 def test_record_updates_items_without_rewriting_the_session(tmp_path: Path) -> None:

@@ -15,8 +15,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "export",
         help="the completed checklist report (Markdown, HTML or JSON)",
         description="Export the session's completed checklist report: summary, readiness, every "
-        "item with its state and evidence. The evidence log's hash chain is verified while "
-        "exporting; a broken chain is stated in the report (and warned about here).",
+        "item with its state and evidence. The evidence log is verified while exporting (its hash "
+        "chain, and the head the session keeps); a log that does not verify is stated in the "
+        "report, its bad records are not shown as evidence, and the first bad line is warned "
+        "about here.",
     )
     export.add_argument("session", metavar="SESSION", help=SESSION_HELP)
     export.add_argument(
@@ -51,9 +53,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     text = render(report, args.fmt, paper=args.paper)
     chain = report.evidence_chain
     if not chain.ok:
+        where = f" (first bad line {chain.broken_at})" if chain.broken_at else ""
         sys.stderr.write(
-            f"golive: warning: the evidence log's hash chain is broken at line {chain.broken_at} "
-            f"({chain.log_file}); the report says so.\n"
+            f"golive: warning: the evidence log {chain.log_file} does not verify{where}; "
+            "the report says so and shows no record from that line on as evidence:\n"
+            + "".join(f"  {problem}\n" for problem in chain.problems)
         )
     elif chain.missing:
         sys.stderr.write(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -54,7 +55,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     countries.set_defaults(handler=cmd_countries)
 
-    validate = sub.add_parser("validate", help="check session files; exit 2 when any is invalid")
+    validate = sub.add_parser(
+        "validate",
+        help="check session files and their evidence logs; exit 2 when a file is invalid, "
+        "1 when an evidence log does not verify",
+    )
     validate.add_argument("sessions", nargs="+", metavar="SESSION", help=SESSION_HELP)
     validate.set_defaults(handler=cmd_validate)
 
@@ -284,9 +289,13 @@ def _countries_rules(handle: Any, action: str, words: list[str]) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """Exit 2 when a session file is malformed (input), 1 when a valid session's evidence log
+    does not verify (a finding: the located first bad line is printed), 0 otherwise."""
+    from golive.session.evidence import verify
     from golive.session.store import SessionFile
 
     failed = False
+    unverified = False
     for reference in args.sessions:
         try:
             handle = SessionFile.open(reference)
@@ -304,8 +313,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 else f"{reference}: {error.message}"
             )
             continue
-        print(f"{handle.path}: valid")
-    return 2 if failed else 0
+        verdict = verify(handle.session, handle.evidence_path)
+        if verdict.ok:
+            print(f"{handle.path}: valid")
+            continue
+        unverified = True
+        print(f"{handle.path}: valid, but its evidence log does not verify")
+        for located in verdict.problems:  # "FILE:LINE: what", FILE beside the session
+            print(f"{handle.evidence_path.parent}{os.sep}{located}")
+    return 2 if failed else 1 if unverified else 0
 
 
 def _gate_document(status: Any) -> dict[str, Any]:
@@ -379,10 +395,14 @@ def status_document(session: Any, chain_problems: Sequence[str] = ()) -> dict[st
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from golive.session.evidence import verify
     from golive.session.store import SessionFile
 
     handle = SessionFile.open(args.session)
-    document = status_document(handle.session)
+    verdict = verify(handle.session, handle.evidence_path)
+    # an evidence log that does not verify holds both gates (the gate engine lists why)
+    document = status_document(handle.session, verdict.problems)
+    document["evidence_chain"] = verdict.as_json()
     ready = {
         "production": document["ready_for_production"],
         "golive": document["ready_for_golive"],
@@ -429,6 +449,13 @@ def _print_status(document: dict[str, Any], name: str) -> None:
             + " (`golive countries SESSION refresh` takes them)",
             soft_wrap=True,
         )
+    chain = document.get("evidence_chain")
+    if chain is not None and (chain["present"] or not chain["ok"]):
+        from rich.text import Text
+
+        console.print(Text(chain["statement"], style="" if chain["ok"] else "bold"), soft_wrap=True)
+        for problem in chain["problems"]:
+            console.print(f"  {problem}", soft_wrap=True, markup=False)
     for key, label in (("production", "production"), ("golive", "go-live")):
         ready = document[f"ready_for_{key}"]
         gate = document["gates"][key]

@@ -164,6 +164,10 @@ def _item(item: ItemEntry, evidence: dict[str, EvidenceEntry]) -> list[str]:
         out += _evidence(evidence[evidence_id], "  ")
     for evidence_id in item.missing_evidence:
         out.append(f"  - Evidence {code(evidence_id)}: **missing from the evidence log**")
+    for evidence_id in item.unverified_evidence:
+        out.append(
+            f"  - Evidence {code(evidence_id)}: **does not verify** (not counted; see the evidence log)"
+        )
     out += [f"  - {text(note)}" for note in item.review_notes]
     return out
 
@@ -286,6 +290,12 @@ def render_markdown(report: Report) -> str:
     out += [f"**{statement}**" if not chain.ok else statement, ""]
     if not chain.ok:
         out += [f"- {text(problem)}" for problem in chain.problems] + [""]
+    if chain.unverified:
+        out += ["Records that do not verify (not evidence, not shown as such):", ""]
+        out += [
+            f"- Record {code(u.id)} at line {u.line} ({text(u.kind)}): does not verify, {text(u.why)}"
+            for u in chain.unverified
+        ] + [""]
     if report.gate_overrides:
         out += ["## Gate overrides", ""]
         for override in report.gate_overrides:

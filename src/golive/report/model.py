@@ -31,7 +31,7 @@ from golive.session import checklist as checklist_module
 from golive.session import evidence as evidence_module
 from golive.session.checklist import Checklist, ChecklistItem, build_checklist
 from golive.session.clock import now
-from golive.session.evidence import EvidenceLog, EvidenceRecord
+from golive.session.evidence import ChainVerdict, EvidenceLog, EvidenceRecord
 from golive.session.model import (
     CountrySetup,
     EnvironmentSettings,
@@ -215,6 +215,10 @@ class ItemEntry(_Model):
     missing_evidence: list[str] = Field(
         description="evidence ids the item names that the evidence log does not hold"
     )
+    unverified_evidence: list[str] = Field(
+        default_factory=list,
+        description="evidence ids of this item whose records do not verify: not evidence",
+    )
     reviews: list[Review]
     review_notes: list[str] = Field(
         description="the reviews in words: done ones (latest first shown), overdue, next due"
@@ -353,14 +357,26 @@ class Summary(_Model):
     readiness: list[Readiness]
 
 
+class UnverifiedEntry(_Model):
+    """A record of the evidence log that does not verify: shown as such, never as evidence."""
+
+    id: str
+    line: int
+    kind: str
+    why: str
+
+
 class EvidenceChain(_Model):
     log_file: str
     present: bool
     records: int
+    verified_records: int = Field(description="records that verify and count as evidence")
     verified_lines: int
     ok: bool
-    broken_at: int | None = Field(description="the first line where the hash chain breaks")
-    problems: list[str]
+    broken_at: int | None = Field(description="the first bad line of the log (none: it verifies)")
+    problems: list[str] = Field(description='"FILE:LINE: what is wrong", the first bad line first')
+    notes: list[str] = Field(description="what was lost without breaking the chain")
+    unverified: list[UnverifiedEntry]
     missing: list[str] = Field(description="evidence ids named by items but absent from the log")
     statement: str
 
@@ -724,24 +740,25 @@ def _evidence_entry(session: Session, record: EvidenceRecord) -> EvidenceEntry:
     )
 
 
-def _chain(log: EvidenceLog, log_file: Path, missing: list[str]) -> EvidenceChain:
-    present = log_file.exists()
-    records = len(log.records)
-    if not present:
-        statement = "No evidence log: no live run has been recorded for this session."
-    elif log.chain_ok:
+def _chain(
+    log: EvidenceLog, verdict: ChainVerdict, log_file: Path, missing: list[str]
+) -> EvidenceChain:
+    """The evidence log section: the verdict of `golive.session.evidence.verify`, in words."""
+    statement = verdict.statement
+    if verdict.present and verdict.ok:
         statement = (
-            f"The evidence log's hash chain was verified while exporting: "
-            f"{_plural(records, 'record')}, intact."
+            "The evidence log's hash chain was verified while exporting: "
+            f"{_plural(verdict.records, 'record')}, intact"
+            + (
+                ", up to the last record golive confirmed."
+                if verdict.head_kept
+                else ". The session keeps no chain head yet (saved by an older golive), so an "
+                "edit or removal of the last record would not show; golive keeps one from its "
+                "next save."
+            )
         )
-    else:
-        statement = (
-            f"WARNING: the evidence log's hash chain is BROKEN at line {log.broken_at}: a line was "
-            "changed, removed or inserted after it was written. Records from that line on cannot "
-            f"be trusted as written at the time they claim (lines 1 to {log.verified_lines} verified)."
-        )
-    if log.problems and log.chain_ok:
-        statement += " " + " ".join(log.problems)
+    if verdict.notes:
+        statement += " " + " ".join(verdict.notes)
     if missing:
         statement += (
             f" {_plural(len(missing), 'evidence record')} named by checklist items "
@@ -749,12 +766,18 @@ def _chain(log: EvidenceLog, log_file: Path, missing: list[str]) -> EvidenceChai
         )
     return EvidenceChain(
         log_file=log_file.name,
-        present=present,
-        records=records,
+        present=verdict.present,
+        records=verdict.records,
+        verified_records=len(verdict.verified),
         verified_lines=log.verified_lines,
-        ok=log.chain_ok,
-        broken_at=log.broken_at,
-        problems=list(log.problems),
+        ok=verdict.ok,
+        broken_at=verdict.first_bad_line,
+        problems=list(verdict.problems),
+        notes=list(verdict.notes),
+        unverified=[
+            UnverifiedEntry(id=u.id, line=u.line, kind=_kind_text(u.kind), why=u.why)
+            for u in verdict.unverified
+        ],
         missing=missing,
         statement=statement,
     )
@@ -1654,7 +1677,9 @@ def build_report(session: Session, session_path: Path) -> Report:
     generated = now()
     checklist = build_checklist(session)
     log_file = evidence_path(session_path)
-    log = evidence_module.read(log_file)
+    # only records that verify are evidence; the others are listed as not verifying
+    log, verdict = evidence_module.verified_log(session, log_file)
+    not_verifying = {u.id for u in verdict.unverified}
     order = {record.id: index for index, record in enumerate(log.records)}
     reviews_by_item: dict[str, list[Review]] = {}
     for review in _reviews(session):
@@ -1662,6 +1687,17 @@ def build_report(session: Session, session_path: Path) -> Report:
     entries = {
         item.id: _item_entry(item, log, order, reviews_by_item.get(item.id, []), generated.date())
         for item in checklist.items
+    }
+    entries = {
+        item_id: entry.model_copy(
+            update={
+                "unverified_evidence": [i for i in entry.missing_evidence if i in not_verifying],
+                "missing_evidence": [i for i in entry.missing_evidence if i not in not_verifying],
+            }
+        )
+        if not_verifying
+        else entry
+        for item_id, entry in entries.items()
     }
     missing = list(dict.fromkeys(m for e in entries.values() for m in e.missing_evidence))
     named = {evidence_id for e in entries.values() for evidence_id in e.evidence}
@@ -1747,7 +1783,7 @@ def build_report(session: Session, session_path: Path) -> Report:
         generated_at=generated,
         generator=f"golive {__version__}",
         summary=summary,
-        evidence_chain=_chain(log, log_file, missing),
+        evidence_chain=_chain(log, verdict, log_file, missing),
         gate_overrides=_override_entries(session),
         phases=phases,
         evidence=[_evidence_entry(session, record) for record in log.records],

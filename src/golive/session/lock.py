@@ -9,6 +9,10 @@ that flock the moment the process dies (kill -9, a crash, a power cut on reboot)
 never depends on guessing from a pid that may have been reused. A lock whose owner runs on
 another host is never broken automatically (a shared folder's locks may not reach across
 hosts): the message names that host so the user can check.
+
+A lock file that is a link, a FIFO or device, another user's or writable by others is refused
+(`golive.session.trust`, exit 2): another user could otherwise hold or fake the lock, and a FIFO
+would block the read.
 """
 
 from __future__ import annotations
@@ -24,10 +28,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from golive.session import trust
 from golive.session.clock import now
 from golive.session.errors import SessionLockedError
 
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+LOCK_ROLE = "lock file"
 
 
 def lock_path(session_path: Path) -> Path:
@@ -90,8 +96,10 @@ def read_owner(session_path: Path) -> LockOwner | None:
     path = lock_path(session_path)
     for _attempt in range(20):  # the owner may be writing it this very moment
         try:
-            raw = path.read_bytes()
+            raw = trust.read_bytes(path, LOCK_ROLE, limit=1 << 16)
         except OSError:
+            return None
+        if raw is None:
             return None
         owner = _parse_owner(raw)
         if owner is not None:
@@ -103,11 +111,15 @@ def read_owner(session_path: Path) -> LockOwner | None:
 def is_locked(session_path: Path) -> LockOwner | None:
     """The live owner of the session's lock, or None if nobody holds it (no file, or stale)."""
     path = lock_path(session_path)
+    trust.check(path, LOCK_ROLE)
     try:
         fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
     except OSError:
         return None
     try:
+        problem = trust.problem(path, LOCK_ROLE, os.fstat(fd))
+        if problem is not None:
+            raise problem
         try:
             fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -163,10 +175,15 @@ class SessionLock:
             return
         me = self._me()
         for _attempt in range(50):
+            trust.check(self.path, LOCK_ROLE)
             try:
                 fd = os.open(self.path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o600)
             except OSError as error:
                 raise self._cannot(error) from None
+            problem = trust.problem(self.path, LOCK_ROLE, os.fstat(fd))
+            if problem is not None:
+                os.close(fd)
+                raise problem
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:

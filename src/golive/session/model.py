@@ -586,6 +586,20 @@ class GateOverride(Strict):
     at: Moment
 
 
+class EvidenceHead(Strict):
+    """The head of the evidence log's hash chain as golive last confirmed it (see
+    `golive.session.evidence`): how many records the log held and the SHA-256 of the line of
+    the last one. A record past it counts for nothing until golive confirms it as its own; a
+    log shorter than it, or whose record at the head hashes otherwise, was cut or edited."""
+
+    records: int = Field(default=0, ge=0, description="records of the log golive confirmed")
+    last: str = Field(
+        default="",
+        pattern=r"^([0-9a-f]{64})?$",
+        description="SHA-256 of the line of the last confirmed record (empty: none yet)",
+    )
+
+
 class Session(Strict):
     """One deployment's go-live. Serialised as the session TOML file."""
 
@@ -608,6 +622,11 @@ class Session(Strict):
         description="what the user typed into a field that does not validate yet, by field path",
     )
     items: dict[str, ItemState] = Field(default_factory=dict)
+    evidence: EvidenceHead | None = Field(
+        default=None,
+        description="the evidence log's chain head golive confirmed; golive keeps it (absent: "
+        "a session saved before golive kept one)",
+    )
 
     @model_validator(mode="after")
     def _version(self) -> Session:

@@ -18,6 +18,7 @@ import hashlib
 import os
 import re
 import socket
+import stat
 import tomllib
 from collections.abc import Callable, Iterator
 from enum import Enum
@@ -39,6 +40,9 @@ from golive.session.errors import (
     SessionLockedError,
 )
 from golive.session.model import SCHEMA_VERSION, Session
+from golive.session.trust import MAX_SESSION_BYTES, UntrustedFileError
+from golive.session.trust import check as check_trusted
+from golive.session.trust import read_bytes as read_trusted
 
 END_MARKER = "# end of golive session"
 SESSION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
@@ -359,8 +363,19 @@ _NOT_A_FILE = (errno.EISDIR, errno.ENOTDIR, errno.ENAMETOOLONG, errno.ELOOP)
 
 
 def _read(path: Path) -> bytes | None:
+    """The session file's bytes (None if there is none), refused before a byte is read when it
+    is a link, a FIFO or device, another user's, writable by others or over 20 MB."""
+    with contextlib.suppress(OSError):
+        if stat.S_ISDIR(os.lstat(path).st_mode):
+            raise BadInputError(
+                f"{str(path)[:200]} is not a session file: it is a folder",
+                where="SESSION",
+                advice="give a session name such as acme-eu, or the path of a .toml file",
+            )
     try:
-        return path.read_bytes()
+        return read_trusted(path, "session file", limit=MAX_SESSION_BYTES)
+    except UntrustedFileError:
+        raise
     except FileNotFoundError:
         return None
     except OSError as error:
@@ -563,6 +578,8 @@ class SessionFile:
             )
         with _saving(self.path.parent):
             self.ensure_writable()
+            from golive.session.evidence import advance_head, drop_confirmed_notes
+
             current = _read(self.path)
             self.merged_keys = []
             if not force and _digest(current) != self._on_disk:
@@ -572,13 +589,17 @@ class SessionFile:
                 else:
                     self._refuse_overwrite()
             if not self._backed_up and self._loaded is not None:
+                check_trusted(backup_path(self.path), "backup file")
                 write_atomically(backup_path(self.path), self._loaded)
                 self._backed_up = True
+            # the records golive noted as its own since the last save now count for good
+            advance_head(self.session, self.evidence_path)
             self.session.meta.updated = now()
             content = dumps(self.session)
             write_atomically(self.path, content)
             self._on_disk = _digest(content)
             self._base = content
+            drop_confirmed_notes(self.evidence_path, self.session.evidence)
         return True
 
     def _refuse_overwrite(self) -> None:
@@ -608,11 +629,17 @@ class SessionFile:
             base, theirs = parse(self._base, self.path), parse(current, self.path)
         except SessionLoadError:
             raise conflict from None
+        mine_data = self.session.model_dump(mode="python", by_alias=True)
+        theirs_data = theirs.model_dump(mode="python", by_alias=True)
+        # The evidence chain's head is not a value two sides change differently: both moved it
+        # along the same log. The one further along wins (both are confirmed heads).
+        heads = [h for h in (mine_data.get("evidence"), theirs_data.get("evidence")) if h]
+        if heads:
+            mine_data["evidence"] = theirs_data["evidence"] = max(
+                heads, key=lambda head: head["records"]
+            )
         merged, conflicts, taken = _three_way(
-            base.model_dump(mode="python", by_alias=True),
-            self.session.model_dump(mode="python", by_alias=True),
-            theirs.model_dump(mode="python", by_alias=True),
-            (),
+            base.model_dump(mode="python", by_alias=True), mine_data, theirs_data, ()
         )
         if conflicts:
             conflict.message = (
