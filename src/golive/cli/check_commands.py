@@ -151,7 +151,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         from golive.ops.gates import pass_gate
 
         # a production transaction acts past the production gate (exit 1 while it is held)
-        gate = pass_gate(handle.session, "production", override=args.override)
+        gate = pass_gate(
+            handle.session, "production", override=args.override, session_path=handle.path
+        )
         if gate.override is not None and not gate.open:
             handle.save()  # the override is kept even if the run is then cancelled
     err = _console(stderr=True)

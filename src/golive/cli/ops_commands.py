@@ -65,11 +65,12 @@ def _override_flag(parser: argparse.ArgumentParser, gate: str) -> None:
     )
 
 
-def _gate_first(session: Any, gate: str) -> None:
+def _gate_first(handle: Any, gate: str) -> None:
     """Refuse a command that acts past a held gate before it changes anything at all (exit 1)."""
+    from golive.ops.gates import chain_problems
     from golive.session.checklist import require_gate
 
-    require_gate(session, gate)
+    require_gate(handle.session, gate, chain_problems=chain_problems(handle.session, handle.path))
 
 
 def _json_flag(parser: argparse.ArgumentParser) -> None:
@@ -565,7 +566,7 @@ def cmd_pilot(args: argparse.Namespace) -> int:
     session = handle.session
     status = 0
     if args.enable and args.override is None:
-        _gate_first(session, "golive")
+        _gate_first(handle, "golive")
     if args.add:
         change = pilot.add_pilot_customer(
             session,
@@ -1035,7 +1036,7 @@ def cmd_rollout(args: argparse.Namespace) -> int:
     session = handle.session
     status = 0
     if args.open and args.override is None:
-        _gate_first(session, "golive")
+        _gate_first(handle, "golive")
     if args.default_stages:
         rollout.plan_default_stages(session)
     if args.open and not args.stage:

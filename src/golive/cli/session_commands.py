@@ -518,9 +518,12 @@ def cmd_gate(args: argparse.Namespace) -> int:
             )
         override_gate(handle.session, args.gate, args.override, by=args.by)
         handle.save()
+    from golive.session.evidence import verify
+
+    problems = verify(handle.session, handle.evidence_path).problems
     held = False
     for name in [args.gate] if args.gate else ["production", "golive"]:
-        status = gate_status(handle.session, name)
+        status = gate_status(handle.session, name, chain_problems=problems)
         state = "open" if status.open else "passable by override" if status.passable else "held"
         print(f"{name}: {state}")
         print(f"  {status.sentence}")

@@ -67,7 +67,7 @@ def record_deploy(
         )
     actor = by or default_actor(session)
     gate = (
-        pass_gate(session, "production", override=override, by=actor)
+        pass_gate(session, "production", override=override, by=actor, session_path=session_path)
         if environment == "production"
         else None
     )

@@ -4,19 +4,38 @@ was held names the override that let it go ahead (the check itself is
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from golive.session.checklist import GateStatus, gate_status, require_gate
+from golive.session.evidence import verify
 from golive.session.model import Session
+from golive.session.store import evidence_path
+
+
+def chain_problems(session: Session, session_path: Path | None) -> tuple[str, ...]:
+    """What is wrong with the session's evidence log (nothing when it verifies): a log that does
+    not verify holds both gates, so every action past a gate asks first."""
+    if session_path is None:
+        return ()
+    return tuple(verify(session, evidence_path(session_path)).problems)
 
 
 def pass_gate(
-    session: Session, gate: str, *, override: str | None = None, by: str | None = None
+    session: Session,
+    gate: str,
+    *,
+    override: str | None = None,
+    by: str | None = None,
+    session_path: Path | None = None,
 ) -> GateStatus:
     """`require_gate`, the one check, with the override recorded only when the gate is held
     (an open gate needs none, and the report never shows one that was not needed)."""
-    needed = override is not None and not gate_status(session, gate).open
-    return require_gate(session, gate, override=override if needed else None, by=by)
+    problems = chain_problems(session, session_path)
+    needed = override is not None and not gate_status(session, gate, chain_problems=problems).open
+    return require_gate(
+        session, gate, override=override if needed else None, by=by, chain_problems=problems
+    )
 
 
 def gate_passed_by(gate: GateStatus) -> dict[str, Any]:

@@ -200,7 +200,7 @@ def enable_pilot(
             advice="for example --checkpoints 1,4,24,48",
         )
     actor = by or default_actor(session)
-    gate = pass_gate(session, "golive", override=override, by=actor)
+    gate = pass_gate(session, "golive", override=override, by=actor, session_path=session_path)
     moment = at or now()
     checkpoints = [WatchCheckpoint(label=checkpoint_label(h), offset_hours=h) for h in hours]
     session.golive.pilot_enabled_at = moment

@@ -165,7 +165,7 @@ def open_stage(
             where="--open",
             advice="open the next stage",
         )
-    golive_gate = pass_gate(session, "golive", override=override, by=by)
+    golive_gate = pass_gate(session, "golive", override=override, by=by, session_path=session_path)
     gate = current_gate(session, session_path)
     warnings: list[str] = []
     if override_words(golive_gate):

@@ -831,13 +831,14 @@ def require_gate(
     override: str | None = None,
     by: str | None = None,
     checklist: Checklist | None = None,
+    chain_problems: Sequence[str] = (),
 ) -> GateStatus:
     """The one check every action past a gate makes (pilot, rollout, production transaction,
     production deploy record): held and not overridden raises GoliveError (exit 1) naming what
     it waits for; `override` records an override with its reason first (shown in the report)."""
     if override is not None:
         override_gate(session, gate, override, by=by)
-    status = gate_status(session, gate, checklist)
+    status = gate_status(session, gate, checklist, chain_problems=chain_problems)
     if status.passable:
         return status
     raise GoliveError(

@@ -127,6 +127,9 @@ class WizardApp(App[int]):
         self.cleanups: list[Callable[[], None]] = list(self.source.cleanups)
         self._save_timer: Timer | None = None
         self._checklist: Checklist | None = None
+        self._chain: tuple[object, tuple[str, ...]] | None = (
+            None  # (what it was read for, problems)
+        )
         # client secrets typed for this run only: in memory, never written anywhere
         self.run_secrets: dict[str, SecretStr] = {}
         self._last_key = 0.0  # clock.monotonic() of the last key press (holds the prebuilding)
@@ -274,6 +277,23 @@ class WizardApp(App[int]):
 
             self._checklist = build_checklist(self.session)
         return self._checklist
+
+    def chain_problems(self) -> tuple[str, ...]:
+        """What is wrong with the session's evidence log: a log that does not verify holds both
+        gates (the same rule as `golive gate`). Read again only when the log or its head moved."""
+        if self.file is None:
+            return ()
+        from golive.session.evidence import verify
+
+        path = self.file.evidence_path
+        try:
+            stat = path.lstat()
+            key: object = (stat.st_size, stat.st_mtime_ns, repr(self.session.evidence))
+        except OSError:
+            key = ("absent", repr(self.session.evidence))
+        if self._chain is None or self._chain[0] != key:
+            self._chain = (key, tuple(verify(self.session, path).problems))
+        return self._chain[1]
 
     def step_states(self) -> dict[str, StepState]:
         """Each step's state from its checklist items and drafts. Items golive derived (not

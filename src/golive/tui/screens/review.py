@@ -48,7 +48,7 @@ class ReviewScreen(StepScreen):
         lines = []
         # the same gate engine as the step banners, `golive gate` and `golive status --require`
         for gate, label in (("production", "production"), ("golive", "go-live")):
-            status = checklist.gate(gate)
+            status = checklist.gate(gate, self.wizard.chain_problems())
             blocking = checklist.blocking(gate)
             if status.open:
                 lines.append(f"✓ Ready for {label}. {status.sentence}")

@@ -170,7 +170,7 @@ class CheckPanel(Vertical):
             from golive.session.checklist import require_gate
 
             try:  # the same check as `golive check`: held and not overridden, nothing is sent
-                require_gate(session, "production")
+                require_gate(session, "production", chain_problems=self.wizard.chain_problems())
             except GoliveError as error:
                 self._status(f"✗ not run: {error.message}; nothing was sent.", "failed")
                 self._advice(

@@ -51,7 +51,12 @@ class GateBanner(Vertical):
         self.refresh_gate()
 
     def status(self) -> GateStatus:
-        return gate_status(self.wizard.session, self.gate, self.wizard.checklist())
+        return gate_status(
+            self.wizard.session,
+            self.gate,
+            self.wizard.checklist(),
+            chain_problems=self.wizard.chain_problems(),
+        )
 
     def refresh_gate(self) -> None:
         status = self.status()
