@@ -41,6 +41,8 @@ class Failure(StrEnum):
     STATUS = "status"  # an HTTP error status
     NOT_JSON = "not_json"  # the answer was not JSON
     BAD_ANSWER = "bad_answer"  # JSON, but not the expected shape
+    TOO_LARGE = "too_large"  # the answer (or its decompressed body) is over golive's size limit
+    REDIRECT = "redirect"  # a 3xx: named with its Location, never followed
 
 
 TlsProblem = Literal["untrusted", "expired", "not_yet_valid", "hostname", "other"]
