@@ -20,7 +20,7 @@ import ssl
 import time
 import uuid
 import zlib
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -159,6 +159,14 @@ class _Decoder:
             ) from None
 
 
+async def _raw_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
+    """The answer's bytes as they arrive, still encoded; nothing for an answer already read."""
+    if response.is_stream_consumed:
+        return
+    async for chunk in response.aiter_raw(READ_CHUNK_BYTES):
+        yield chunk
+
+
 def parse_json(body: bytes) -> Any:
     """JSON as the API sends it: no NaN or Infinity, at most MAX_JSON_DEPTH deep.
 
@@ -166,7 +174,11 @@ def parse_json(body: bytes) -> Any:
     """
 
     def no_constant(name: str) -> Any:
-        raise ValueError(f"{name} is not JSON")
+        raise _AnswerProblem(
+            Failure.BAD_ANSWER,
+            f"the answer holds {name}, which is not a JSON number (no value golive can use)",
+            "the endpoint does not answer like the ONESOURCE API: check the base URL and paths",
+        )
 
     _check_depth(body)
     return json.loads(body, parse_constant=no_constant)
@@ -543,7 +555,7 @@ class OnesourceClient:
         )
         request.headers["Accept-Encoding"] = ACCEPTED_ENCODINGS
         deadline = call_deadline(self.settings.timeouts)
-        phase = "waiting for the answer"
+        phase = "waiting for the answer's status line and headers"
         received = 0
         try:
             async with asyncio.timeout(deadline):
@@ -560,7 +572,10 @@ class OnesourceClient:
                             _TOO_LARGE_ADVICE,
                         )
                     decoder = _Decoder(response.headers.get("content-encoding", ""), MAX_BODY_BYTES)
-                    async for chunk in response.aiter_raw(READ_CHUNK_BYTES):
+                    if response.is_stream_consumed:  # an answer already in memory (a mock
+                        decoder = _Decoder("identity", MAX_BODY_BYTES)  # transport), decoded
+                        decoder.feed(response.content, body)
+                    async for chunk in _raw_chunks(response):
                         received += len(chunk)
                         if received > MAX_BODY_BYTES:
                             raise _AnswerProblem(
@@ -710,7 +725,9 @@ class OnesourceClient:
                 message, advice = refused_text(host, port)
                 return Failure.REFUSED, message, advice, None
         if isinstance(error, httpx.ConnectTimeout):
-            message, advice = connect_timeout_text(host, port, timeouts.connect)
+            message, advice = connect_timeout_text(
+                host, port, timeouts.connect, with_tls=call.url.startswith("https")
+            )
             return Failure.CONNECT, message, advice, None
         if isinstance(error, httpx.PoolTimeout):
             return (
