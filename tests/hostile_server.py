@@ -194,19 +194,27 @@ class HostileServer:
 
     # --- the behaviours -------------------------------------------------------------------------
 
-    async def _no_tls(self, reader: asyncio.StreamReader, _w: asyncio.StreamWriter, _p: str) -> None:
+    async def _no_tls(
+        self, reader: asyncio.StreamReader, _w: asyncio.StreamWriter, _p: str
+    ) -> None:
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(TRICKLE_LIMIT_S):
                 while await reader.read(4096):
                     pass  # swallow the ClientHello, say nothing
 
-    async def _trickle_headers(self, _r: asyncio.StreamReader, w: asyncio.StreamWriter, _p: str) -> None:
+    async def _trickle_headers(
+        self, _r: asyncio.StreamReader, w: asyncio.StreamWriter, _p: str
+    ) -> None:
         w.write(b"HTTP/1.1 200 OK\r\n")
         await _trickle(w, b"Content-Type: application/json\r\n" + b"X-Slow: " + b"a" * 4000)
 
-    async def _trickle_body(self, _r: asyncio.StreamReader, w: asyncio.StreamWriter, _p: str) -> None:
+    async def _trickle_body(
+        self, _r: asyncio.StreamReader, w: asyncio.StreamWriter, _p: str
+    ) -> None:
         body = b'{"status": "' + b"a" * 4000 + b'"}'
-        w.write(_head("200 OK", {"Content-Type": "application/json", "Content-Length": str(len(body))}))
+        w.write(
+            _head("200 OK", {"Content-Type": "application/json", "Content-Length": str(len(body))})
+        )
         await _trickle(w, body)
 
     async def _gzip_bomb(self, _r: asyncio.StreamReader, w: asyncio.StreamWriter, _p: str) -> None:
@@ -229,7 +237,11 @@ class HostileServer:
         w.write(
             _head(
                 "200 OK",
-                {"Content-Type": "application/json", "Transfer-Encoding": "chunked", "Connection": "close"},
+                {
+                    "Content-Type": "application/json",
+                    "Transfer-Encoding": "chunked",
+                    "Connection": "close",
+                },
             )
         )
         chunk = b" " * (64 * 1024)
@@ -240,11 +252,17 @@ class HostileServer:
         w.write(b"0\r\n\r\n")
         await w.drain()
 
-    async def _huge_declared(self, _r: asyncio.StreamReader, w: asyncio.StreamWriter, _p: str) -> None:
+    async def _huge_declared(
+        self, _r: asyncio.StreamReader, w: asyncio.StreamWriter, _p: str
+    ) -> None:
         w.write(
             _head(
                 "200 OK",
-                {"Content-Type": "application/json", "Content-Length": str(FLOOD_BYTES), "Connection": "close"},
+                {
+                    "Content-Type": "application/json",
+                    "Content-Length": str(FLOOD_BYTES),
+                    "Connection": "close",
+                },
             )
         )
         chunk = b" " * (64 * 1024)
@@ -272,14 +290,18 @@ class HostileServer:
         body = b"\x00\xff<html>" + HOSTILE_TEXT.encode() + b"\x9b31m not json at all"
         await _answer(w, "200 OK", body, content_type="application/json")
 
-    async def _nan_token(self, _r: asyncio.StreamReader, w: asyncio.StreamWriter, path: str) -> None:
+    async def _nan_token(
+        self, _r: asyncio.StreamReader, w: asyncio.StreamWriter, path: str
+    ) -> None:
         if "token" in path:
             body = b'{"access_token": "tok-nan-1", "token_type": "Bearer", "expires_in": NaN}'
         else:
             body = b'{"status": "ok"}'
         await _answer(w, "200 OK", body)
 
-    async def _hostile_errors(self, _r: asyncio.StreamReader, w: asyncio.StreamWriter, path: str) -> None:
+    async def _hostile_errors(
+        self, _r: asyncio.StreamReader, w: asyncio.StreamWriter, path: str
+    ) -> None:
         if "ping" in path:
             await _answer(w, "200 OK", b'{"status": "ok"}')
             return
