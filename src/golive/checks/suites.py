@@ -338,10 +338,25 @@ async def run_suite(
         except TimeoutError:
             checks[:] = _past_suite_deadline(prepared, finished, deadline, emit)
     result.checks = checks
+    result.rehearsal = result.rehearsal or _reached_a_local_address(prepared, checks)
     result.ended = now()
     result.elapsed_s = round(time.perf_counter() - clock, 3)
     result.figures.update(_figures(checks))
     return result
+
+
+def _reached_a_local_address(prepared: SuitePlan, checks: list[CheckResult]) -> bool:
+    """Whether the address the connectivity check resolved (not a proxy's) makes the run a
+    rehearsal, even though the name did not when the run was planned."""
+    for check in checks:
+        if check.id != "connectivity" or "proxy" in check.details:
+            continue
+        for stage in check.stages:
+            found = stage.details.get("addresses") if stage.stage is CheckStage.DNS else None
+            if isinstance(found, list) and found:
+                host = prepared.endpoints.host
+                return is_rehearsal(prepared.settings, addresses={host: [str(a) for a in found]})
+    return False
 
 
 def _past_suite_deadline(
