@@ -18,6 +18,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from golive.session.errors import BadInputError
+from golive.session.text import printable
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -170,6 +171,14 @@ def _console(*, stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
+def _shown(text: object) -> str:
+    """Text from a session or a server as this command shows it: escaped for the terminal (no
+    control characters, no bidi overrides) and for Rich markup."""
+    from rich.markup import escape
+
+    return escape(printable(text))
+
+
 def _confirm_production(plan: SuitePlan, err: Console) -> None:
     what = plan.describe()
     if not sys.stdin.isatty():
@@ -178,8 +187,8 @@ def _confirm_production(plan: SuitePlan, err: Console) -> None:
             where="--env production",
             advice="run it on a terminal to answer the question, or pass --yes in a script",
         )
-    err.print(f"[bold]Production:[/bold] this sends {what}.")
-    err.print(f"Company {plan.company!r}, client id {plan.settings.client_id!r}.")
+    err.print(f"[bold]Production:[/bold] this sends {_shown(what)}.")
+    err.print(_shown(f"Company {plan.company!r}, client id {plan.settings.client_id!r}."))
     answer = input("Type 'yes' to go on: ").strip().lower()
     if answer != "yes":
         raise BadInputError(
@@ -271,19 +280,25 @@ class ProgressView:
     def update(self, event: CheckEvent, err: Console) -> None:
         with self._lock:
             if event.kind == "stage_started" and event.stage is not None:
-                self._rows[event.check] = ("running", f"{event.stage.label}: {event.message}")
+                self._rows[event.check] = (
+                    "running",
+                    _shown(f"{event.stage.label}: {event.message}"),
+                )
             elif event.kind == "result" and event.result is not None:
                 result = event.result
-                self._rows[event.check] = (result.outcome, result.message)
+                self._rows[event.check] = (result.outcome, _shown(result.message))
             elif event.kind == "progress":
                 self._done, self._total = event.done, event.total
             elif event.kind == "notice":
-                self._notice = event.message
+                self._notice = _shown(event.message)
         if not self.live and event.kind == "result" and event.result is not None:
             # No terminal (CI): one line per finished check.
             result = event.result
             err.print(
-                f"{result.outcome:>9}  {result.id}  {result.elapsed_s * 1000:.0f} ms  {result.message}",
+                printable(
+                    f"{result.outcome:>9}  {result.id}  {result.elapsed_s * 1000:.0f} ms  "
+                    f"{result.message}"
+                ),
                 markup=False,
             )
 
@@ -312,14 +327,13 @@ class ProgressView:
             mark: RenderableType = (
                 Spinner("dots") if state == "running" else _MARK.get(state, state)
             )
-            table.add_row(mark, check_id, text)
+            table.add_row(mark, _shown(check_id), text)
         if notice:
             table.add_row("", "[dim]retry[/dim]", f"[dim]{notice}[/dim]")
         return table
 
 
 def _print_result(result: SuiteResult, recorded: RecordedRun, log_name: str) -> None:
-    from rich.markup import escape
     from rich.table import Table
 
     out = _console()
@@ -328,15 +342,15 @@ def _print_result(result: SuiteResult, recorded: RecordedRun, log_name: str) -> 
         heading = f"DEMO SESSION: {heading}"
     if result.rehearsal:
         heading += " [rehearsal: the sandbox or a UAT host]"
-    out.print(f"[bold]{escape(heading)}[/bold]")
+    out.print(f"[bold]{_shown(heading)}[/bold]")
     table = Table("check", "result", "stage", "time", "what happened", box=None, pad_edge=False)
     for check in result.checks:
         table.add_row(
-            escape(check.id),
+            _shown(check.id),
             _MARK.get(check.outcome, check.outcome),
             check.stage.label if check.stage else "",
             f"{check.elapsed_s * 1000:.0f} ms" if check.elapsed_s else "",
-            escape(check.message),
+            _shown(check.message),
         )
     out.print(table)
     if result.suite == "connectivity" and result.checks:
@@ -346,7 +360,7 @@ def _print_result(result: SuiteResult, recorded: RecordedRun, log_name: str) -> 
                 stage.stage.label,
                 _MARK.get(stage.outcome, stage.outcome),
                 f"{stage.elapsed_s * 1000:.1f} ms" if stage.outcome != "skipped" else "",
-                escape(stage.message),
+                _shown(stage.message),
             )
         out.print(stages)
     if result.suite == "probe" and result.figures.get("requests"):
@@ -365,14 +379,14 @@ def _print_result(result: SuiteResult, recorded: RecordedRun, log_name: str) -> 
             )
     for check in result.checks:
         if check.outcome == "failed" and check.advice:
-            out.print(f"[red]{escape(check.id)}[/red]: {escape(check.message)}")
-            out.print(f"  what to do: {escape(check.advice)}")
-    out.print(f"evidence {recorded.evidence.id} appended to {escape(log_name)}", markup=True)
+            out.print(f"[red]{_shown(check.id)}[/red]: {_shown(check.message)}")
+            out.print(f"  what to do: {_shown(check.advice)}")
+    out.print(f"evidence {recorded.evidence.id} appended to {_shown(log_name)}", markup=True)
     for item_id, status in recorded.items_set.items():
         out.print(f"  {item_id}: {status.value}")
     if recorded.not_ticked:
         out.print(
-            f"  not ticked: {', '.join(recorded.not_ticked)} ({escape(recorded.why_not_ticked)})"
+            f"  not ticked: {', '.join(recorded.not_ticked)} ({_shown(recorded.why_not_ticked)})"
         )
     verdict = "all checks passed" if result.passed else "a check failed"
     if result.cancelled:
