@@ -141,10 +141,6 @@ def check_url(value: str) -> str:
         raise ValueError(f"{value!r} has port 0; give a port from 1 to 65535")
     if parts.netloc.endswith(":"):
         raise ValueError(f"{value!r} has an empty port after ':'")
-    if parts.query or parts.fragment:
-        raise ValueError(
-            f"{value!r} has a query or fragment (?...#...); give the base address only"
-        )
     import httpx  # the client's own parser has the last word: what it refuses is refused here
 
     try:
