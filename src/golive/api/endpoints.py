@@ -1,5 +1,6 @@
 """Where the API lives: presets for the ONESOURCE hosts and the sandbox, the URLs of each call, and
-whether a host is a rehearsal (the sandbox or a UAT host) rather than production.
+whether a host is a rehearsal (the sandbox, a UAT host, a local or private address) rather than
+production.
 
 The public record of the ONESOURCE REST API is thin, so the paths are settings of the environment
 (`EnvironmentSettings`) with the public defaults; a preset only fills in the host.

@@ -42,7 +42,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description="Run one check suite against the staging or production environment of a "
         "session, append the run to its evidence log and tick (or fail) the matching checklist "
         "items. Exit 0 when everything passed, 1 when a check failed, 2 for bad input. "
-        "A run against the sandbox or a UAT host is a rehearsal: it never ticks a production item.",
+        "A run against the sandbox, a UAT host, or a local or private address is a rehearsal: "
+        "it never ticks a production item.",
     )
     check.add_argument("session", metavar="SESSION", help=SESSION_HELP)
     check.add_argument(
@@ -341,7 +342,7 @@ def _print_result(result: SuiteResult, recorded: RecordedRun, log_name: str) -> 
     if result.demo:
         heading = f"DEMO SESSION: {heading}"
     if result.rehearsal:
-        heading += " [rehearsal: the sandbox or a UAT host]"
+        heading += " [rehearsal: the sandbox, a UAT host, or a local or private address]"
     out.print(f"[bold]{_shown(heading)}[/bold]")
     table = Table("check", "result", "stage", "time", "what happened", box=None, pad_edge=False)
     for check in result.checks:
