@@ -195,3 +195,16 @@ def test_check_shows_a_hostile_servers_words_escaped(
     assert "DENIED" in said, said
     assert not is_unsafe(said.replace("\n", "")), repr(said)
     assert HOSTILE_TEXT not in said
+
+
+def test_status_shows_a_hostile_title_escaped_and_markup_literal(run_golive: RunGolive) -> None:
+    title = "ACME\x1b[31m red \u202eevil [bold]x"
+    created = run_golive("new", "acme", "--no-tui", "--title", title, "--customer", "Cust\x07")
+    assert created.returncode == 0, created.stderr
+    result = run_golive("status", "acme")
+    assert result.returncode == 0, result.stderr
+    first = result.stdout.splitlines()[0]
+    assert first == "ACME\\x1b[31m red \\u202eevil [bold]x for Cust\\x07", first
+    assert not is_unsafe(result.stdout.replace("\n", ""))
+    document = json.loads(run_golive("status", "acme", "--json").stdout)  # JSON stays JSON
+    assert document["session"] == title

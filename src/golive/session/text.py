@@ -10,6 +10,8 @@ dropped silently, so what is shown is what was there.
 from __future__ import annotations
 
 import re
+import sys
+from typing import TextIO
 
 # C0 controls, DEL and C1 controls (CSI is U+009B); bidirectional embeddings, overrides and isolates
 # (U+202A-U+202E, U+2066-U+2069) and the marks that steer them (LRM, RLM, ALM); line and paragraph
@@ -20,8 +22,10 @@ _UNSAFE_BUT_NEWLINE = re.compile(rf"[\x00-\x09\x0b-\x1f\x7f-\x9f{_BIDI}]")
 
 
 def _escaped(match: re.Match[str]) -> str:
+    # C0 as \xNN (what a reader expects); DEL, C1 and bidi as \uNNNN, which is also a valid JSON
+    # escape, so JSON golive prints stays JSON (json.dumps already escapes C0 itself)
     code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return f"\\x{code:02x}" if code < 0x20 else f"\\u{code:04x}"
 
 
 def is_unsafe(text: str) -> bool:
@@ -38,3 +42,22 @@ def printable(text: object, *, multiline: bool = False) -> str:
     value = text if isinstance(text, str) else str(text)
     pattern = _UNSAFE_BUT_NEWLINE if multiline else _UNSAFE
     return pattern.sub(_escaped, value)
+
+
+def echo(
+    *values: object,
+    sep: str = " ",
+    end: str = "\n",
+    file: TextIO | None = None,
+    flush: bool = False,
+) -> None:
+    """`print`, with what is printed shown through `printable` (line feeds kept).
+
+    The CLI's command modules print through this (`from golive.session.text import echo as
+    print`), so a session's, an argument's or a server's text never drives the terminal.
+    """
+    text = sep.join(value if isinstance(value, str) else str(value) for value in values)
+    stream = file or sys.stdout
+    stream.write(printable(text, multiline=True) + end)
+    if flush:
+        stream.flush()
