@@ -161,3 +161,43 @@ def test_the_default_deadlines_are_bounded() -> None:
         plan = suites_module.plan_suite(session, "staging", suite)
         deadline = suites_module.suite_deadline(plan, 60.0)
         assert 0 < deadline < 24 * 3600, (suite, deadline)
+
+
+@pytest.mark.parametrize(
+    ("expires_in", "words"),
+    [
+        ("-5", "no positive expires_in"),
+        ("0", "no positive expires_in"),
+        ("1e308", "longer than a year"),
+        ("1e999", "no positive expires_in"),  # parses as infinity
+        ('"3600"', "no positive expires_in"),
+        ("Infinity", "Infinity"),
+    ],
+)
+async def test_a_token_whose_expires_in_golive_cannot_believe_is_named(
+    expires_in: str, words: str
+) -> None:
+    import httpx
+
+    from golive.api.client import OnesourceClient
+    from golive.api.errors import ApiError
+    from golive.session.model import EnvironmentSettings
+
+    body = f'{{"access_token": "tok-1", "token_type": "Bearer", "expires_in": {expires_in}}}'
+
+    def answer(_request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            200, content=body.encode(), headers={"content-type": "application/json"}
+        )
+
+    env = EnvironmentSettings(
+        base_url="https://mock.example", client_id="x", external_company_id="A"
+    )
+    client = OnesourceClient(
+        env, environment="staging", client_secret=SECRET, transport=httpx.MockTransport(answer)
+    )
+    async with client:
+        with pytest.raises(ApiError) as caught:
+            await client.token()
+    assert words in caught.value.message
+    assert caught.value.where == "token" and caught.value.advice
