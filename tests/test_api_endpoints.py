@@ -44,7 +44,7 @@ def test_presets_fill_in_the_public_hosts_and_default_paths() -> None:
         ("https://[::1]:8443", True),
         ("https://sandbox.example.com", True),
         ("https://tax.customer-corp.com", False),
-        ("https://10.0.0.5", False),
+        ("https://10.0.0.5", True),  # a private address: a rehearsal (issue 15)
     ],
 )
 def test_is_rehearsal(base_url: str, rehearsal: bool) -> None:

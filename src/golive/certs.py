@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from golive.session.clock import now as clock_now
 from golive.session.errors import BadInputError
-from golive.session.model import CertificateRecord
+from golive.session.model import CertificateRecord, special_file_kind
+from golive.session.text import printable
 
 if TYPE_CHECKING:
     from cryptography import x509
@@ -278,8 +279,25 @@ def record_certificate(
 # --- reading files ----------------------------------------------------------------------------
 
 
+MAX_CERTIFICATE_FILE_BYTES = 16 * 1024 * 1024  # a certificate or a .p12 is a few KB
+
+
 def _read(path: Path, what: str) -> bytes:
     try:
+        facts = path.stat()  # stat before open: a FIFO or a device is refused at once, never read
+        kind = special_file_kind(facts.st_mode)
+        if kind and kind != "a directory":
+            raise BadInputError(
+                f"{printable(path)} is {kind}, not a {what} file",
+                where=printable(path),
+                advice="give the file itself (.cer, .pem, .crt, .der, .p12 or .pfx)",
+            )
+        if not kind and facts.st_size > MAX_CERTIFICATE_FILE_BYTES:
+            raise BadInputError(
+                f"{printable(path)} is {facts.st_size} bytes, far more than a {what} file holds",
+                where=printable(path),
+                advice="give the certificate file itself (.cer, .pem, .crt, .der, .p12 or .pfx)",
+            )
         return path.read_bytes()
     except FileNotFoundError:
         raise BadInputError(

@@ -14,12 +14,14 @@ import asyncio
 import base64
 import json
 import logging
+import math
 import random
 import socket
 import ssl
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+import zlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,7 +49,8 @@ from golive.api.tls import tls_context
 from golive.api.trace import HarTrace
 from golive.secrets.redaction import redact, register_secret
 from golive.session.errors import BadInputError
-from golive.session.model import EnvironmentSettings
+from golive.session.model import EnvironmentSettings, RetryPolicy, Timeouts
+from golive.session.text import printable
 
 log = logging.getLogger("golive.api")
 
@@ -56,6 +59,162 @@ JSON_MEDIA_TYPE = "application/json"
 SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 
 Sleep = Callable[[float], Awaitable[None]]
+
+# What one answer may cost golive, the one place these limits live: the body as sent and as
+# decompressed (a gzip bomb stops here), how deep its JSON may nest, and the longest token life
+# golive believes.
+MAX_BODY_BYTES = 4 * 1024 * 1024
+MAX_JSON_DEPTH = 64
+MAX_EXPIRES_IN_S = 366 * 24 * 3600.0
+READ_CHUNK_BYTES = 64 * 1024
+ACCEPTED_ENCODINGS = "gzip, deflate"  # the ones golive decompresses itself, counting the bytes
+SERVER_TEXT_CHARS = 300  # the most of a server's own text (a Location, an error message) kept
+
+
+def call_deadline(timeouts: Timeouts) -> float:
+    """The longest one attempt of a call may take, connection to the last byte of the answer.
+
+    The per-read timeouts alone let a server that trickles a byte at a time hold a call forever;
+    this bounds the whole exchange: connect + write + read.
+    """
+    return timeouts.connect + timeouts.write + timeouts.read
+
+
+def stage_deadline(timeouts: Timeouts, retry: RetryPolicy) -> float:
+    """The longest one call may take with its retries (each attempt and the waits between)."""
+    attempts = retry.max_attempts if retry.enabled else 1
+    waits = (attempts - 1) * max(retry.max_delay, retry.retry_after_cap)
+    # a 401 on a cached token is tried once more with a fresh token: two calls and a token call
+    return 3 * attempts * call_deadline(timeouts) + 3 * waits
+
+
+def server_text(value: str) -> str:
+    """A server's own words as golive repeats them: escaped, redacted, cut short."""
+    text = printable(redact(value))
+    if len(text) > SERVER_TEXT_CHARS:
+        text = text[:SERVER_TEXT_CHARS] + f"... ({len(text) - SERVER_TEXT_CHARS} more characters)"
+    return text
+
+
+class _AnswerProblem(Exception):
+    """An answer golive refuses to read further (too large, an unknown encoding, a bad JSON)."""
+
+    def __init__(self, failure: Failure, message: str, advice: str) -> None:
+        super().__init__(message)
+        self.failure = failure
+        self.message = message
+        self.advice = advice
+
+
+_TOO_LARGE_ADVICE = (
+    "the API's answers are small JSON documents: something else is answering (a proxy, a "
+    "download, the wrong base URL or path); check the base URL and paths"
+)
+
+
+class _Decoder:
+    """The Content-Encoding of an answer undone chunk by chunk, never past a byte limit."""
+
+    def __init__(self, encoding: str, limit: int) -> None:
+        name = encoding.strip().lower()
+        self.limit = limit
+        self.size = 0
+        self._zlib: Any = None
+        if name in ("gzip", "x-gzip"):
+            self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif name == "deflate":
+            self._zlib = zlib.decompressobj(32 + zlib.MAX_WBITS)
+        elif name not in ("", "identity"):
+            raise _AnswerProblem(
+                Failure.PROTOCOL,
+                f"the answer is encoded as {server_text(encoding)!r}, which golive does not read "
+                f"(it asks for {ACCEPTED_ENCODINGS})",
+                "a proxy or the wrong server is answering: check the base URL and any proxy",
+            )
+
+    def _grow(self, produced: int) -> None:
+        self.size += produced
+        if self.size > self.limit:
+            raise _AnswerProblem(
+                Failure.TOO_LARGE,
+                f"the answer is larger than golive reads ({self.limit // 1024} KiB "
+                f"{'decompressed' if self._zlib is not None else 'in all'}); reading stopped there",
+                _TOO_LARGE_ADVICE,
+            )
+
+    def feed(self, chunk: bytes, out: bytearray) -> None:
+        if self._zlib is None:
+            self._grow(len(chunk))
+            out += chunk
+            return
+        data = chunk
+        try:
+            while data:
+                piece = self._zlib.decompress(data, self.limit - self.size + 1)
+                self._grow(len(piece))
+                out += piece
+                data = self._zlib.unconsumed_tail
+        except zlib.error as error:
+            raise _AnswerProblem(
+                Failure.PROTOCOL,
+                f"the compressed answer could not be decompressed ({error})",
+                "the answer was cut short or mangled on the way: run again, and check any proxy",
+            ) from None
+
+
+async def _raw_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
+    """The answer's bytes as they arrive, still encoded; nothing for an answer already read."""
+    if response.is_stream_consumed:
+        return
+    async for chunk in response.aiter_raw(READ_CHUNK_BYTES):
+        yield chunk
+
+
+def parse_json(body: bytes) -> Any:
+    """JSON as the API sends it: no NaN or Infinity, at most MAX_JSON_DEPTH deep.
+
+    Raises ValueError (not JSON) or _AnswerProblem (JSON golive will not take).
+    """
+
+    def no_constant(name: str) -> Any:
+        raise _AnswerProblem(
+            Failure.BAD_ANSWER,
+            f"the answer holds {name}, which is not a JSON number (no value golive can use)",
+            "the endpoint does not answer like the ONESOURCE API: check the base URL and paths",
+        )
+
+    _check_depth(body)
+    return json.loads(body, parse_constant=no_constant)
+
+
+def _check_depth(body: bytes) -> None:
+    """Refuse JSON nested deeper than MAX_JSON_DEPTH before parsing it (no RecursionError)."""
+    opens = body.count(b"[") + body.count(b"{")
+    if opens <= MAX_JSON_DEPTH:
+        return
+    depth = 0
+    in_string = escaped = False
+    for byte in body:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                raise _AnswerProblem(
+                    Failure.BAD_ANSWER,
+                    f"the answer is JSON nested more than {MAX_JSON_DEPTH} levels deep",
+                    "the API's answers are a few levels deep: something else is answering; check "
+                    "the base URL and paths",
+                )
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
 
 
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
@@ -404,8 +563,8 @@ class OnesourceClient:
         sent = await self._send(call)
         body: dict[str, Any] = {}
         try:
-            parsed = sent.response.json()
-        except ValueError:
+            parsed = parse_json(sent.response.content)
+        except (ValueError, _AnswerProblem):
             parsed = None
         if isinstance(parsed, dict):
             body = parsed
@@ -472,9 +631,14 @@ class OnesourceClient:
         if (
             isinstance(expires_in, bool)
             or not isinstance(expires_in, int | float)
+            or not math.isfinite(expires_in)
             or expires_in <= 0
         ):
             raise self._bad_answer(call, answer, "has no positive expires_in")
+        if expires_in > MAX_EXPIRES_IN_S:
+            raise self._bad_answer(
+                call, answer, f"gives an expires_in of {expires_in:g} s, longer than a year"
+            )
         register_secret(value)
         return AccessToken(
             value=SecretStr(value),
@@ -519,7 +683,7 @@ class OnesourceClient:
             sent_at = self.trace.started() if self.trace is not None else None
             sent_clock = time.perf_counter()
             try:
-                response = await self._http.send(request)
+                response = await self._exchange(call, attempt, started, request)
             except httpx.TransportError as error:
                 if self.trace is not None and sent_at is not None:
                     self.trace.record(
@@ -573,6 +737,8 @@ class OnesourceClient:
                 attempt,
                 request_id,
             )
+            if 300 <= status < 400:
+                raise self._redirect_error(call, response, attempt, time.perf_counter() - started)
             if status < 400:
                 return _Sent(response, attempt, time.perf_counter() - started, "", request_id)
             decision = decide(
@@ -589,6 +755,101 @@ class OnesourceClient:
                 )
             self._notify(call, attempt, decision.delay_s, f"HTTP {status}", decision.reason)
             await self._sleep(decision.delay_s)
+
+    async def _exchange(
+        self, call: _Call, attempt: int, started: float, request: httpx.Request
+    ) -> httpx.Response:
+        """One attempt: the request sent and the whole answer read, within the call's deadline and
+        the size limit. The answer comes back decoded, as a response whose content is in memory."""
+        request.headers["Accept-Encoding"] = ACCEPTED_ENCODINGS
+        deadline = call_deadline(self.settings.timeouts)
+        phase = "waiting for the answer's status line and headers"
+        received = 0
+        try:
+            async with asyncio.timeout(deadline):
+                response = await self._http.send(request, stream=True)
+                try:
+                    phase = f"reading the answer (HTTP {response.status_code})"
+                    body = bytearray()
+                    declared = response.headers.get("content-length", "")
+                    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+                        raise _AnswerProblem(
+                            Failure.TOO_LARGE,
+                            f"the answer announces {int(declared)} bytes, more than golive reads "
+                            f"({MAX_BODY_BYTES // 1024} KiB); it was not read",
+                            _TOO_LARGE_ADVICE,
+                        )
+                    decoder = _Decoder(response.headers.get("content-encoding", ""), MAX_BODY_BYTES)
+                    if response.is_stream_consumed:  # an answer already in memory (a mock
+                        decoder = _Decoder("identity", MAX_BODY_BYTES)  # transport), decoded
+                        decoder.feed(response.content, body)
+                    async for chunk in _raw_chunks(response):
+                        received += len(chunk)
+                        if received > MAX_BODY_BYTES:
+                            raise _AnswerProblem(
+                                Failure.TOO_LARGE,
+                                f"the answer is larger than golive reads ({MAX_BODY_BYTES // 1024} "
+                                "KiB as sent); reading stopped there",
+                                _TOO_LARGE_ADVICE,
+                            )
+                        decoder.feed(chunk, body)
+                finally:
+                    await response.aclose()
+        except TimeoutError:
+            so_far = f", {received} bytes of it so far" if received else ""
+            raise ApiError(
+                f"no whole answer from {call.url} within {deadline:g} s (the call's deadline: "
+                f"connect + write + read timeouts); golive was {phase}{so_far}",
+                failure=Failure.TIMEOUT,
+                operation=call.operation,
+                url=call.url,
+                advice="the server accepts the connection but answers too slowly or not at all "
+                "(a byte at a time, or never): check the host and port, and any proxy or firewall "
+                "doing inspection; raise the timeouts only if answers are slow but valid",
+                attempts=attempt,
+                elapsed_s=time.perf_counter() - started,
+            ) from None
+        except _AnswerProblem as problem:
+            if problem.failure is Failure.TOO_LARGE and response.status_code >= 400:
+                body = bytearray()  # an error status all the same: its body is not needed
+            else:
+                raise ApiError(
+                    f"{call.url}: {problem.message}",
+                    failure=problem.failure,
+                    operation=call.operation,
+                    url=call.url,
+                    advice=problem.advice,
+                    status_code=response.status_code,
+                    attempts=attempt,
+                    elapsed_s=time.perf_counter() - started,
+                ) from None
+        kept = [
+            (name, value)
+            for name, value in response.headers.multi_items()
+            if name.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+        ]
+        return httpx.Response(
+            response.status_code, headers=kept, content=bytes(body), request=request
+        )
+
+    def _redirect_error(
+        self, call: _Call, response: httpx.Response, attempts: int, elapsed: float
+    ) -> ApiError:
+        location = response.headers.get("location", "")
+        where = f" to {server_text(location)}" if location else " (with no Location)"
+        return ApiError(
+            f"{call.url} answered {response.status_code}, a redirect{where}; golive does not "
+            "follow redirects",
+            failure=Failure.REDIRECT,
+            operation=call.operation,
+            url=call.url,
+            advice="the API does not redirect: if the new address is the API's, put it in the "
+            "environment's base URL (or token URL); a redirect to a login page means a proxy or "
+            "the wrong host is answering",
+            status_code=response.status_code,
+            attempts=attempts,
+            elapsed_s=elapsed,
+        )
 
     def _notify(self, call: _Call, attempt: int, delay: float, cause: str, reason: str) -> None:
         log.info("%s %s: %s, retry %d in %.2f s", call.method, call.url, cause, attempt, delay)
@@ -609,9 +870,20 @@ class OnesourceClient:
         if response.status_code >= 400:
             raise self._status_error(call, sent)
         try:
-            body = response.json()
-        except (ValueError, UnicodeDecodeError):
-            kind = response.headers.get("content-type", "no content type")
+            body = parse_json(response.content)
+        except _AnswerProblem as problem:
+            raise ApiError(
+                f"{call.url}: {problem.message}",
+                failure=problem.failure,
+                operation=call.operation,
+                url=call.url,
+                advice=problem.advice,
+                status_code=response.status_code,
+                attempts=attempts,
+                elapsed_s=elapsed,
+            ) from None
+        except ValueError:  # (UnicodeDecodeError and JSONDecodeError are ValueErrors)
+            kind = server_text(response.headers.get("content-type", "no content type"))
             raise ApiError(
                 f"the answer from {call.url} was not JSON (HTTP {response.status_code}, {kind}, "
                 f"{len(response.content)} bytes)",
@@ -678,7 +950,9 @@ class OnesourceClient:
                 message, advice = refused_text(host, port)
                 return Failure.REFUSED, message, advice, None
         if isinstance(error, httpx.ConnectTimeout):
-            message, advice = connect_timeout_text(host, port, timeouts.connect)
+            message, advice = connect_timeout_text(
+                host, port, timeouts.connect, with_tls=call.url.startswith("https")
+            )
             return Failure.CONNECT, message, advice, None
         if isinstance(error, httpx.PoolTimeout):
             return (
@@ -835,8 +1109,8 @@ class OnesourceClient:
 def _problems_of(response: httpx.Response) -> tuple[ApiProblem, ...]:
     """The problems an error body names: {"errors": [...]} or OAuth's {"error", "error_description"}."""
     try:
-        body = response.json()
-    except (ValueError, UnicodeDecodeError, json.JSONDecodeError):
+        body = parse_json(response.content)
+    except (ValueError, _AnswerProblem):
         return ()
     if not isinstance(body, dict):
         return ()
@@ -847,16 +1121,16 @@ def _problems_of(response: httpx.Response) -> tuple[ApiProblem, ...]:
             if isinstance(entry, dict) and entry.get("code"):
                 problems.append(
                     ApiProblem(
-                        code=redact(str(entry.get("code", ""))),
-                        message=redact(str(entry.get("message", ""))),
-                        path=redact(str(entry.get("path", "") or "")),
+                        code=server_text(str(entry.get("code", ""))),
+                        message=server_text(str(entry.get("message", ""))),
+                        path=server_text(str(entry.get("path", "") or "")),
                     )
                 )
     elif isinstance(body.get("error"), str):
         problems.append(
             ApiProblem(
-                code=redact(body["error"]),
-                message=redact(str(body.get("error_description", "") or "")),
+                code=server_text(body["error"]),
+                message=server_text(str(body.get("error_description", "") or "")),
             )
         )
     return tuple(problems)

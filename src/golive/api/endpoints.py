@@ -1,5 +1,6 @@
 """Where the API lives: presets for the ONESOURCE hosts and the sandbox, the URLs of each call, and
-whether a host is a rehearsal (the sandbox or a UAT host) rather than production.
+whether a host is a rehearsal (the sandbox, a UAT host, a local or private address) rather than
+production.
 
 The public record of the ONESOURCE REST API is thin, so the paths are settings of the environment
 (`EnvironmentSettings`) with the public defaults; a preset only fills in the host.
@@ -7,11 +8,12 @@ The public record of the ONESOURCE REST API is thin, so the paths are settings o
 
 from __future__ import annotations
 
-import ipaddress
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
+from golive.api.addresses import is_local_host
 from golive.session.errors import BadInputError
 from golive.session.model import (
     DEFAULT_CALCULATE_PATH,
@@ -110,18 +112,20 @@ def apply_einvoicing_preset(
 
 
 def is_loopback(host: str) -> bool:
-    host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    """This machine or a private network, by address: see `golive.api.addresses`."""
+    return is_local_host(host)
 
 
-def is_rehearsal(settings: EnvironmentSettings) -> bool:
-    """A run against the sandbox (loopback), a UAT or a sandbox host rehearses; it proves nothing
-    about production. The one place this is decided."""
+def is_rehearsal(
+    settings: EnvironmentSettings, *, addresses: Mapping[str, list[str]] | None = None
+) -> bool:
+    """A run against the sandbox, this machine, a private network, or a UAT or sandbox host
+    rehearses; it proves nothing about production. The one place this is decided.
+
+    Decided on the address, not the spelling: `127.1`, `0x7f.1`, `[::ffff:127.0.0.1]`,
+    `localhost.` and a name that resolves to loopback or a private range are all rehearsals.
+    `addresses` gives a host's resolved addresses when a check already has them.
+    """
     if settings.preset in ("sandbox", "onesource-uat"):
         return True
     urls = (
@@ -132,8 +136,11 @@ def is_rehearsal(settings: EnvironmentSettings) -> bool:
     )
     hosts = {urlsplit(u).hostname or "" for u in urls}
     hosts.discard("")
+    known = addresses or {}
     return any(
-        is_loopback(host) or host.lower() in UAT_HOSTS or _TEST_LABEL.search(host.lower())
+        host.lower().rstrip(".") in UAT_HOSTS
+        or _TEST_LABEL.search(host.lower())
+        or is_local_host(host, addresses=known.get(host))
         for host in hosts
     )
 

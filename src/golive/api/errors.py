@@ -41,6 +41,8 @@ class Failure(StrEnum):
     STATUS = "status"  # an HTTP error status
     NOT_JSON = "not_json"  # the answer was not JSON
     BAD_ANSWER = "bad_answer"  # JSON, but not the expected shape
+    TOO_LARGE = "too_large"  # the answer (or its decompressed body) is over golive's size limit
+    REDIRECT = "redirect"  # a 3xx: named with its Location, never followed
 
 
 TlsProblem = Literal["untrusted", "expired", "not_yet_valid", "hostname", "other"]
@@ -194,7 +196,17 @@ def refused_text(host: str, port: int) -> tuple[str, str]:
     )
 
 
-def connect_timeout_text(host: str, port: int, seconds: float) -> tuple[str, str]:
+def connect_timeout_text(
+    host: str, port: int, seconds: float, *, with_tls: bool = False
+) -> tuple[str, str]:
+    if with_tls:  # the client's connect timeout covers the TCP connection and the TLS handshake
+        return (
+            f"no connection to {host}:{port} within {seconds:g} s (the TCP connection or the TLS "
+            "handshake did not finish)",
+            "a firewall may be dropping the traffic, the port may not speak TLS, or this network "
+            "needs a proxy (set HTTPS_PROXY); raise the connect timeout only if the network is "
+            "known to be slow",
+        )
     return (
         f"no TCP connection to {host}:{port} within {seconds:g} s",
         "a firewall may be dropping the traffic, or this network needs a proxy "

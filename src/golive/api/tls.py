@@ -14,6 +14,10 @@ from pathlib import Path
 import certifi
 
 from golive.session.errors import BadInputError
+from golive.session.model import special_file_kind
+from golive.session.text import printable
+
+MAX_CA_BUNDLE_BYTES = 16 * 1024 * 1024  # certifi's bundle is ~300 KB
 
 
 @lru_cache(maxsize=8)
@@ -25,7 +29,7 @@ def _context(ca_bundle: str, stamp: float) -> ssl.SSLContext:
             context.load_verify_locations(cafile=ca_bundle)
         except (ssl.SSLError, ValueError) as error:
             raise BadInputError(
-                f"the CA bundle {ca_bundle} holds no usable PEM certificate ({error})",
+                f"the CA bundle {printable(ca_bundle)} holds no usable PEM certificate ({error})",
                 where="ca_bundle",
                 advice="give a PEM file with the CA certificate(s) of the proxy that intercepts TLS",
             ) from None
@@ -42,12 +46,21 @@ def tls_context(ca_bundle: str = "") -> ssl.SSLContext:
     if ca_bundle:
         path = Path(ca_bundle).expanduser()
         try:
-            stamp = path.stat().st_mtime
+            facts = path.stat()  # stat, never open: a FIFO would block the read
         except OSError as error:
             raise BadInputError(
-                f"the CA bundle {ca_bundle} cannot be read ({error.strerror})",
+                f"the CA bundle {printable(ca_bundle)} cannot be read ({error.strerror})",
                 where="ca_bundle",
                 advice="give the path of a PEM file with the proxy's CA certificate, or clear the setting",
             ) from None
+        kind = special_file_kind(facts.st_mode)
+        if kind or facts.st_size > MAX_CA_BUNDLE_BYTES:
+            what = kind or f"{facts.st_size} bytes, more than a CA bundle holds"
+            raise BadInputError(
+                f"the CA bundle {printable(ca_bundle)} is {what}, not a PEM file",
+                where="ca_bundle",
+                advice="give the path of a PEM file with the proxy's CA certificate, or clear the setting",
+            )
+        stamp = facts.st_mtime
         ca_bundle = str(path)
     return _context(ca_bundle, stamp)

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from cryptography import x509
 from cryptography.x509.oid import ExtensionOID, NameOID
 
-from golive.api.client import OnesourceClient
+from golive.api.client import OnesourceClient, stage_deadline
 from golive.api.errors import (
     ApiError,
     connect_timeout_text,
@@ -194,17 +194,20 @@ async def check_connectivity(
             if not await _tls_stage(recorder, writer, host, settings.ca_bundle, connect_timeout):
                 return not_run(CheckStage.TLS)
     finally:
-        writer.close()
-        with contextlib.suppress(Exception):
-            await writer.wait_closed()
+        await _close(writer, connect_timeout)
     del reader
 
     # --- HTTP -------------------------------------------------------------------------------
     recorder.start(CheckStage.HTTP, f"GET {endpoints.ping_url}")
+    deadline = stage_deadline(settings.timeouts, settings.retry)
     try:
-        answer = await client.ping()
+        async with asyncio.timeout(deadline):
+            answer = await client.ping()
     except ApiError as error:
         recorder.fail_with(error, CheckStage.HTTP)
+        return not_run(CheckStage.HTTP)
+    except TimeoutError:
+        _past_deadline(recorder, endpoints.ping_url, deadline)
         return not_run(CheckStage.HTTP)
     if answer.status_code >= 500:
         recorder.finish(
@@ -223,9 +226,13 @@ async def check_connectivity(
     # --- AUTH -------------------------------------------------------------------------------
     recorder.start(CheckStage.AUTH, f"token from {endpoints.token_url}")
     try:
-        token = await client.token(refresh=True)
+        async with asyncio.timeout(deadline):
+            token = await client.token(refresh=True)
     except ApiError as error:
         recorder.fail_with(error, CheckStage.AUTH)
+        return not_run(CheckStage.AUTH)
+    except TimeoutError:
+        _past_deadline(recorder, endpoints.token_url, deadline)
         return not_run(CheckStage.AUTH)
     recorder.finish(
         "passed",
@@ -240,9 +247,13 @@ async def check_connectivity(
     # --- COMPANY ----------------------------------------------------------------------------
     recorder.start(CheckStage.COMPANY, f"a quote for company {company!r} (nothing committed)")
     try:
-        quote = await client.calculate(quote_request(company, settings.company_role, country))
+        async with asyncio.timeout(deadline):
+            quote = await client.calculate(quote_request(company, settings.company_role, country))
     except ApiError as error:
         recorder.fail_with(error, CheckStage.COMPANY)
+        return recorder.result()
+    except TimeoutError:
+        _past_deadline(recorder, endpoints.calculate_url, deadline)
         return recorder.result()
     recorder.finish(
         "passed",
@@ -254,6 +265,29 @@ async def check_connectivity(
         },
     )
     return recorder.result()
+
+
+def _past_deadline(recorder: StageRecorder, url: str, deadline: float) -> None:
+    """End the current stage as failed: it ran past its deadline (its calls and their retries)."""
+    recorder.finish(
+        "failed",
+        f"{url} gave no usable answer within the stage's deadline of {deadline:g} s (every "
+        "attempt and retry included)",
+        advice="the service is slow or hanging: try again later; the deadline comes from the "
+        "environment's timeouts and retry policy",
+    )
+
+
+async def _close(writer: asyncio.StreamWriter, within: float) -> None:
+    """Close the stage's connection; a peer that never answers the close is cut off (no hang)."""
+    writer.close()
+    try:
+        async with asyncio.timeout(within):
+            await writer.wait_closed()
+    except TimeoutError:
+        writer.transport.abort()
+    except Exception:  # (the stage's verdict is already given: cut the connection off)
+        writer.transport.abort()
 
 
 async def _tls_stage(

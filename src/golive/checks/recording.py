@@ -129,7 +129,8 @@ def record_suite(
     why = ""
     if not_ticked:
         why = (
-            f"a rehearsal against {result.host} (the sandbox or a UAT host) never satisfies a "
+            f"a rehearsal against {result.host} (the sandbox, a UAT host, this machine or a "
+            "private network, decided on its address) never satisfies a "
             "production item; run it against the production host"
         )
     return RecordedRun(

@@ -8,6 +8,8 @@ evidence and item states.
 
 from __future__ import annotations
 
+import asyncio
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,14 +18,14 @@ from pathlib import Path
 import httpx
 from pydantic import SecretStr
 
-from golive.api.client import OnesourceClient, RetryNotice
+from golive.api.client import OnesourceClient, RetryNotice, stage_deadline
 from golive.api.endpoints import ENVIRONMENTS, Endpoints, is_rehearsal
 from golive.api.trace import HarTrace
 from golive.checks.connectivity import check_connectivity
 from golive.checks.documents import country_name, document_plan
 from golive.checks.events import CheckEvent, EventCallback, EventSink
 from golive.checks.probe import run_probe
-from golive.checks.results import SUITES, CheckResult, SuiteName, SuiteResult
+from golive.checks.results import SUITES, CheckResult, CheckStage, SuiteName, SuiteResult
 from golive.checks.smoke import CountryPlan, run_limited, run_smoke, transaction_job
 from golive.session.clock import now
 from golive.session.errors import BadInputError
@@ -175,6 +177,30 @@ class SuitePlan:
         return text
 
 
+def suite_deadline(plan: SuitePlan, clearance_timeout: float) -> float:
+    """The longest a whole run may take, from the environment's timeouts and retry policy.
+
+    Each call has its own deadline (`stage_deadline`: every attempt and retry); a run is so many
+    rounds of calls (its countries, or its probe's requests, `concurrency` at a time). A server
+    that keeps every call just under its own limits still cannot hold the run past this.
+    """
+    timeouts = plan.settings.timeouts
+    call = stage_deadline(timeouts, plan.settings.retry)
+    connectivity = 4 * timeouts.connect + 3 * call  # DNS, TCP, TLS, close; ping, token, quote
+    # one country: the token, a quote, a test document and its clearance polls
+    transaction = 3 * call + clearance_timeout + call
+    if plan.suite == "connectivity":
+        return connectivity
+    if plan.suite == "transaction":
+        chosen = len(plan.countries) if plan.countries_given else 1
+        return call + math.ceil(chosen / plan.concurrency) * transaction
+    if plan.suite == "smoke":
+        rounds = math.ceil((len(plan.countries) + 1) / plan.concurrency)
+        return connectivity + rounds * transaction
+    rounds = math.ceil(plan.probe_count / plan.concurrency)
+    return call + rounds * call + clearance_timeout + call
+
+
 def plan_suite(
     session: Session,
     environment: str,
@@ -282,8 +308,16 @@ async def run_suite(
         from golive.api.client import einvoicing_secret_missing
 
         raise einvoicing_secret_missing(environment)  # before anything is sent
-    plan, company = prepared.countries, prepared.company
-    emit = EventSink(on_event)
+    finished: list[CheckResult] = []
+
+    def collect(event: CheckEvent) -> None:
+        if event.kind == "result" and event.result is not None and event.stage_result is None:
+            finished.append(event.result)
+        if on_event is not None:
+            on_event(event)
+
+    emit = EventSink(collect)
+    deadline = suite_deadline(prepared, clearance_timeout)
 
     def on_retry(notice: RetryNotice) -> None:
         emit(
@@ -316,50 +350,25 @@ async def run_suite(
         einvoicing_secret=einvoicing_secret,
         trace=trace,
     ) as client:
-        if name == "connectivity":
-            country = plan[0].country if plan else FALLBACK_COUNTRY
-            checks.append(
-                await check_connectivity(client, company=company, country=country, emit=emit)
-            )
-        elif name == "transaction":
-            chosen = plan if countries else [_transaction_country(plan)]
-            jobs = [
-                transaction_job(client, entry, emit, clearance_timeout, poll_interval)
-                for entry in chosen
-            ]
-            checks.extend(await run_limited(jobs, concurrency, emit, "transaction"))
-        elif name == "smoke":
-            checks.extend(
-                await run_smoke(
+        try:
+            async with asyncio.timeout(deadline):
+                await _run_checks(
+                    prepared,
+                    session,
                     client,
-                    plan=plan,
-                    company=company,
-                    emit=emit,
-                    concurrency=concurrency,
+                    emit,
+                    checks,
+                    result,
+                    countries_given=bool(countries),
                     clearance_timeout=clearance_timeout,
                     poll_interval=poll_interval,
+                    parity=parity,
+                    transport=transport,
                 )
-            )
-        elif name == "parity":
-            checks.extend(
-                await _run_parity(
-                    session, environment, client, plan, company, emit, parity, transport
-                )
-            )
-        else:
-            probe, figures = await run_probe(
-                client,
-                plan=plan,
-                count=probe_count,
-                concurrency=concurrency,
-                targets=session.targets,
-                emit=emit,
-                clearance_timeout=clearance_timeout,
-                poll_interval=poll_interval,
-            )
-            checks.append(probe)
-            result.figures.update(figures)
+        except TimeoutError:
+            checks[:] = _past_suite_deadline(prepared, finished, deadline, emit)
     result.checks = checks
+    result.rehearsal = result.rehearsal or _reached_a_local_address(prepared, checks)
     result.ended = now()
     result.elapsed_s = round(time.perf_counter() - clock, 3)
     result.figures.update(_figures(checks))
@@ -430,6 +439,101 @@ async def _run_parity(
         return await run_parity(
             [first, *targets], scenarios, tolerance=tolerance, emit=emit, left_out=left_out
         )
+
+
+def _reached_a_local_address(prepared: SuitePlan, checks: list[CheckResult]) -> bool:
+    """Whether the address the connectivity check resolved (not a proxy's) makes the run a
+    rehearsal, even though the name did not when the run was planned."""
+    for check in checks:
+        if check.id != "connectivity" or "proxy" in check.details:
+            continue
+        for stage in check.stages:
+            found = stage.details.get("addresses") if stage.stage is CheckStage.DNS else None
+            if isinstance(found, list) and found:
+                host = prepared.endpoints.host
+                return is_rehearsal(prepared.settings, addresses={host: [str(a) for a in found]})
+    return False
+
+
+def _past_suite_deadline(
+    prepared: SuitePlan, finished: list[CheckResult], deadline: float, emit: EventSink
+) -> list[CheckResult]:
+    """The checks that finished, and a failed check naming the run's deadline."""
+    kept = [c for c in finished if c.id != "deadline"]
+    check = CheckResult(
+        id="deadline",
+        title=f"The {prepared.suite} run within its deadline",
+        outcome="failed",
+        stage=CheckStage.HTTP,
+        message=f"the {prepared.suite} run against {prepared.endpoints.host} did not finish within "
+        f"its deadline of {deadline:g} s; the checks still running were stopped "
+        f"({len(kept)} had finished)",
+        advice="the service answers too slowly for a run of this size: try again later, or run "
+        "fewer countries or requests; the deadline comes from the environment's timeouts and "
+        "retry policy",
+        elapsed_s=round(deadline, 3),
+    )
+    emit(CheckEvent("result", check.id, check.title, check.stage, check.message, result=check))
+    return [*kept, check]
+
+
+async def _run_checks(
+    prepared: SuitePlan,
+    session: Session,
+    client: OnesourceClient,
+    emit: EventSink,
+    checks: list[CheckResult],
+    result: SuiteResult,
+    *,
+    countries_given: bool,
+    clearance_timeout: float,
+    poll_interval: float,
+    parity: ParityOptions | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> None:
+    name, plan, company = prepared.suite, prepared.countries, prepared.company
+    concurrency, probe_count = prepared.concurrency, prepared.probe_count
+    if name == "connectivity":
+        country = plan[0].country if plan else FALLBACK_COUNTRY
+        checks.append(await check_connectivity(client, company=company, country=country, emit=emit))
+    elif name == "transaction":
+        chosen = plan if countries_given else [_transaction_country(plan)]
+        jobs = [
+            transaction_job(client, entry, emit, clearance_timeout, poll_interval)
+            for entry in chosen
+        ]
+        checks.extend(await run_limited(jobs, concurrency, emit, "transaction"))
+    elif name == "smoke":
+        checks.extend(
+            await run_smoke(
+                client,
+                plan=plan,
+                company=company,
+                emit=emit,
+                concurrency=concurrency,
+                clearance_timeout=clearance_timeout,
+                poll_interval=poll_interval,
+            )
+        )
+    elif name == "parity":
+        checks.extend(
+            await _run_parity(
+                session, prepared.environment, client, plan, company, emit, parity, transport
+            )
+        )
+    else:
+        probe, figures = await run_probe(
+            client,
+            plan=plan,
+            count=probe_count,
+            concurrency=concurrency,
+            targets=session.targets,
+            emit=emit,
+            clearance_timeout=clearance_timeout,
+            poll_interval=poll_interval,
+        )
+        checks.append(probe)
+        result.figures.update(figures)
 
 
 def _transaction_country(plan: list[CountryPlan]) -> CountryPlan:

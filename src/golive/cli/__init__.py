@@ -14,6 +14,7 @@ from types import ModuleType
 
 from golive import __version__
 from golive.session.errors import BadInputError, GoliveError, SessionLoadError
+from golive.session.text import printable
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -89,13 +90,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(handler(args))
     except SessionLoadError as error:
-        sys.stderr.write(f"{error}\n")
+        sys.stderr.write(printable(f"{error}\n", multiline=True))
         return EXIT_BAD_INPUT
     except BadInputError as error:
-        sys.stderr.write(f"golive: {error}\n")
+        sys.stderr.write(printable(f"golive: {error}\n", multiline=True))
         return EXIT_BAD_INPUT
     except GoliveError as error:
-        sys.stderr.write(f"golive: {error}\n")
+        sys.stderr.write(printable(f"golive: {error}\n", multiline=True))
         return EXIT_FAILED
     except KeyboardInterrupt:
         sys.stderr.write("golive: interrupted; nothing was lost (every save is atomic)\n")

@@ -20,6 +20,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from golive.session.errors import BadInputError
+from golive.session.text import printable
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -43,7 +44,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description="Run one check suite against the staging or production environment of a "
         "session, append the run to its evidence log and tick (or fail) the matching checklist "
         "items. Exit 0 when everything passed, 1 when a check failed, 2 for bad input. "
-        "A run against the sandbox or a UAT host is a rehearsal: it never ticks a production item.",
+        "A run against the sandbox, a UAT host, or a local or private address is a rehearsal: "
+        "it never ticks a production item.",
     )
     check.add_argument("session", metavar="SESSION", help=SESSION_HELP)
     check.add_argument(
@@ -236,6 +238,14 @@ def _console(*, stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
+def _shown(text: object) -> str:
+    """Text from a session or a server as this command shows it: escaped for the terminal (no
+    control characters, no bidi overrides) and for Rich markup."""
+    from rich.markup import escape
+
+    return escape(printable(text))
+
+
 def _confirm_production(plan: SuitePlan, err: Console) -> None:
     what = plan.describe()
     if not sys.stdin.isatty():
@@ -244,8 +254,8 @@ def _confirm_production(plan: SuitePlan, err: Console) -> None:
             where="--env production",
             advice="run it on a terminal to answer the question, or pass --yes in a script",
         )
-    err.print(f"[bold]Production:[/bold] this sends {what}.")
-    err.print(f"Company {plan.company!r}, client id {plan.settings.client_id!r}.")
+    err.print(f"[bold]Production:[/bold] this sends {_shown(what)}.")
+    err.print(_shown(f"Company {plan.company!r}, client id {plan.settings.client_id!r}."))
     answer = input("Type 'yes' to go on: ").strip().lower()
     if answer != "yes":
         raise BadInputError(
@@ -382,19 +392,25 @@ class ProgressView:
     def update(self, event: CheckEvent, err: Console) -> None:
         with self._lock:
             if event.kind == "stage_started" and event.stage is not None:
-                self._rows[event.check] = ("running", f"{event.stage.label}: {event.message}")
+                self._rows[event.check] = (
+                    "running",
+                    _shown(f"{event.stage.label}: {event.message}"),
+                )
             elif event.kind == "result" and event.result is not None:
                 result = event.result
-                self._rows[event.check] = (result.outcome, result.message)
+                self._rows[event.check] = (result.outcome, _shown(result.message))
             elif event.kind == "progress":
                 self._done, self._total = event.done, event.total
             elif event.kind == "notice":
-                self._notice = event.message
+                self._notice = _shown(event.message)
         if not self.live and event.kind == "result" and event.result is not None:
             # No terminal (CI): one line per finished check.
             result = event.result
             err.print(
-                f"{result.outcome:>9}  {result.id}  {result.elapsed_s * 1000:.0f} ms  {result.message}",
+                printable(
+                    f"{result.outcome:>9}  {result.id}  {result.elapsed_s * 1000:.0f} ms  "
+                    f"{result.message}"
+                ),
                 markup=False,
             )
 
@@ -423,14 +439,13 @@ class ProgressView:
             mark: RenderableType = (
                 Spinner("dots") if state == "running" else _MARK.get(state, state)
             )
-            table.add_row(mark, check_id, text)
+            table.add_row(mark, _shown(check_id), text)
         if notice:
             table.add_row("", "[dim]retry[/dim]", f"[dim]{notice}[/dim]")
         return table
 
 
 def _print_result(result: SuiteResult, recorded: RecordedRun, log_name: str) -> None:
-    from rich.markup import escape
     from rich.table import Table
 
     out = _console()
@@ -438,16 +453,16 @@ def _print_result(result: SuiteResult, recorded: RecordedRun, log_name: str) -> 
     if result.demo:
         heading = f"DEMO SESSION: {heading}"
     if result.rehearsal:
-        heading += " [rehearsal: the sandbox or a UAT host]"
-    out.print(f"[bold]{escape(heading)}[/bold]")
+        heading += " [rehearsal: the sandbox, a UAT host, or a local or private address]"
+    out.print(f"[bold]{_shown(heading)}[/bold]")
     table = Table("check", "result", "stage", "time", "what happened", box=None, pad_edge=False)
     for check in result.checks:
         table.add_row(
-            escape(check.id),
+            _shown(check.id),
             _MARK.get(check.outcome, check.outcome),
             check.stage.label if check.stage else "",
             f"{check.elapsed_s * 1000:.0f} ms" if check.elapsed_s else "",
-            escape(check.message),
+            _shown(check.message),
         )
     out.print(table)
     if result.suite == "connectivity" and result.checks:
@@ -457,7 +472,7 @@ def _print_result(result: SuiteResult, recorded: RecordedRun, log_name: str) -> 
                 stage.stage.label,
                 _MARK.get(stage.outcome, stage.outcome),
                 f"{stage.elapsed_s * 1000:.1f} ms" if stage.outcome != "skipped" else "",
-                escape(stage.message),
+                _shown(stage.message),
             )
         out.print(stages)
     if result.suite == "probe" and result.figures.get("requests"):
@@ -476,17 +491,17 @@ def _print_result(result: SuiteResult, recorded: RecordedRun, log_name: str) -> 
             )
     for check in result.checks:
         if check.outcome == "failed" and check.advice:
-            out.print(f"[red]{escape(check.id)}[/red]: {escape(check.message)}")
-            out.print(f"  what to do: {escape(check.advice)}")
+            out.print(f"[red]{_shown(check.id)}[/red]: {_shown(check.message)}")
+            out.print(f"  what to do: {_shown(check.advice)}")
             ids = check.details.get("request_ids") or []
             if ids:  # what Thomson Reuters support looks the request up by
-                out.print(f"  X-API-REQUEST-ID: {escape(str(ids[-1]))}", markup=True)
-    out.print(f"evidence {recorded.evidence.id} appended to {escape(log_name)}", markup=True)
+                out.print(f"  X-API-REQUEST-ID: {_shown(str(ids[-1]))}", markup=True)
+    out.print(f"evidence {recorded.evidence.id} appended to {_shown(log_name)}", markup=True)
     for item_id, status in recorded.items_set.items():
         out.print(f"  {item_id}: {status.value}")
     if recorded.not_ticked:
         out.print(
-            f"  not ticked: {', '.join(recorded.not_ticked)} ({escape(recorded.why_not_ticked)})"
+            f"  not ticked: {', '.join(recorded.not_ticked)} ({_shown(recorded.why_not_ticked)})"
         )
     verdict = "all checks passed" if result.passed else "a check failed"
     if result.cancelled:

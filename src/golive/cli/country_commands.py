@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from golive.session.errors import BadInputError
+from golive.session.text import echo as print  # every line shown is sanitized
 
 if TYPE_CHECKING:
     from golive.certs import CertificateInspection

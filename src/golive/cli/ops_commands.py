@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from golive.session.errors import BadInputError, GoliveError
+from golive.session.text import echo as print  # every line shown is sanitized
 
 if TYPE_CHECKING:
     from golive.session.store import SessionFile

@@ -12,6 +12,7 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from golive.session.errors import BadInputError
+from golive.session.text import echo as print  # every line shown is sanitized
 
 if TYPE_CHECKING:
     from pydantic import ValidationError

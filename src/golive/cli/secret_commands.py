@@ -12,6 +12,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from golive.session.errors import BadInputError
+from golive.session.text import echo as print  # every line shown is sanitized
 
 if TYPE_CHECKING:
     from golive.session.model import Session

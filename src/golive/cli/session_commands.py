@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from golive.session.errors import BadInputError, SessionLoadError
+from golive.session.text import echo as print  # every line shown is sanitized
 
 SESSION_HELP = "a session name (in golive's sessions folder) or a path to a .toml file"
 
@@ -420,19 +421,23 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def _print_status(document: dict[str, Any], name: str) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
+
+    from golive.session.text import printable
 
     console = Console(highlight=False)
     title = document["session"] or name
     if document["demo"]:
         title = f"DEMO SESSION: {title}"
-    console.print(
-        f"[bold]{title}[/bold]" + (f" for {document['customer']}" if document["customer"] else "")
-    )
+    customer = f" for {document['customer']}" if document["customer"] else ""
+    console.print(f"[bold]{escape(printable(title))}[/bold]{escape(printable(customer))}")
     table = Table("section", "progress", "failed", box=None, pad_edge=False)
     for section in document["sections"].values():
         table.add_row(
-            section["title"], f"{section['ready']}/{section['total']}", str(section["failed"] or "")
+            escape(section["title"]),
+            f"{section['ready']}/{section['total']}",
+            str(section["failed"] or ""),
         )
     console.print(table)
     if document["countries"]:

@@ -8,11 +8,13 @@ are named by reference (`SecretReference`) and live in the OS keyring.
 from __future__ import annotations
 
 import re
+import stat
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
@@ -85,11 +87,30 @@ def _country_code(value: str) -> str:
 CountryCode = Annotated[str, AfterValidator(_country_code)]
 
 
+_URL_CONTROL = re.compile(r"[\x00-\x20\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def check_url(value: str) -> str:
-    """An endpoint URL: http(s), a host, and never credentials inside it."""
+    """An endpoint URL: http(s), a host, a port in range, and never credentials inside it.
+
+    What passes here can be called: `check` never meets a URL that `validate` accepted and the
+    HTTP client cannot use (a port over 65535, a second port, an empty host label, CR/LF).
+    """
     if not value:
         return value
-    parts = urlsplit(value)
+    if _URL_CONTROL.search(value):
+        # (never echoed: the text may hold anything)
+        raise ValueError(
+            "the URL contains a space, a control character (CR, LF, TAB...) or a bidi override; "
+            "type it again without them"
+        )
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        raise ValueError(
+            f"{value!r} is not a URL golive can read (an IPv6 address goes in brackets: "
+            "https://[2001:db8::1]:8443)"
+        ) from None
     # credentials first, and such a URL is never echoed: an error text must not carry a password
     if "@" in parts.netloc:
         raise ValueError(
@@ -100,10 +121,77 @@ def check_url(value: str) -> str:
         raise ValueError(
             f"{value!r} is not an http(s) URL with a host (for example https://api.onesourcetax.com)"
         )
+    host = parts.hostname
+    if not host.startswith("[") and ":" not in host:
+        labels = host.rstrip(".").split(".")
+        if any(not label for label in labels):
+            raise ValueError(f"{value!r} has an empty part in its host name {host!r}")
+        if any(len(label) > 63 for label in labels) or len(host) > 253:
+            raise ValueError(f"{value!r} has a host name longer than DNS allows")
+        if not all(re.fullmatch(r"[\w-]+", label) for label in labels):
+            raise ValueError(
+                f"{value!r} has characters a host name cannot hold in {host!r} (letters, "
+                "digits, '-' and '.' only)"
+            )
+    try:
+        port = parts.port
+    except ValueError:
+        raise ValueError(
+            f"{value!r} has a port that is not a number from 1 to 65535 (one port, after the host)"
+        ) from None
+    if port == 0:
+        raise ValueError(f"{value!r} has port 0; give a port from 1 to 65535")
+    if parts.netloc.endswith(":"):
+        raise ValueError(f"{value!r} has an empty port after ':'")
+    import httpx  # the client's own parser has the last word: what it refuses is refused here
+
+    try:
+        url = httpx.URL(value)
+        if not url.host:  # (decoding the host is where an invalid IDNA name is found)
+            raise ValueError("no host")
+    except (httpx.InvalidURL, UnicodeError, ValueError) as error:
+        raise ValueError(f"{value!r} is not a URL the HTTP client accepts ({error})") from None
     return value.rstrip("/")
 
 
 Url = Annotated[str, AfterValidator(check_url)]
+
+
+def special_file_kind(mode: int) -> str:
+    """What a file that is not a regular file is, in words ("" for a regular file)."""
+    if stat.S_ISREG(mode):
+        return ""
+    kinds = (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    )
+    return next((word for test, word in kinds if test(mode)), "not a regular file")
+
+
+def check_ca_bundle(value: str) -> str:
+    """A CA bundle path: no control characters, and when it exists, a regular file.
+
+    Checked with stat, never by opening it: a FIFO given here would block the first read. A path
+    that does not exist (yet, or on this machine) is left to the check, which names it.
+    """
+    if not value:
+        return value
+    if _URL_CONTROL.search(value.replace(" ", "")):
+        raise ValueError("the path contains a control character or a bidi override")
+    try:
+        mode = Path(value).expanduser().stat().st_mode
+    except (OSError, ValueError):
+        return value
+    kind = special_file_kind(mode)
+    if kind:
+        raise ValueError(f"{value} is {kind}, not a PEM file; give the path of a PEM file")
+    return value
+
+
+CaBundlePath = Annotated[str, AfterValidator(check_ca_bundle)]
 
 
 class ItemStatus(StrEnum):
@@ -334,7 +422,9 @@ class EnvironmentSettings(Strict):
     host_system: str = Field(
         default="golive", description="the audit key hostSystem sent with each calculation"
     )
-    ca_bundle: str = Field(default="", description="a CA bundle for a TLS-intercepting proxy")
+    ca_bundle: CaBundlePath = Field(
+        default="", description="a CA bundle for a TLS-intercepting proxy"
+    )
     timeouts: Timeouts = Field(default_factory=Timeouts)
     retry: RetryPolicy = Field(default_factory=RetryPolicy)
     einvoicing: EInvoicingSettings = Field(default_factory=EInvoicingSettings)

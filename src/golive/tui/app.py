@@ -26,6 +26,7 @@ from textual.timer import Timer
 from golive.session import clock
 from golive.session.clock import now
 from golive.session.errors import GoliveError, SessionConflictError
+from golive.session.text import printable
 from golive.tui.widgets.sidebar import STEP_IDS, STEP_TITLES, STEPS, StepState
 
 if TYPE_CHECKING:
@@ -541,8 +542,9 @@ def error_text(error: BaseException) -> str:
     """An error as the wizard shows it inline: what went wrong and what to do, never a traceback
     (anything that is not a GoliveError is a bug, said in one line)."""
     if isinstance(error, GoliveError):
-        return f"✗ {error.message}" + (f"\n  what to do: {error.advice}" if error.advice else "")
-    return f"✗ it stopped: {type(error).__name__}: {error}"
+        advice = f"\n  what to do: {printable(error.advice)}" if error.advice else ""
+        return f"✗ {printable(error.message)}{advice}"
+    return printable(f"✗ it stopped: {type(error).__name__}: {error}")
 
 
 def step_title(step_id: str) -> str:

@@ -19,6 +19,7 @@ from textual.widgets import Button, Checkbox, RichLog, Static
 from textual.worker import Worker
 
 from golive.session.errors import GoliveError
+from golive.session.text import printable
 from golive.tui.messages import CheckFinished, CheckProgress
 
 if TYPE_CHECKING:
@@ -93,7 +94,9 @@ class CheckPanel(Vertical):
                 if item is not None and item.state.history:
                     lines.append(f"{item.text}: {item.status.value} — {item.note}".rstrip(" —"))
         if lines:
-            self.query_one("#check-status", Static).update(Text("\n".join(lines)))
+            self.query_one("#check-status", Static).update(
+                Text(printable("\n".join(lines), multiline=True))
+            )
 
     @property
     def running(self) -> bool:
@@ -122,12 +125,12 @@ class CheckPanel(Vertical):
 
     def _status(self, text: str, css: str) -> None:
         status = self.query_one("#check-status", Static)
-        status.update(Text(text))
+        status.update(Text(printable(text, multiline=True)))
         status.set_class(css == "passed", "-passed")
         status.set_class(css == "failed", "-failed")
 
     def _advice(self, text: str) -> None:
-        self.query_one("#check-advice", Static).update(Text(text))
+        self.query_one("#check-advice", Static).update(Text(printable(text, multiline=True)))
 
     def _busy(self, busy: bool) -> None:
         for button in self.query(".run-button").results(Button):
@@ -154,7 +157,7 @@ class CheckPanel(Vertical):
         return resolved.value
 
     def log_line(self, text: str) -> None:
-        self.query_one("#check-log", RichLog).write(Text(text))
+        self.query_one("#check-log", RichLog).write(Text(printable(text, multiline=True)))
 
     @work(exclusive=True, group="checks", exit_on_error=False)
     async def run_suite(self, suite: str) -> None:
