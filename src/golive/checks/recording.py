@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from golive.checks.results import SuiteResult
-from golive.session.checklist import default_actor
+from golive.session.checklist import about_production, default_actor
 from golive.session.evidence import EvidenceRecord, record
 from golive.session.model import ItemStatus, Session
 
@@ -107,7 +107,7 @@ def item_updates(result: SuiteResult) -> dict[str, ItemStatus]:
     status = ItemStatus.DONE if result.passed else ItemStatus.FAILED
     updates: dict[str, ItemStatus] = {}
     for item_id in SUITE_ITEMS.get((result.environment, result.suite), ()):
-        production = item_id.startswith("production.")
+        production = about_production(item_id)
         if production and result.rehearsal and not result.demo and status is ItemStatus.FAILED:
             continue  # a failed rehearsal says nothing about production
         updates[item_id] = status

@@ -12,7 +12,7 @@ from golive.ops.gates import gate_passed_by, override_words, pass_gate
 from golive.session.checklist import default_actor, set_item_status
 from golive.session.clock import now
 from golive.session.errors import BadInputError
-from golive.session.evidence import EvidenceRecord, read, record
+from golive.session.evidence import EvidenceRecord, record, verified_log
 from golive.session.model import ItemStatus, Session
 from golive.session.sections import RolloutStage
 from golive.session.store import evidence_path
@@ -113,7 +113,8 @@ def current_gate(session: Session, session_path: Path) -> Gate:
             best is None or checkpoint.recorded_at > best[0]
         ):
             best = (checkpoint.recorded_at, f"checkpoint {checkpoint.label}", checkpoint.figures)
-    for evidence in read(evidence_path(session_path)).records:
+    # only watch records that verify count (a forged one must not open a stage)
+    for evidence in verified_log(session, evidence_path(session_path))[0].records:
         if evidence.kind != "watch":
             continue
         figures = {

@@ -468,6 +468,16 @@ def build_checklist(session: Session) -> Checklist:
     return Checklist(_with_overrides(session, items), session)
 
 
+# Items that state a fact about the production system: a rehearsal (a run against the sandbox,
+# a UAT host or a local address) never proves them, except in a demo session.
+PRODUCTION_FACTS = frozenset({"environment.endpoint", "environment.company_id"})
+
+
+def about_production(item_id: str) -> bool:
+    """Whether an item states a fact about production (so a rehearsal cannot prove it)."""
+    return item_id.startswith("production.") or item_id in PRODUCTION_FACTS
+
+
 def default_actor(session: Session) -> str:
     """Who a change is recorded as: the session's engineer, else the OS user."""
     if session.meta.engineer:

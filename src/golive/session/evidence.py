@@ -46,7 +46,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from golive.session import trust
-from golive.session.checklist import set_item_status
+from golive.session.checklist import about_production, set_item_status
 from golive.session.clock import now
 from golive.session.errors import SaveError
 from golive.session.model import EvidenceHead, ItemStatus, Moment, Session
@@ -673,7 +673,7 @@ def record(
         if (
             evidence.rehearsal
             and not session.meta.demo
-            and item_id.startswith("production.")
+            and about_production(item_id)
             and status is ItemStatus.DONE
         ):
             skipped.append(item_id)

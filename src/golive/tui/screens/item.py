@@ -81,10 +81,11 @@ class ItemScreen(ModalScreen[ItemEdit | None]):
 
     @work(thread=True, exit_on_error=False)
     def _read_evidence(self) -> None:
-        from golive.session.evidence import read, records_for
+        from golive.session.evidence import records_for, verified_log
 
         ids = set(self.item.state.evidence)
-        log = read(self.evidence_log)
+        # only records that verify are shown as evidence; what does not is said below
+        log, _verdict = verified_log(self.app.session, self.evidence_log)  # type: ignore[attr-defined]
         records = [r for r in records_for(log, [self.item.id]) if r.id in ids or not ids]
         if not records:
             text = "Evidence: none recorded."
