@@ -111,18 +111,21 @@ def test_a_production_transaction_with_the_gate_held_sends_nothing(run_golive, p
 
 
 def test_an_override_of_an_open_gate_is_not_recorded(tmp_path: Path) -> None:
-    from golive.ops.deploys import record_deploy
-    from golive.session.evidence import EvidenceRecord, record
-    from golive.session.model import ItemStatus
+    import shutil
 
-    handle = SessionFile.create(tmp_path / "open.toml", make_session(("DE",)))
-    smoke = EvidenceRecord(kind="check.smoke", environment="staging", outcome="passed")
-    record(
-        handle.session, evidence_path(handle.path), smoke, {"staging.smoke_tests": ItemStatus.DONE}
-    )
+    from golive.ops.deploys import record_deploy
+
+    # the completed sample: every gate is open (the gate engine needs every production item)
+    samples = Path(__file__).resolve().parent.parent / "sample_configs"
+    for name in ("completed.toml", "completed.evidence.jsonl"):
+        shutil.copy(samples / name, tmp_path / name)
+        (tmp_path / name).chmod(0o600)
+    handle = SessionFile.open(tmp_path / "completed.toml")
+    before = list(handle.session.gate_overrides)
     done = record_deploy(
         handle.session, handle.path, "production", "v1", override="not needed at all"
     )
+    handle.session.gate_overrides = handle.session.gate_overrides[len(before) :]
     assert handle.session.gate_overrides == [], "an open gate needs no override"
     assert done.warnings == ()
     [*_, evidence] = read(evidence_path(handle.path)).records

@@ -218,7 +218,7 @@ def test_figures_count_only_data_from_after_the_pilot(
 ) -> None:
     add_pilot_customer(handle.session, "Pilot")
     enabled = T0 + timedelta(seconds=2000.5)  # the DE lines come before it
-    enable_pilot(handle.session, handle.path, at=enabled)
+    enable_pilot(handle.session, handle.path, at=enabled, override="the watch's figures only")
     handle.save()
     log = write(tmp_path / "app.log", country_log())
     result = run_watch(handle.session, handle.path, log=log)
@@ -241,7 +241,7 @@ def test_watch_right_after_the_pilot_says_there_is_no_data_yet(
     handle: SessionFile,
 ) -> None:
     add_pilot_customer(handle.session, "Pilot")
-    enable_pilot(handle.session, handle.path, at=NOW)
+    enable_pilot(handle.session, handle.path, at=NOW, override="the watch's figures only")
     handle.save()
     log = write(tmp_path / "app.log", country_log())
     with pytest.raises(GoliveError, match="no data yet: the pilot was enabled at"):

@@ -52,11 +52,12 @@ async def test_ticking_an_evidence_bound_item_asks_for_the_attestation() -> None
         await wait_for_screen(pilot, "EnvironmentScreen")
         item = app.checklist()["environment.company_id"]
         assert item.status is ItemStatus.DONE and item.basis.kind.value == "attested"
-        # a plain item is ticked without a question
+        # timeouts are proven by an outage rehearsal (issue 17): ticked by hand, it asks too
         await pilot.press("down", "space")
-        await pilot.pause()
-        assert app.checklist()["environment.timeouts"].status is ItemStatus.DONE
-        assert app.checklist()["environment.timeouts"].state.attestation is None
+        await wait_for_screen(pilot, "ReasonScreen")
+        await pilot.press("escape")
+        await wait_for_screen(pilot, "EnvironmentScreen")
+        assert app.checklist()["environment.timeouts"].status is ItemStatus.TODO
         app.save_now()
     saved = reload(file).items
     assert saved["environment.endpoint"].attestation == "network team confirmed the route"

@@ -20,12 +20,7 @@ from golive.session.model import ItemStatus, Session
 # (environment, suite) -> the checklist items a run proves (done) or disproves (failed).
 SUITE_ITEMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("staging", "smoke"): ("staging.smoke_tests",),
-    # the production endpoint answers (DNS, TLS, HTTP, token) and knows the company
-    ("production", "connectivity"): (
-        "production.connectivity",
-        "environment.endpoint",
-        "environment.company_id",
-    ),
+    ("production", "connectivity"): ("production.connectivity",),
     ("production", "transaction"): ("production.single_transaction",),
     # parity against production compares it with staging (golive.checks.parity)
     ("production", "parity"): ("staging.verify_config", "environment.company_id"),

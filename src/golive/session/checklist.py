@@ -852,7 +852,8 @@ def require_gate(
     if status.passable:
         return status
     raise GoliveError(
-        status.sentence,
+        f"the {gate} gate is held: it waits for "
+        + "; ".join([*status.missing, *status.holds] or [status.sentence]),
         where=f"gate {gate}",
         advice=f"finish those items (`golive gate SESSION {gate}` lists them), or go ahead "
         "with --override REASON, which is recorded and shown in the report",
