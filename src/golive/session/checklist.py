@@ -853,7 +853,8 @@ def require_gate(
         return status
     raise GoliveError(
         f"the {gate} gate is held: it waits for "
-        + "; ".join([*status.missing, *status.holds] or [status.sentence]),
+        + "; ".join([*status.missing, *status.holds] or ["what is listed below"])
+        + f". {status.sentence}",
         where=f"gate {gate}",
         advice=f"finish those items (`golive gate SESSION {gate}` lists them), or go ahead "
         "with --override REASON, which is recorded and shown in the report",
