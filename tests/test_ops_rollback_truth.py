@@ -244,7 +244,9 @@ def test_a_rollback_killed_after_its_disable_step_leaves_an_honest_partial_recor
     assert session.rollback.started_at is not None
     assert checklist["rollback.disable_flag"].status.value == "done"
     kinds = [r.kind for r in read(log).records]
-    assert kinds[-2:] == ["rollback_started", "rollback_disable"]
+    # the steps up to the disable are recorded in order (a later step's record may be in the log,
+    # appended before the kill; the session never claims it: see below)
+    assert kinds.index("rollback_started") < kinds.index("rollback_disable")
     for later in ("rollback.preserve_logs", "rollback.notify", "rollback.root_cause"):
         item = checklist[later]
         assert item.status.value in ("todo", "not_applicable") and not item.state.evidence, later
