@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -23,6 +23,23 @@ def golive_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mo
     monkeypatch.delenv("GOLIVE_STAGING_CLIENT_SECRET", raising=False)
     monkeypatch.delenv("GOLIVE_PRODUCTION_CLIENT_SECRET", raising=False)
     return home
+
+
+@pytest.fixture(autouse=True)
+def keyring_backend_restored() -> Iterator[None]:
+    """Put back keyring's chosen backend after each test.
+
+    keyring picks its backend once per process, on first use, reading PYTHON_KEYRING_BACKEND:
+    a test that sets that variable to the fail backend (to run the wizard with no keyring) and is
+    the first to touch keyring would leave every later test in the run without the real Secret
+    Service. Resetting the choice (to "not chosen yet" when nothing had chosen) lets the next test
+    choose afresh from its own environment.
+    """
+    import keyring.core
+
+    before = keyring.core._keyring_backend
+    yield
+    keyring.core._keyring_backend = before
 
 
 RunGolive = Callable[..., subprocess.CompletedProcess[str]]
