@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from golive import __version__
+from golive.cli.flags import for_cli
 from golive.session.errors import BadInputError, GoliveError, SessionLoadError
 from golive.session.text import printable
 
@@ -93,10 +94,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(printable(f"{error}\n", multiline=True))
         return EXIT_BAD_INPUT
     except BadInputError as error:
-        sys.stderr.write(printable(f"golive: {error}\n", multiline=True))
+        sys.stderr.write(printable(f"golive: {for_cli(error)}\n", multiline=True))
         return EXIT_BAD_INPUT
     except GoliveError as error:
-        sys.stderr.write(printable(f"golive: {error}\n", multiline=True))
+        sys.stderr.write(printable(f"golive: {for_cli(error)}\n", multiline=True))
         return EXIT_FAILED
     except KeyboardInterrupt:
         sys.stderr.write("golive: interrupted; nothing was lost (every save is atomic)\n")
