@@ -35,7 +35,4 @@ def flag_for(where: str) -> str:
 
 def for_cli(error: GoliveError) -> str:
     """The error as the command line shows it: its `where` spelled as the flag."""
-    text = f"{flag_for(error.where)}: {error.message}" if error.where else error.message
-    if error.advice:
-        text = f"{text}\n  what to do: {error.advice}"
-    return text
+    return error.described(flag_for(error.where))

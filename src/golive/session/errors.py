@@ -37,7 +37,11 @@ class GoliveError(Exception):
         self.advice = advice
 
     def __str__(self) -> str:
-        text = f"{self.where}: {self.message}" if self.where else self.message
+        return self.described(self.where)
+
+    def described(self, where: str) -> str:
+        """The message with `where` as a presenter spells it (a flag, a field's label), and advice."""
+        text = f"{where}: {self.message}" if where else self.message
         if self.advice:
             text = f"{text}\n  what to do: {self.advice}"
         return text
