@@ -232,7 +232,9 @@ async def test_pasting_10000_characters_into_an_item_note() -> None:
         await pilot.click("#save")
         await wait_for_screen(pilot, "CredentialsScreen")
         await pilot.press("ctrl+s")
-        await pilot.pause(0.3)
+        await wait_for(
+            pilot, lambda: reload(file).items["credentials.obtained"].note == LONG + "!", 20
+        )
     assert reload(file).items["credentials.obtained"].note == LONG + "!"
     assert pasted_in < 2.0, pasted_in
 
@@ -252,14 +254,14 @@ async def test_pasting_several_lines_into_an_item_note_loses_nothing() -> None:
         await pilot.pause()
         note.text = ""
         app.post_message(events.Paste(text))
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: note.text == text, 20, "the paste")
         assert note.text == text  # the item note was a one-line Input that kept line one only
         app.screen.query_one("#status", Select).value = "in_progress"
         await pilot.pause()
         await pilot.click("#save")
         await wait_for_screen(pilot, "CredentialsScreen")
         await pilot.press("ctrl+s")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: reload(file).items["credentials.obtained"].note == text, 20)
     assert reload(file).items["credentials.obtained"].note == text
 
 

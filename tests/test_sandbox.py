@@ -18,6 +18,8 @@ import pytest
 from pydantic import ValidationError
 
 from golive.sandbox import Faults, SandboxSettings
+from golive.sandbox.app import TokenStore
+from golive.sandbox.clearance import ClearanceDesk
 from golive.sandbox.runner import SandboxServer
 from golive.session.errors import GoliveError
 
@@ -33,6 +35,16 @@ DEMO_FORM = {
 FINAL = {"Approved", "Warning", "Rejected"}
 # One context for every client: building httpx's default one costs ~50 ms each time.
 TRUST = ssl.create_default_context()
+
+
+class SteppedClock:
+    """A monotonic clock for the sandbox's desks that moves only when the test sets `now`."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
 
 
 def client_for(server: SandboxServer, **options: Any) -> httpx.Client:
@@ -180,16 +192,18 @@ def test_token_refuses_other_grants(api: httpx.Client) -> None:
 
 
 def test_token_expires() -> None:
-    with (
-        SandboxServer(SandboxSettings(token_ttl_s=0.3)) as server,
-        client_for(server) as client,
-    ):
+    # the token store reads the test's clock: the token is still valid for the first calls
+    # however long they take, and expired once the test moves the clock past its lifetime
+    clock = SteppedClock()
+    server = SandboxServer(SandboxSettings(token_ttl_s=0.3))
+    server.state.tokens = TokenStore(clock=clock)
+    with server, client_for(server) as client:
         issued = client.post(TOKEN, data=DEMO_FORM).json()
         assert issued["expires_in"] == 1
         auth = {"Authorization": f"Bearer {issued['access_token']}"}
         assert calculate(client, calc_body(), **auth).status_code == 200
         assert client.get("/ping", headers=auth).json()["authenticated"] is True
-        time.sleep(0.35)
+        clock.now = 0.35
         expired = calculate(client, calc_body(), **auth)
         assert expired.status_code == 401
         assert "expired" in expired.json()["errors"][0]["message"]
@@ -345,21 +359,22 @@ def test_calculate_403_for_an_unknown_company(api: httpx.Client) -> None:
 
 
 def test_clearance_goes_new_delivered_approved() -> None:
-    with (
-        SandboxServer(SandboxSettings(clearance_step_s=0.2)) as server,
-        client_for(server) as client,
-    ):
+    # the clearance desk reads the test's clock: each status is read at a moment the test chose,
+    # however slowly the requests travel on a loaded machine
+    clock = SteppedClock()
+    server = SandboxServer(SandboxSettings(clearance_step_s=0.2))
+    server.state.clearance = ClearanceDesk(0.2, server.state.metrics, clock=clock)
+    with server, client_for(server) as client:
         auth = bearer(client)
-        started = time.monotonic()
         submitted = client.post(DOCS, json=doc_body("IT", sendType="Prod"), headers=auth)
         assert submitted.status_code == 202
         accepted = submitted.json()
         assert accepted["status"] == "New" and accepted["sendType"] == "Prod"
         status_url = f"{DOCS}/{accepted['documentId']}/status"
         statuses = [client.get(status_url, headers=auth).json()["status"]]
-        time.sleep(max(0.0, started + 0.3 - time.monotonic()))
+        clock.now = 0.3
         statuses.append(client.get(status_url, headers=auth).json()["status"])
-        time.sleep(max(0.0, started + 0.5 - time.monotonic()))
+        clock.now = 0.5
         final = client.get(status_url, headers=auth).json()
         statuses.append(final["status"])
         assert statuses == ["New", "Delivered", "Approved"]
@@ -795,7 +810,11 @@ def test_runner_stops_promptly_with_a_request_hanging() -> None:
     client = httpx.Client(timeout=30, verify=TRUST)
     hanging = threading.Thread(target=lambda: _swallow(client.get, f"{server.url}/ping"))
     hanging.start()
-    time.sleep(0.1)
+    # the request is hanging inside the server (arrived, never answered) before the stop
+    deadline = time.monotonic() + 30
+    while server.state.metrics.arrivals("ping") == 0:
+        assert time.monotonic() < deadline, "the request never reached the sandbox"
+        time.sleep(0.01)
     started = time.monotonic()
     server.stop()
     assert time.monotonic() - started < 3

@@ -41,22 +41,27 @@ async def run_and_wait(pilot, key: str, suite_item: str | None = None) -> None: 
     panel = app.screen.query_one(CheckPanel)
     before = panel.last_result
     await pilot.press(key)
-    if await _confirm_shown(pilot):
+    if await _confirm_shown(pilot, panel, before):
         await pilot.press("y")  # "⚠ Run in production (press y)"
     await wait_for(pilot, lambda: panel.last_result is not before, 90, f"the {key} run")
     assert panel.last_result is not None
     assert panel.last_result.passed, text_of(app, "#check-advice")
 
 
-async def _confirm_shown(pilot) -> bool:  # type: ignore[no-untyped-def]
-    for _ in range(20):
-        await pilot.pause(0.05)
-        if pilot.app.screen.__class__.__name__ == "ConfirmScreen":
-            return True
-        panel = pilot.app.screen.query(CheckPanel)
-        if panel and panel.first().running:
-            return False
-    return False
+async def _confirm_shown(pilot, panel: CheckPanel, before: object) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the key asked for a confirmation: waits until it did, or the run started or ended
+    (however slowly the app reacts on a loaded machine)."""
+
+    def asking() -> bool:
+        return pilot.app.screen.__class__.__name__ == "ConfirmScreen"
+
+    await wait_for(
+        pilot,
+        lambda: asking() or panel.running or panel.last_result is not before,
+        60,
+        "the run or its confirmation",
+    )
+    return asking()
 
 
 async def test_keyboard_only_walk_of_the_demo_with_live_tests() -> None:

@@ -262,5 +262,5 @@ async def test_a_conflict_is_resolved_by_keeping_mine_or_taking_the_file() -> No
         assert app.session.credentials.vault.product == ""
         await pilot.press("ctrl+n")
         await wait_for_screen(pilot, "EnvironmentScreen")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: app.save_state.startswith("saved"), 20, "the save")
         assert app.save_state.startswith("saved")

@@ -18,9 +18,11 @@ from tests.tui_fixtures import (
     wait_for,
     wait_for_screen,
 )
+from textual.command import Command, CommandList
 from textual.widgets import Button, DataTable, Input, OptionList, Select
 
 from golive.session.model import ItemStatus
+from golive.tui.app import WizardApp
 from golive.tui.screens.help import HelpScreen
 from golive.tui.screens.item import ItemScreen
 from golive.tui.screens.reason import ReasonScreen
@@ -333,13 +335,23 @@ async def test_navigation_sidebar_palette_help_and_back_keeps_input() -> None:
         await wait_for_screen(pilot, "ComplianceScreen")
         # the command palette lists the steps
         await pilot.press("ctrl+p")
-        await pilot.pause(0.3)
+        await wait_for_screen(pilot, "CommandPalette")
         await pilot.press(*"Step 1")
-        await pilot.pause(0.5)
+        await wait_for(pilot, lambda: _palette_highlights(app, "Step 1:"), 20, "the step found")
         await pilot.press("enter")
         await wait_for_screen(pilot, "CredentialsScreen")
         assert field_input(app, "credentials.vault.product").value == "Vault"
     assert reload(file).meta.current_step == "credentials"
+
+
+def _palette_highlights(app: WizardApp, start: str) -> bool:
+    """The command palette's search has finished and highlights a command starting `start`."""
+    found = app.screen.query(CommandList)
+    if not found:
+        return False
+    commands = found.first()
+    option = commands.highlighted_option
+    return isinstance(option, Command) and str(option.hit.text).startswith(start)
 
 
 async def test_review_shows_readiness_and_exports_the_report() -> None:
