@@ -17,8 +17,10 @@ demo: $(STAMP)
 	$(VENV)/bin/golive demo
 
 ## The whole test suite (uses a real Secret Service when gnome-keyring is installed).
+## `make test JOBS=auto` runs it on every core (pytest-xdist; see tests/run-tests.sh).
+JOBS ?= 0
 test: $(STAMP)
-	PY=$(PY) tests/run-tests.sh
+	PY=$(PY) JOBS=$(JOBS) tests/run-tests.sh
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks sample_configs

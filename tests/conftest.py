@@ -14,6 +14,25 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_configs"
 
 
+# What cannot share the machine with itself when the suite runs in parallel (pytest-xdist with
+# `--dist loadgroup`, see tests/run-tests.sh): these tests all go to one worker, one at a time.
+# - the real Secret Service: one D-Bus session for every worker, and tests reuse session names
+#   (so the same keyring entries);
+# - the snapshot tests: one fixed data folder (/tmp/golive-snapshot-home, so the path on screen
+#   is the same on every machine).
+SERIAL_FIXTURES = frozenset({"real_keyring", "snap_compare"})
+SERIAL_MARKS = frozenset({"serial", "keyring"})
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        marks = {mark.name for mark in item.iter_markers()}
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if marks & SERIAL_MARKS or fixtures & SERIAL_FIXTURES:
+            item.add_marker(pytest.mark.xdist_group("serial"))
+
+
 @pytest.fixture(autouse=True)
 def golive_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """golive's data folder for this test only (sessions never touch the user's real ones)."""
