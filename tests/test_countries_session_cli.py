@@ -7,12 +7,20 @@ import json
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from conftest import RunGolive
 from golive.session import store
 from golive.session.model import CountryRequirements, Session
 from session_factory import make_session
 
 NOW = {"GOLIVE_NOW": "2026-12-02T09:00:00Z"}
+
+
+@pytest.fixture
+def run_golive(golive_in_process: RunGolive) -> RunGolive:
+    """Every call here needs only golive's answer, not a process of its own."""
+    return golive_in_process
 
 
 def load(home: Path, name: str = "acme") -> Session:

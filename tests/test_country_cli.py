@@ -27,6 +27,12 @@ CSD = str(SAT / "CSD01_AAA010101AAA.cer.pem")
 FIEL = str(SAT / "FIEL_AAA010101AAA.cer.pem")
 
 
+@pytest.fixture
+def run_golive(golive_in_process: RunGolive) -> RunGolive:
+    """Every call here needs only golive's answer, not a process of its own."""
+    return golive_in_process
+
+
 def generated(tmp_path: Path, days_left: int = 200) -> Made:
     now = datetime.now(UTC)
     return make(not_before=now - timedelta(days=10), not_after=now + timedelta(days=days_left))

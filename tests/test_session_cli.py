@@ -5,9 +5,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from conftest import RunGolive
 from golive.session import store
 from golive.session.model import ItemStatus
+
+
+@pytest.fixture
+def run_golive(golive_in_process: RunGolive) -> RunGolive:
+    """Every call here needs only golive's answer, not a process of its own."""
+    return golive_in_process
 
 
 def test_version_and_help(run_golive: RunGolive) -> None:

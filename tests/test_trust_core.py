@@ -29,6 +29,12 @@ from session_factory import make_session
 NOW = "2026-11-20T10:00:00+00:00"
 
 
+@pytest.fixture
+def run_golive(golive_in_process: RunGolive) -> RunGolive:
+    """Every call here needs only golive's answer, not a process of its own."""
+    return golive_in_process
+
+
 @pytest.fixture(autouse=True)
 def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GOLIVE_NOW", NOW)
