@@ -8,8 +8,10 @@ import os
 import subprocess
 import sys
 import traceback
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -133,7 +135,12 @@ def golive_in_process(golive_home: Path) -> RunGolive:
         try:
             if cwd is not None:
                 os.chdir(cwd)
-            with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            with (
+                contextlib.redirect_stdout(stdout),
+                contextlib.redirect_stderr(stderr),
+                warnings.catch_warnings(),
+            ):
+                warnings.filters[:] = FRESH_INTERPRETER_WARNINGS  # printed on stderr, as there
                 try:
                     code = main(list(args))
                 except SystemExit as exit_:  # argparse, as `raise SystemExit(main())` would
@@ -158,6 +165,17 @@ def golive_in_process(golive_home: Path) -> RunGolive:
         )
 
     return run
+
+
+# The warning filters of a fresh `python -m golive` (no -W, no PYTHONWARNINGS): pytest's own would
+# record warnings instead of printing them.
+FRESH_INTERPRETER_WARNINGS: list[Any] = [
+    ("default", None, DeprecationWarning, "__main__", 0),
+    ("ignore", None, DeprecationWarning, None, 0),
+    ("ignore", None, PendingDeprecationWarning, None, 0),
+    ("ignore", None, ImportWarning, None, 0),
+    ("ignore", None, ResourceWarning, None, 0),
+]
 
 
 def _decoded(raw: io.BytesIO) -> str:
