@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import RunGolive
 from golive.ops.reviews import (
     add_months,
     generate_reviews,
@@ -23,6 +24,12 @@ from golive.session.store import SessionFile
 from session_factory import make_session
 
 GO_LIVE = date(2026, 11, 2)
+
+
+@pytest.fixture
+def run_golive(golive_in_process: RunGolive) -> RunGolive:
+    """Every call here needs only golive's answer, not a process of its own."""
+    return golive_in_process
 
 
 @pytest.fixture

@@ -29,6 +29,12 @@ ENV = {**NO_KEYRING_ENV, "GOLIVE_STAGING_CLIENT_SECRET": SECRET}
 
 
 @pytest.fixture
+def run_golive(golive_in_process: RunGolive) -> RunGolive:
+    """Every call here needs only golive's answer, not a process of its own."""
+    return golive_in_process
+
+
+@pytest.fixture
 def session_path(run_golive: RunGolive, golive_home: Path) -> Path:
     made = run_golive("new", "acme", "--no-tui")
     assert made.returncode == 0, made.stderr
