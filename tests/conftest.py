@@ -22,7 +22,7 @@ SAMPLES = ROOT / "sample_configs"
 # What cannot share the machine with itself when the suite runs in parallel (pytest-xdist with
 # `--dist loadgroup`, see tests/run-tests.sh): these tests all go to one worker, one at a time.
 # - the real Secret Service: one D-Bus session for every worker, and tests reuse session names
-#   (so the same keyring entries);
+#   (so the same keyring entries): the keyring-marked tests, and every module of keyring tests;
 # - the snapshot tests: one fixed data folder (/tmp/golive-snapshot-home, so the path on screen
 #   is the same on every machine).
 SERIAL_FIXTURES = frozenset({"real_keyring", "snap_compare"})
@@ -34,7 +34,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         marks = {mark.name for mark in item.iter_markers()}
         fixtures = set(getattr(item, "fixturenames", ()))
-        if marks & SERIAL_MARKS or fixtures & SERIAL_FIXTURES:
+        module = getattr(item, "module", None)
+        keyring_module = "keyring_fixtures" in getattr(module, "pytest_plugins", ())
+        if marks & SERIAL_MARKS or fixtures & SERIAL_FIXTURES or keyring_module:
             item.add_marker(pytest.mark.xdist_group("serial"))
 
 
