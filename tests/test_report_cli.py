@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
+from conftest import RunGolive
 from golive.report import report_json_schema
 from golive.session.evidence import EvidenceRecord, append
 from golive.session.store import evidence_path
@@ -18,6 +19,12 @@ from test_report_sessions import FROZEN_NOW, demo_session, rich_session
 pytest_plugins = ["keyring_fixtures"]
 
 FROZEN = {"GOLIVE_NOW": FROZEN_NOW}
+
+
+@pytest.fixture
+def run_golive(golive_in_process: RunGolive) -> RunGolive:
+    """Every call here needs only golive's answer, not a process of its own."""
+    return golive_in_process
 
 
 def test_markdown_to_stdout_by_default(tmp_path: Path, run_golive) -> None:  # type: ignore[no-untyped-def]
