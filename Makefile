@@ -22,12 +22,12 @@ JOBS ?= 0
 test: $(STAMP)
 	PY=$(PY) JOBS=$(JOBS) tests/run-tests.sh
 
+## Lint, types, the import contracts (the layers of CONTRIBUTING.md, [tool.importlinter] in
+## pyproject.toml: src first, so this tree's code is checked whatever the venv was installed from).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks sample_configs
 	$(VENV)/bin/ruff format --check src tests benchmarks sample_configs
 	$(VENV)/bin/mypy
-	# The layers of CONTRIBUTING.md ([tool.importlinter] in pyproject.toml); src first, so it is
-	# this tree's code that is checked, whatever the venv was installed from.
 	PYTHONPATH=src $(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/bandit -q -c pyproject.toml -r src
 
