@@ -13,10 +13,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
+from golive.report.build import build_report
 from golive.report.html import Paper, render_html
 from golive.report.json_export import render_json, report_json_schema
 from golive.report.markdown import render_markdown
-from golive.report.model import Report, build_report
+from golive.report.types import Report
 from golive.session.errors import BadInputError
 from golive.session.lock import lock_path
 from golive.session.store import SessionFile, backup_path, evidence_path, write_atomically

@@ -11,8 +11,8 @@ from typing import Literal
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from golive.report.model import (
-    Report,
+from golive.report.types import Report
+from golive.report.words import (
     basis_attention,
     blocking_words,
     date_text,
