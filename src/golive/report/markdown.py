@@ -21,10 +21,12 @@ from golive.report.types import (
 )
 from golive.report.words import (
     basis_attention,
+    basis_record,
     blocking_words,
     moment_text,
     shown_note,
     span_text,
+    with_refs,
     words,
 )
 
@@ -132,9 +134,9 @@ def _evidence(entry: EvidenceEntry, indent: str) -> list[str]:
     return out
 
 
-def _evidence_ref(entry: EvidenceEntry) -> str:
-    """An item's line for one of its records: the id to look it up by, and its outcome."""
-    line = f"  - Evidence **{entry.ref}**: {text(entry.kind_text)}, {entry.outcome_symbol} {entry.outcome}"
+def _ref_words(entry: EvidenceEntry) -> str:
+    """A record named by an item: the id to look it up by, and its outcome, on one line."""
+    line = f"**{entry.ref}**: {text(entry.kind_text)}, {entry.outcome_symbol} {entry.outcome}"
     if entry.rehearsal:
         line += " (rehearsal)"
     return f"{line}, {span_text(entry.started, entry.ended)}"
@@ -181,10 +183,17 @@ def _item(item: ItemEntry, evidence: dict[str, EvidenceEntry]) -> list[str]:
     note = shown_note(item, evidence)
     if note:
         out += _multiline("Note", note, "  ")
-    if item.basis != "none":
-        basis = text(item.basis_text)
+    record = basis_record(item, evidence)
+    if record is not None:
+        out.append(f"  - Basis: evidence {_ref_words(record)}")
+    elif item.basis != "none":
+        basis = text(with_refs(item.basis_text, evidence))
         out.append(f"  - Basis: **{basis}**" if basis_attention(item) else f"  - Basis: {basis}")
-    out += [_evidence_ref(evidence[evidence_id]) for evidence_id in item.evidence]
+    out += [
+        f"  - Evidence {_ref_words(evidence[i])}"
+        for i in item.evidence
+        if record is None or i != record.id
+    ]
     for evidence_id in item.missing_evidence:
         out.append(f"  - Evidence {code(evidence_id)}: **missing from the evidence log**")
     for evidence_id in item.unverified_evidence:
@@ -255,6 +264,7 @@ def _section(section: SectionEntry, level: str, evidence: dict[str, EvidenceEntr
 def _readiness(report: Report) -> list[str]:
     """The gates: open or not, what holds them, their overrides, and the open items."""
     out = ["### Readiness, gate overrides and open items", ""]
+    evidence = report.evidence_by_id()
     listed: set[str] = set()
     for readiness in report.summary.readiness:
         mark = "✓ **YES**" if readiness.ready else "✗ **NO**"
@@ -280,7 +290,7 @@ def _readiness(report: Report) -> list[str]:
             if blocking.reason:
                 line += f"; {text(blocking.reason)}"
             if blocking.attested:
-                line += f"; not proven, counted only as an override: {text(blocking.basis_text)}"
+                line += f"; not proven, counted only as an override: {text(with_refs(blocking.basis_text, evidence))}"
             out.append(line)
     return [*out, "", f"Progress: {report.summary.progress.text}.", ""]
 
@@ -288,10 +298,11 @@ def _readiness(report: Report) -> list[str]:
 def _attestations(report: Report) -> list[str]:
     s = report.summary
     out = ["### Attestations", ""]
+    evidence = report.evidence_by_id()
     for a in s.attestations:
         where = f" ({text(a.country)})" if a.country else ""
         out.append(
-            f"- {text(a.state)}: {text(a.text)}{where} ({code(a.id)}): **{text(a.basis_text)}**"
+            f"- {text(a.state)}: {text(a.text)}{where} ({code(a.id)}): **{text(with_refs(a.basis_text, evidence))}**"
         )
     if not s.attestations:
         out.append("- No state rests on a person's word where golive proves it with evidence.")

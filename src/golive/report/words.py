@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -148,3 +149,24 @@ def _entry_text(entry: Any) -> str:
         parts.append(f"{key.replace('_', ' ')} {_value_text(value)}")
     text = ", ".join(parts)
     return f"{head}: {text}" if head and text else head or text
+
+
+_RECORD_ID = re.compile(r"#([0-9a-f]{6,})\b")
+
+
+def with_refs(value: str, evidence: dict[str, EvidenceEntry]) -> str:
+    """A text naming records as "#1f2e3d..." with their report ids instead ("E3")."""
+    return _RECORD_ID.sub(
+        lambda m: evidence[m.group(1)].ref if m.group(1) in evidence else m.group(0), value
+    )
+
+
+def basis_record(item: ItemEntry, evidence: dict[str, EvidenceEntry]) -> EvidenceEntry | None:
+    """The record an item's state rests on, where it rests on evidence plainly (no attention
+    needed): then one line says both the basis and the record."""
+    if item.basis != "evidence" or basis_attention(item):
+        return None
+    found = _RECORD_ID.search(item.basis_text)
+    if found is None or found.group(1) not in evidence or found.group(1) not in item.evidence:
+        return None
+    return evidence[found.group(1)]
