@@ -222,12 +222,13 @@ def _phases(
 
 
 def _attestations(entries: dict[str, ItemEntry]) -> tuple[list[Attestation], int]:
-    """The states a reader must not take as proven, and how many other ready items rest on a
+    """The states a reader must not take as proven (an open item passed by a gate override is
+    listed under its gate, with the override), and how many other ready items rest on a
     person's word alone (each says so under its section)."""
     shown = [
         Attestation(id=e.id, text=e.text, country=e.country, state=e.state, basis_text=e.basis_text)
         for e in entries.values()
-        if basis_attention(e)
+        if basis_attention(e) and (e.basis != "overridden" or e.contradicts_evidence)
     ]
     listed = {a.id for a in shown}
     others = sum(

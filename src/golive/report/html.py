@@ -14,11 +14,15 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from golive.report.types import Report
 from golive.report.words import (
     basis_attention,
+    basis_record,
     blocking_words,
+    by_kind,
     date_text,
     moment_text,
+    recorded_by_its_run,
     shown_note,
     span_text,
+    with_refs,
     words,
 )
 
@@ -44,6 +48,10 @@ def _environment() -> Environment:
     environment.globals["shown_note"] = shown_note
     environment.globals["basis_attention"] = basis_attention
     environment.globals["blocking_words"] = blocking_words
+    environment.globals["basis_record"] = basis_record
+    environment.globals["with_refs"] = with_refs
+    environment.globals["by_kind"] = by_kind
+    environment.globals["recorded_by_its_run"] = recorded_by_its_run
     return environment
 
 

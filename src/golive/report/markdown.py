@@ -23,7 +23,9 @@ from golive.report.words import (
     basis_attention,
     basis_record,
     blocking_words,
+    by_kind,
     moment_text,
+    recorded_by_its_run,
     shown_note,
     span_text,
     with_refs,
@@ -143,12 +145,8 @@ def _ref_words(entry: EvidenceEntry) -> str:
 
 
 def _evidence_by_kind(entries: list[EvidenceEntry]) -> list[str]:
-    """Records grouped by kind (all watch checkpoints together), log order inside a kind."""
-    kinds: dict[str, list[EvidenceEntry]] = {}
-    for entry in entries:
-        kinds.setdefault(entry.kind_text, []).append(entry)
     out: list[str] = []
-    for kind, records in kinds.items():
+    for kind, records in by_kind(entries):
         out.append(f"- {text(kind)}: {len(records)} record{'s' if len(records) != 1 else ''}")
         for entry in records:
             out += _evidence(entry, "  ")
@@ -175,7 +173,10 @@ def _item(item: ItemEntry, evidence: dict[str, EvidenceEntry]) -> list[str]:
     if item.reason:
         label = "Not applicable because" if item.state == "not applicable" else "Reason"
         out += _multiline(label, item.reason, "  ")
-    if item.changed_by or item.changed_at:
+    record = basis_record(item, evidence)
+    if record is not None and recorded_by_its_run(item, record):
+        pass  # the basis line below says who ran it and when
+    elif item.changed_by or item.changed_at:
         who = text(item.changed_by) if item.changed_by else "someone"
         out.append(f"  - Recorded by {who}, {moment_text(item.changed_at)}")
     elif item.derived:
@@ -183,9 +184,9 @@ def _item(item: ItemEntry, evidence: dict[str, EvidenceEntry]) -> list[str]:
     note = shown_note(item, evidence)
     if note:
         out += _multiline("Note", note, "  ")
-    record = basis_record(item, evidence)
     if record is not None:
-        out.append(f"  - Basis: evidence {_ref_words(record)}")
+        by = f", by {text(record.by)}" if recorded_by_its_run(item, record) and record.by else ""
+        out.append(f"  - Basis: evidence {_ref_words(record)}{by}")
     elif item.basis != "none":
         basis = text(with_refs(item.basis_text, evidence))
         out.append(f"  - Basis: **{basis}**" if basis_attention(item) else f"  - Basis: {basis}")

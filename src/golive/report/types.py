@@ -348,7 +348,7 @@ class Summary(_Model):
     attestations: list[Attestation] = Field(
         default_factory=list,
         description="items a person vouched for where golive proves with evidence, or against "
-        "their newest evidence, or passed by a gate override",
+        "their newest evidence (open items a gate override passes are listed under the gate)",
     )
     word_only: int = Field(
         default=0, description="how many other ready items rest on a person's word alone"

@@ -155,10 +155,9 @@ _RECORD_ID = re.compile(r"#([0-9a-f]{6,})\b")
 
 
 def with_refs(value: str, evidence: dict[str, EvidenceEntry]) -> str:
-    """A text naming records as "#1f2e3d..." with their report ids instead ("E3")."""
-    return _RECORD_ID.sub(
-        lambda m: evidence[m.group(1)].ref if m.group(1) in evidence else m.group(0), value
-    )
+    """A text naming records as "#1f2e3d..." with their report ids added: "(see E3)"."""
+    refs = [evidence[m].ref for m in _RECORD_ID.findall(value) if m in evidence]
+    return f"{value} (see {', '.join(dict.fromkeys(refs))})" if refs else value
 
 
 def basis_record(item: ItemEntry, evidence: dict[str, EvidenceEntry]) -> EvidenceEntry | None:
@@ -170,3 +169,20 @@ def basis_record(item: ItemEntry, evidence: dict[str, EvidenceEntry]) -> Evidenc
     if found is None or found.group(1) not in evidence or found.group(1) not in item.evidence:
         return None
     return evidence[found.group(1)]
+
+
+def by_kind(entries: list[EvidenceEntry]) -> list[tuple[str, list[EvidenceEntry]]]:
+    """Records grouped by kind (all watch records together): kinds in the order they first
+    appear, log order inside a kind."""
+    kinds: dict[str, list[EvidenceEntry]] = {}
+    for entry in entries:
+        kinds.setdefault(entry.kind_text, []).append(entry)
+    return list(kinds.items())
+
+
+def recorded_by_its_run(item: ItemEntry, record: EvidenceEntry) -> bool:
+    """The item was set by the run it rests on: same person, same minute (one line says both)."""
+    return (item.changed_by or "") == record.by and moment_text(item.changed_at) in (
+        moment_text(record.ended),
+        moment_text(record.started),
+    )
