@@ -82,5 +82,5 @@ def test_the_summary_comes_first_and_names_open_items_and_overrides(report: Repo
 def test_the_json_keeps_the_full_data_and_the_refs(report: Report) -> None:
     data = json.loads(render(report, "json"))
     assert [e["ref"] for e in data["evidence"]][:2] == ["E1", "E2"]
-    assert data["summary"]["attestations"]
+    assert "attestations" in data["summary"] and data["summary"]["word_only"] >= 1
     assert [c["code"] for c in data["summary"]["country_states"]] == ["DE", "IT", "MX"]

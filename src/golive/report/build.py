@@ -38,8 +38,10 @@ from golive.report.setup_sections import (
     _environment_table,
     _monitoring_details,
 )
-from golive.report.types import (
+from golive.report.symbols import (
     NOTHING,
+)
+from golive.report.types import (
     Attestation,
     CountryBlock,
     CountryRef,
@@ -48,6 +50,7 @@ from golive.report.types import (
     ItemEntry,
     ItemGroup,
     PhaseEntry,
+    Readiness,
     Report,
     Review,
     SectionEntry,
@@ -221,16 +224,22 @@ def _phases(
     ]
 
 
-def _attestations(entries: dict[str, ItemEntry]) -> tuple[list[Attestation], int]:
+def _attestations(
+    entries: dict[str, ItemEntry], gates: list[Readiness]
+) -> tuple[list[Attestation], int]:
     """The states a reader must not take as proven (an open item passed by a gate override is
     listed under its gate, with the override), and how many other ready items rest on a
-    person's word alone (each says so under its section)."""
+    person's word alone (each says so under its section). What a gate already names as
+    attested, not proven, is not named twice."""
+    under_gate = {b.id for gate in gates for b in gate.blocking if b.attested}
     shown = [
         Attestation(id=e.id, text=e.text, country=e.country, state=e.state, basis_text=e.basis_text)
         for e in entries.values()
-        if basis_attention(e) and (e.basis != "overridden" or e.contradicts_evidence)
+        if basis_attention(e)
+        and (e.basis != "overridden" or e.contradicts_evidence)
+        and e.id not in under_gate
     ]
-    listed = {a.id for a in shown}
+    listed = {a.id for a in shown} | under_gate
     others = sum(
         1
         for e in entries.values()
@@ -262,7 +271,11 @@ def _summary(
     generated: datetime,
 ) -> Summary:
     meta = session.meta
-    attestations, word_only = _attestations(entries)
+    gates = [
+        _readiness(session, checklist, "production"),
+        _readiness(session, checklist, "golive"),
+    ]
+    attestations, word_only = _attestations(entries, gates)
     return Summary(
         deployment=meta.title or "untitled deployment",
         customer=meta.customer or NOTHING,
@@ -281,10 +294,7 @@ def _summary(
         dates=_dates(session, generated),
         targets=_targets(session),
         progress=_progress(checklist, checklist.items),
-        readiness=[
-            _readiness(session, checklist, "production"),
-            _readiness(session, checklist, "golive"),
-        ],
+        readiness=gates,
         attestations=attestations,
         word_only=word_only,
         country_states=_country_states(session, checklist),

@@ -11,8 +11,10 @@ from golive.report.figures import (
 from golive.report.masking import (
     scrub,
 )
-from golive.report.types import (
+from golive.report.symbols import (
     OUTCOME_SYMBOLS,
+)
+from golive.report.types import (
     Detail,
     Diagnosis,
     EvidenceChain,

@@ -19,6 +19,7 @@ from golive.report.words import (
     by_kind,
     date_text,
     moment_text,
+    no_attestation_words,
     recorded_by_its_run,
     shown_note,
     span_text,
@@ -51,6 +52,7 @@ def _environment() -> Environment:
     environment.globals["basis_record"] = basis_record
     environment.globals["with_refs"] = with_refs
     environment.globals["by_kind"] = by_kind
+    environment.globals["no_attestation_words"] = no_attestation_words
     environment.globals["recorded_by_its_run"] = recorded_by_its_run
     return environment
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from golive.report.types import (
+from golive.report.symbols import (
     STATE_SYMBOLS,
     STATE_WORDS,
+)
+from golive.report.types import (
     HistoryStep,
     ItemEntry,
     Progress,

@@ -6,23 +6,20 @@ HTML through a Markdown renderer (`<script>` comes out as text).
 
 from __future__ import annotations
 
-import re
-
+from golive.report.markdown_summary import _attestations, _chain, _country_states, _head, _readiness
+from golive.report.markdown_text import _facts, _multiline, _table, code, text
 from golive.report.types import (
     CountryBlock,
     Detail,
     EvidenceEntry,
-    Fact,
     ItemEntry,
     Measurement,
     Report,
     SectionEntry,
-    Table,
 )
 from golive.report.words import (
     basis_attention,
     basis_record,
-    blocking_words,
     by_kind,
     moment_text,
     recorded_by_its_run,
@@ -31,66 +28,6 @@ from golive.report.words import (
     with_refs,
     words,
 )
-
-_INLINE = re.compile(r"[\\`*\[\]|]|<(?=[A-Za-z/!?])")
-_ENTITY = re.compile(r"&(#?[A-Za-z0-9]+;)")
-_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
-_BLOCK_START = re.compile(r"^(?:#{1,6}(?=\s|$)|>|[+*-](?=\s|$)|~~~|```)")
-_ORDERED = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
-
-
-def text(value: str) -> str:
-    """User text for one line of Markdown: special characters escaped, lines joined.
-
-    Nothing typed can start a heading, a list, a quote, a link, emphasis or raw HTML.
-    """
-    value = " ".join(line.strip() for line in value.splitlines() if line.strip())
-    value = _INLINE.sub(lambda m: "\\" + m.group(0), value)
-    value = _UNDERSCORE.sub(r"\\_", value)
-    value = _ENTITY.sub(r"\\&\1", value)
-    value = _ORDERED.sub(r"\1\\\2", value)
-    return "\\" + value if _BLOCK_START.match(value) else value
-
-
-def code(value: str) -> str:
-    """An id or a host in a code span (ids never hold a backtick; others get a longer fence)."""
-    fence = "``" if "`" in value else "`"
-    pad = " " if value.startswith("`") or value.endswith("`") else ""
-    return f"{fence}{pad}{value}{pad}{fence}"
-
-
-def _lines(value: str) -> list[str]:
-    return [text(line) for line in value.splitlines() if line.strip()]
-
-
-def _multiline(label: str, value: str, indent: str) -> list[str]:
-    """`- Label: value`, or `- Label:` with one sub-item per line for a text of several lines."""
-    lines = _lines(value)
-    if len(lines) <= 1:
-        return [f"{indent}- {label}: {lines[0] if lines else ''}"]
-    return [f"{indent}- {label}:"] + [f"{indent}  - {line}" for line in lines]
-
-
-def _facts(facts: list[Fact], indent: str = "") -> list[str]:
-    out: list[str] = []
-    for fact in facts:
-        out += _multiline(f"**{text(fact.label)}**", fact.value, indent)
-    return out
-
-
-def _cell(value: str) -> str:
-    return text(value) if value else " "
-
-
-def _table(table: Table) -> list[str]:
-    out = [f"**{text(table.title)}**", ""]
-    if not table.rows:
-        return [*out, text(table.empty or "None recorded."), ""]
-    out.append("| " + " | ".join(text(c) for c in table.columns) + " |")
-    out.append("|" + "|".join("---" for _ in table.columns) + "|")
-    for row in table.rows:
-        out.append("| " + " | ".join(_cell(c) for c in row) + " |")
-    return [*out, ""]
 
 
 def _measurement(m: Measurement) -> str:
@@ -260,119 +197,6 @@ def _section(section: SectionEntry, level: str, evidence: dict[str, EvidenceEntr
             out += _item(item, evidence)
         out.append("")
     return out
-
-
-def _readiness(report: Report) -> list[str]:
-    """The gates: open or not, what holds them, their overrides, and the open items."""
-    out = ["### Readiness, gate overrides and open items", ""]
-    evidence = report.evidence_by_id()
-    listed: set[str] = set()
-    for readiness in report.summary.readiness:
-        mark = "✓ **YES**" if readiness.ready else "✗ **NO**"
-        line = f"- **{readiness.title}**: {mark}"
-        if readiness.blocking:
-            line += f", {blocking_words(readiness)}"
-        out.append(line)
-        for hold in readiness.holds:
-            out.append(f"  - Held: {text(hold)}")
-        for override in readiness.overrides:
-            out.append(
-                f"  - Gate overridden by {text(override.by)}, {moment_text(override.at)}. "
-                f"Reason: {text(override.reason)}"
-            )
-        if listed and readiness.blocking:
-            fresh = [b for b in readiness.blocking if b.id not in listed]
-            out.append("  - the open items above" + (", and:" if fresh else ""))
-        for blocking in readiness.blocking:
-            if blocking.id in listed:
-                continue
-            listed.add(blocking.id)
-            line = f"  - {blocking.symbol} {blocking.state}: {text(blocking.text)} ({code(blocking.id)})"
-            if blocking.reason:
-                line += f"; {text(blocking.reason)}"
-            if blocking.attested:
-                line += f"; not proven, counted only as an override: {text(with_refs(blocking.basis_text, evidence))}"
-            out.append(line)
-    return [*out, "", f"Progress: {report.summary.progress.text}.", ""]
-
-
-def _attestations(report: Report) -> list[str]:
-    s = report.summary
-    out = ["### Attestations", ""]
-    evidence = report.evidence_by_id()
-    for a in s.attestations:
-        where = f" ({text(a.country)})" if a.country else ""
-        out.append(
-            f"- {text(a.state)}: {text(a.text)}{where} ({code(a.id)}): **{text(with_refs(a.basis_text, evidence))}**"
-        )
-    if not s.attestations:
-        out.append("- No state rests on a person's word where golive proves it with evidence.")
-    if s.word_only:
-        many = s.word_only != 1
-        out.append(
-            f"- {s.word_only} other ready item{'s rest' if many else ' rests'} on a person's word, "
-            "as golive cannot test it; each says who vouched under its section."
-        )
-    return [*out, ""]
-
-
-def _country_states(report: Report) -> list[str]:
-    out = ["### Countries", ""]
-    for c in report.summary.country_states:
-        line = f"- {text(c.name)} ({c.code}): {c.progress.text}"
-        if c.open_items:
-            line += "; not ready: " + ", ".join(code(i) for i in c.open_items)
-        out.append(line)
-    if not report.summary.country_states:
-        out.append("- No country added to the deployment yet.")
-    return [*out, ""]
-
-
-def _chain(report: Report) -> list[str]:
-    chain = report.evidence_chain
-    out = ["### Evidence log", ""]
-    statement = text(chain.statement)
-    out += [f"**{statement}**" if not chain.ok else statement, ""]
-    if not chain.ok:
-        out += [f"- {text(problem)}" for problem in chain.problems] + [""]
-    if chain.unverified:
-        out += ["Records that do not verify (not evidence, not shown as such):", ""]
-        out += [
-            f"- Record {code(u.id)} at line {u.line} ({text(u.kind)}): does not verify, {text(u.why)}"
-            for u in chain.unverified
-        ] + [""]
-    if report.evidence:
-        out += [
-            f"Each record is written once, under Evidence at the end "
-            f"({report.evidence[0].ref} to {report.evidence[-1].ref}); items name it by that id.",
-            "",
-        ]
-    return out
-
-
-def _head(report: Report) -> list[str]:
-    s = report.summary
-    out: list[str] = []
-    if report.demo:
-        out += [f"**{text(report.notice)}**", ""]
-    out += [f"# {text(report.title)}", ""]
-    out += [
-        f"- **Deployment**: {text(s.deployment)}",
-        f"- **Customer**: {text(s.customer)}",
-        f"- **Partner**: {text(s.partner)}",
-        f"- **Engineer**: {text(s.engineer)}",
-        "- **Countries**: "
-        + (", ".join(f"{text(c.name)} ({c.code})" for c in s.countries) or "none yet"),
-    ]
-    if s.removed_countries:
-        removed = ", ".join(f"{text(c.name)} ({c.code})" for c in s.removed_countries)
-        out.append(f"- **Removed from the deployment** (history kept in the session): {removed}")
-    return [
-        *out,
-        f"- **Session**: {code(s.session_file)}, id {code(s.session_id)}",
-        f"- **Generated by**: {text(report.generator)}",
-        "",
-    ]
 
 
 def render_markdown(report: Report) -> str:

@@ -69,13 +69,15 @@ from golive.report.setup_sections import (
     _metrics_facts,
     _monitoring_details,
 )
-from golive.report.types import (
-    FORMAT_VERSION,
+from golive.report.symbols import (
     GATE_TITLES,
     NOTHING,
     OUTCOME_SYMBOLS,
     STATE_SYMBOLS,
     STATE_WORDS,
+)
+from golive.report.types import (
+    FORMAT_VERSION,
     BlockingItem,
     CertificateSummary,
     CountryBlock,

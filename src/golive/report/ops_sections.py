@@ -19,8 +19,10 @@ from golive.report.masking import (
     safe_url,
     scrub,
 )
-from golive.report.types import (
+from golive.report.symbols import (
     NOTHING,
+)
+from golive.report.types import (
     Fact,
     Table,
 )

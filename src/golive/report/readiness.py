@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
-from golive.report.types import (
+from golive.report.symbols import (
     GATE_TITLES,
     STATE_SYMBOLS,
     STATE_WORDS,
+)
+from golive.report.types import (
     BlockingItem,
     GateOverrideEntry,
     Readiness,

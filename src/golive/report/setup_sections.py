@@ -14,8 +14,10 @@ from golive.report.facts import (
 from golive.report.masking import (
     safe_url,
 )
-from golive.report.types import (
+from golive.report.symbols import (
     NOTHING,
+)
+from golive.report.types import (
     Fact,
     Table,
 )

@@ -10,38 +10,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from golive.session.model import (
-    ItemStatus,
-)
+from golive.session.model import ItemStatus
 
 FORMAT_VERSION = 2  # 2: evidence refs (E1...), the summary's attestations and country states
-
-STATE_WORDS: dict[ItemStatus, str] = {
-    ItemStatus.TODO: "open",
-    ItemStatus.IN_PROGRESS: "in progress",
-    ItemStatus.DONE: "done",
-    ItemStatus.FAILED: "failed",
-    ItemStatus.NOT_APPLICABLE: "not applicable",
-    ItemStatus.BLOCKED: "blocked",
-}
-STATE_SYMBOLS: dict[ItemStatus, str] = {
-    ItemStatus.TODO: "○",
-    ItemStatus.IN_PROGRESS: "◐",
-    ItemStatus.DONE: "✓",
-    ItemStatus.FAILED: "✗",
-    ItemStatus.NOT_APPLICABLE: "–",
-    ItemStatus.BLOCKED: "⊘",
-}
-OUTCOME_SYMBOLS: dict[str, str] = {
-    "passed": "✓",
-    "failed": "✗",
-    "error": "✗",
-    "warning": "!",
-    "cancelled": "–",
-    "info": "ℹ",
-}
-GATE_TITLES = {"production": "Ready for production", "golive": "Ready for go-live"}
-NOTHING = "not recorded"
 
 
 class _Model(BaseModel):

@@ -11,11 +11,14 @@ from golive.report.masking import (
     safe_url,
     scrub,
 )
-from golive.report.types import (
+from golive.report.symbols import (
     NOTHING,
+)
+from golive.report.types import (
     EvidenceEntry,
     ItemEntry,
     Readiness,
+    Report,
 )
 from golive.session.model import (
     Session,
@@ -186,3 +189,10 @@ def recorded_by_its_run(item: ItemEntry, record: EvidenceEntry) -> bool:
         moment_text(record.ended),
         moment_text(record.started),
     )
+
+
+def no_attestation_words(report: Report) -> str:
+    """What the summary's attestations say when it names none itself."""
+    if any(b.attested for gate in report.summary.readiness for b in gate.blocking):
+        return "Only those the gates above name as attested, not proven."
+    return "No state rests on a person's word where golive proves it with evidence."
