@@ -54,10 +54,10 @@ def _evidence(entry: EvidenceEntry, indent: str) -> list[str]:
     if entry.by:
         head += f", by {text(entry.by)}"
     head += f" (record {code(entry.id)})"
+    if entry.items:
+        head += ", for " + ", ".join(code(i) for i in entry.items)
     sub = indent + "  "
     out = [head]
-    if entry.items:
-        out.append(f"{sub}- For: " + ", ".join(code(i) for i in entry.items))
     if entry.summary:
         out += _multiline("Result", entry.summary, sub)
     out += [f"{sub}- {_measurement(m)}" for m in entry.measurements]
