@@ -84,3 +84,13 @@ def test_the_json_keeps_the_full_data_and_the_refs(report: Report) -> None:
     assert [e["ref"] for e in data["evidence"]][:2] == ["E1", "E2"]
     assert "attestations" in data["summary"] and data["summary"]["word_only"] >= 1
     assert [c["code"] for c in data["summary"]["country_states"]] == ["DE", "IT", "MX"]
+
+
+def test_a_bad_format_names_the_report_field_and_the_cli_shows_the_flag(report: Report) -> None:
+    from golive.cli.flags import for_cli
+    from golive.session.errors import BadInputError
+
+    with pytest.raises(BadInputError) as caught:
+        render(report, "pdf")
+    assert caught.value.where == "report.format"
+    assert "--format" in for_cli(caught.value)

@@ -49,7 +49,7 @@ def render(report: Report, fmt: str, *, paper: Paper = "a4") -> str:
         return render_json(report)
     raise BadInputError(
         f"{fmt!r} is not a report format",
-        where="--format",
+        where="report.format",
         advice="use md, html or json",
     )
 

@@ -8,35 +8,35 @@ from pathlib import Path
 
 from golive import __version__
 from golive.report.countries import (
-    _country_block,
+    country_block,
 )
 from golive.report.evidence import (
-    _chain,
-    _evidence_entry,
+    evidence_chain,
+    evidence_entry,
 )
 from golive.report.facts import (
-    _facts,
+    fact_list,
 )
 from golive.report.items import (
-    _item_entry,
-    _progress,
+    item_entry,
+    progress_of,
 )
 from golive.report.ops_sections import (
-    _golive_details,
-    _post_details,
-    _production_details,
-    _rollback_details,
-    _staging_details,
-    _support_details,
+    golive_details,
+    post_details,
+    production_details,
+    rollback_details,
+    staging_details,
+    support_details,
 )
 from golive.report.readiness import (
-    _override_entries,
-    _readiness,
+    gate_readiness,
+    override_entries,
 )
 from golive.report.setup_sections import (
-    _credentials_details,
-    _environment_table,
-    _monitoring_details,
+    credentials_details,
+    environment_table,
+    monitoring_details,
 )
 from golive.report.symbols import (
     NOTHING,
@@ -78,7 +78,7 @@ from golive.session.store import evidence_path
 def _dates(session: Session, generated: datetime) -> list[Fact]:
     meta = session.meta
     window = session.production.window
-    return _facts(
+    return fact_list(
         ("Session created", moment_text(meta.created)),
         ("Session last updated", moment_text(meta.updated)),
         (
@@ -119,7 +119,7 @@ def _dates(session: Session, generated: datetime) -> list[Fact]:
 
 def _targets(session: Session) -> list[Fact]:
     t = session.targets
-    return _facts(
+    return fact_list(
         ("Error rate", f"< {number_text(t.error_rate_pct)}%"),
         ("Response time, 95th percentile", f"< {number_text(t.response_time_p95_s)} s"),
         ("Pilot customers", f"{t.pilot_min} to {t.pilot_max}"),
@@ -147,7 +147,7 @@ def _item_entries(
     for review in _reviews(session):
         reviews_by_item.setdefault(review.item, []).append(review)
     entries = {
-        item.id: _item_entry(item, log, order, reviews_by_item.get(item.id, []), today)
+        item.id: item_entry(item, log, order, reviews_by_item.get(item.id, []), today)
         for item in checklist.items
     }
     if not not_verifying:
@@ -172,22 +172,22 @@ def _section_entry(
 ) -> SectionEntry:
     items = checklist.in_section(section.id)
     details: dict[str, Callable[[], tuple[list[Fact], list[Table]]]] = {
-        "credentials": lambda: _credentials_details(session, generated.date()),
-        "environment": lambda: ([], [_environment_table(session)]),
-        "monitoring": lambda: _monitoring_details(session),
-        "staging": lambda: _staging_details(session),
-        "production": lambda: _production_details(session),
-        "golive": lambda: _golive_details(session),
-        "post": lambda: _post_details(session, set(entries)),
-        "rollback": lambda: _rollback_details(session),
-        "support": lambda: _support_details(session),
+        "credentials": lambda: credentials_details(session, generated.date()),
+        "environment": lambda: ([], [environment_table(session)]),
+        "monitoring": lambda: monitoring_details(session),
+        "staging": lambda: staging_details(session),
+        "production": lambda: production_details(session),
+        "golive": lambda: golive_details(session),
+        "post": lambda: post_details(session, set(entries)),
+        "rollback": lambda: rollback_details(session),
+        "support": lambda: support_details(session),
     }
     facts, tables = details[section.id]() if section.id in details else ([], [])
     countries: list[CountryBlock] = []
     groups: list[ItemGroup] = []
     if section.id == "compliance":
         countries = [
-            _country_block(session, code, checklist, entries, generated)
+            country_block(session, code, checklist, entries, generated)
             for code in session.active_countries()
         ]
     else:
@@ -198,7 +198,7 @@ def _section_entry(
     return SectionEntry(
         id=section.id,
         title=section.title,
-        progress=_progress(checklist, items),
+        progress=progress_of(checklist, items),
         facts=facts,
         tables=tables,
         groups=groups,
@@ -256,7 +256,7 @@ def _country_states(session: Session, checklist: Checklist) -> list[CountryState
             CountryState(
                 code=code,
                 name=country_name(session, code),
-                progress=_progress(checklist, items),
+                progress=progress_of(checklist, items),
                 open_items=[i.id for i in items if not i.ready],
             )
         )
@@ -272,8 +272,8 @@ def _summary(
 ) -> Summary:
     meta = session.meta
     gates = [
-        _readiness(session, checklist, "production"),
-        _readiness(session, checklist, "golive"),
+        gate_readiness(session, checklist, "production"),
+        gate_readiness(session, checklist, "golive"),
     ]
     attestations, word_only = _attestations(entries, gates)
     return Summary(
@@ -293,7 +293,7 @@ def _summary(
         ],
         dates=_dates(session, generated),
         targets=_targets(session),
-        progress=_progress(checklist, checklist.items),
+        progress=progress_of(checklist, checklist.items),
         readiness=gates,
         attestations=attestations,
         word_only=word_only,
@@ -325,11 +325,11 @@ def build_report(session: Session, session_path: Path) -> Report:
         generated_at=generated,
         generator=f"golive {__version__}",
         summary=summary,
-        evidence_chain=_chain(log, verdict, log_file, missing),
-        gate_overrides=_override_entries(session),
+        evidence_chain=evidence_chain(log, verdict, log_file, missing),
+        gate_overrides=override_entries(session),
         phases=_phases(session, checklist, entries, generated),
         evidence=[
-            _evidence_entry(session, record, f"E{number}")
+            evidence_entry(session, record, f"E{number}")
             for number, record in enumerate(log.records, start=1)
         ],
         other_evidence=[record.id for record in log.records if record.id not in named],

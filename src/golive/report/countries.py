@@ -6,11 +6,11 @@ from datetime import datetime
 from pathlib import Path
 
 from golive.report.facts import (
-    _facts,
-    _leftover_facts,
+    fact_list,
+    leftover_facts,
 )
 from golive.report.items import (
-    _progress,
+    progress_of,
 )
 from golive.report.masking import (
     scrub,
@@ -51,7 +51,7 @@ def _dated_requirement_facts(session: Session, setup: CountrySetup) -> list[Fact
     test = {True: "yes", False: "no", None: "unknown"}[req.test_environment]
     kinds = ("einvoicing", "reporting", "certificate", "platform")
     current = [o for o in req.obligations if o.in_force(when.start, when.end)]
-    facts = _facts(
+    facts = fact_list(
         ("E-invoicing route", req.route),
         ("Platform", req.platform),
         ("Document format", req.document_format),
@@ -105,7 +105,7 @@ def _requirement_facts(setup: CountrySetup, session: Session | None = None) -> l
             return f"required: {what}" if what else "required"
         return f"not required: {why}" if why else "not required"
 
-    facts = _facts(
+    facts = fact_list(
         ("E-invoicing model", req.model),
         ("Platform", req.platform),
         (
@@ -134,8 +134,8 @@ def _requirement_facts(setup: CountrySetup, session: Session | None = None) -> l
         "name", "model", "platform", "certificate_required", "certificate_kind", "certificate_reason",
         "platform_required", "platform_registration", "platform_reason", "tax_id_name", "source", "reviewed",
     }  # fmt: skip
-    facts += _leftover_facts(req, handled)
-    facts += _leftover_facts(
+    facts += leftover_facts(req, handled)
+    facts += leftover_facts(
         setup,
         {"tax_id", "company_ids", "requirements", "tax_id_verification", "certificate",
          "platform_account", "removed", "answers", "earlier_requirements"},
@@ -143,7 +143,7 @@ def _requirement_facts(setup: CountrySetup, session: Session | None = None) -> l
     return facts
 
 
-def _country_block(
+def country_block(
     session: Session,
     code: str,
     checklist: Checklist,
@@ -188,6 +188,6 @@ def _country_block(
             if certificate is not None
             else None
         ),
-        progress=_progress(checklist, items),
+        progress=progress_of(checklist, items),
         items=[entries[i.id] for i in items],
     )

@@ -22,10 +22,10 @@ from golive.report.types import (
     UnverifiedEntry,
 )
 from golive.report.words import (
-    _empty,
-    _entry_text,
-    _plural,
-    _value_text,
+    entry_text,
+    is_empty,
+    plural,
+    value_text,
 )
 from golive.session.evidence import ChainVerdict, EvidenceLog, EvidenceRecord
 from golive.session.model import (
@@ -66,17 +66,17 @@ def _kind_text(kind: str) -> str:
 def _details(fields: dict[str, Any]) -> list[Detail]:
     details: list[Detail] = []
     for key, value in fields.items():
-        if _empty(value):
+        if is_empty(value):
             continue
         label = key.replace("_", " ")
         if isinstance(value, list) and any(isinstance(e, dict) for e in value):
-            details.append(Detail(label=label, entries=[_entry_text(e) for e in value]))
+            details.append(Detail(label=label, entries=[entry_text(e) for e in value]))
         else:
-            details.append(Detail(label=label, value=_value_text(value)))
+            details.append(Detail(label=label, value=value_text(value)))
     return details
 
 
-def _evidence_entry(session: Session, record: EvidenceRecord, ref: str) -> EvidenceEntry:
+def evidence_entry(session: Session, record: EvidenceRecord, ref: str) -> EvidenceEntry:
     diagnosis = None
     if record.diagnosis:
         known = {"stage", "message", "advice"}
@@ -108,7 +108,7 @@ def _evidence_entry(session: Session, record: EvidenceRecord, ref: str) -> Evide
     )
 
 
-def _chain(
+def evidence_chain(
     log: EvidenceLog, verdict: ChainVerdict, log_file: Path, missing: list[str]
 ) -> EvidenceChain:
     """The evidence log section: the verdict of `golive.session.evidence.verify`, in words."""
@@ -116,7 +116,7 @@ def _chain(
     if verdict.present and verdict.ok:
         statement = (
             "The evidence log's hash chain was verified while exporting: "
-            f"{_plural(verdict.records, 'record')}, intact"
+            f"{plural(verdict.records, 'record')}, intact"
             + (
                 ", up to the last record golive confirmed."
                 if verdict.head_kept
@@ -129,7 +129,7 @@ def _chain(
         statement += " " + " ".join(verdict.notes)
     if missing:
         statement += (
-            f" {_plural(len(missing), 'evidence record')} named by checklist items "
+            f" {plural(len(missing), 'evidence record')} named by checklist items "
             f"{'is' if len(missing) == 1 else 'are'} not in the log: {', '.join(missing)}."
         )
     return EvidenceChain(

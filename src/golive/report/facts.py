@@ -15,18 +15,18 @@ from golive.report.types import (
     Fact,
 )
 from golive.report.words import (
-    _plural,
     date_text,
     moment_text,
     number_text,
+    plural,
 )
 
 
-def _facts(*pairs: tuple[str, str]) -> list[Fact]:
+def fact_list(*pairs: tuple[str, str]) -> list[Fact]:
     return [Fact(label=label, value=value) for label, value in pairs if value]
 
 
-def _leftover_facts(model: BaseModel, handled: set[str], prefix: str = "") -> list[Fact]:
+def leftover_facts(model: BaseModel, handled: set[str], prefix: str = "") -> list[Fact]:
     """Fields of a section nobody taught the report about yet: shown as label - value."""
     facts: list[Fact] = []
     for name, field in type(model).model_fields.items():
@@ -44,7 +44,7 @@ def _generic_facts(label: str, value: Any) -> list[Fact]:
     if value is None or value == "" or value == [] or value == {}:
         return []
     if isinstance(value, BaseModel):
-        return _leftover_facts(value, set(), prefix=f"{label}: ")
+        return leftover_facts(value, set(), prefix=f"{label}: ")
     if isinstance(value, datetime):
         return [Fact(label=label, value=moment_text(value))]
     if isinstance(value, date):
@@ -55,7 +55,7 @@ def _generic_facts(label: str, value: Any) -> list[Fact]:
         parts = []
         for element in value:
             if isinstance(element, BaseModel):
-                inner = _leftover_facts(element, set())
+                inner = leftover_facts(element, set())
                 parts.append(", ".join(f"{f.label}: {f.value}" for f in inner))
             else:
                 parts.append(number_text(element))
@@ -69,10 +69,10 @@ def _generic_facts(label: str, value: Any) -> list[Fact]:
     return [Fact(label=label, value=scrub(number_text(value)))]
 
 
-def _days_until(day: date, today: date) -> str:
+def days_until(day: date, today: date) -> str:
     days = (day - today).days
     if days > 0:
-        return f"{day.isoformat()} (in {_plural(days, 'day')})"
+        return f"{day.isoformat()} (in {plural(days, 'day')})"
     if days == 0:
         return f"{day.isoformat()} (today)"
-    return f"{day.isoformat()} (EXPIRED {_plural(-days, 'day')} ago)"
+    return f"{day.isoformat()} (EXPIRED {plural(-days, 'day')} ago)"

@@ -11,9 +11,9 @@ from golive.report.types import (
     Measurement,
 )
 from golive.report.words import (
-    _entry_text,
-    _value_text,
+    entry_text,
     number_text,
+    value_text,
 )
 from golive.session.model import (
     Session,
@@ -47,9 +47,9 @@ def measurement(session: Session, name: str, value: Any) -> Measurement:
     if value is None or isinstance(value, bool | int | float | str):
         scalar = value
     elif isinstance(value, list) and any(isinstance(e, dict) for e in value):
-        scalar = "; ".join(_entry_text(e) for e in value)
+        scalar = "; ".join(entry_text(e) for e in value)
     else:
-        scalar = _value_text(value)
+        scalar = value_text(value)
     numeric = isinstance(scalar, int | float) and not isinstance(scalar, bool)
     text = f"{number_text(scalar)}{unit}" if numeric else scrub(number_text(scalar))
     big = isinstance(scalar, int | float) and numeric and abs(scalar) >= 10_000

@@ -16,9 +16,9 @@ from golive.report.types import (
     Review,
 )
 from golive.report.words import (
-    _plural,
     date_text,
     moment_text,
+    plural,
 )
 from golive.session import evidence as evidence_module
 from golive.session.checklist import Checklist, ChecklistItem
@@ -39,7 +39,7 @@ def _review_notes(reviews: list[Review], today: date) -> list[str]:
     shown = done[-REVIEWS_SHOWN:]
     if len(done) > len(shown):
         earlier = len(done) - len(shown)
-        notes.append(f"{_plural(earlier, 'earlier review')} done (each one is in the JSON export)")
+        notes.append(f"{plural(earlier, 'earlier review')} done (each one is in the JSON export)")
     for review in shown:
         line = f"Review due {date_text(review.due)}: done {moment_text(review.done_at)}"
         line += f" by {review.by}" if review.by else ""
@@ -60,7 +60,7 @@ def _review_notes(reviews: list[Review], today: date) -> list[str]:
     return notes
 
 
-def _item_entry(
+def item_entry(
     item: ChecklistItem,
     log: EvidenceLog,
     order: dict[str, int],
@@ -118,7 +118,7 @@ def _item_entry(
     )
 
 
-def _progress(checklist: Checklist, items: list[ChecklistItem]) -> Progress:
+def progress_of(checklist: Checklist, items: list[ChecklistItem]) -> Progress:
     counted = checklist.progress(items)
     open_ = counted.total - counted.ready
     parts = [f"{counted.ready} of {counted.total} ready"]

@@ -6,8 +6,14 @@ HTML through a Markdown renderer (`<script>` comes out as text).
 
 from __future__ import annotations
 
-from golive.report.markdown_summary import _attestations, _chain, _country_states, _head, _readiness
-from golive.report.markdown_text import _facts, _multiline, _table, code, text
+from golive.report.markdown_summary import (
+    attestation_lines,
+    chain_lines,
+    country_lines,
+    head_lines,
+    readiness_lines,
+)
+from golive.report.markdown_text import code, fact_lines, multiline, table_lines, text
 from golive.report.types import (
     CountryBlock,
     Detail,
@@ -59,7 +65,7 @@ def _evidence(entry: EvidenceEntry, indent: str) -> list[str]:
     sub = indent + "  "
     out = [head]
     if entry.summary:
-        out += _multiline("Result", entry.summary, sub)
+        out += multiline("Result", entry.summary, sub)
     out += [f"{sub}- {_measurement(m)}" for m in entry.measurements]
     if entry.diagnosis is not None:
         d = entry.diagnosis
@@ -109,7 +115,7 @@ def _item(item: ItemEntry, evidence: dict[str, EvidenceEntry]) -> list[str]:
         out.append(f"  - For this country: {text(item.detail)}")
     if item.reason:
         label = "Not applicable because" if item.state == "not applicable" else "Reason"
-        out += _multiline(label, item.reason, "  ")
+        out += multiline(label, item.reason, "  ")
     record = basis_record(item, evidence)
     if record is not None and recorded_by_its_run(item, record):
         pass  # the basis line below says who ran it and when
@@ -120,7 +126,7 @@ def _item(item: ItemEntry, evidence: dict[str, EvidenceEntry]) -> list[str]:
         out.append("  - Follows from the session (not recorded by anyone)")
     note = shown_note(item, evidence)
     if note:
-        out += _multiline("Note", note, "  ")
+        out += multiline("Note", note, "  ")
     if record is not None:
         by = f", by {text(record.by)}" if recorded_by_its_run(item, record) and record.by else ""
         out.append(f"  - Basis: evidence {_ref_words(record)}{by}")
@@ -144,7 +150,7 @@ def _item(item: ItemEntry, evidence: dict[str, EvidenceEntry]) -> list[str]:
 
 def _country(block: CountryBlock, evidence: dict[str, EvidenceEntry]) -> list[str]:
     out = [f"#### {text(block.name)} ({block.code}): {block.progress.text}", ""]
-    out += _facts(block.requirements)
+    out += fact_lines(block.requirements)
     if block.tax_id_verification is not None:
         v = block.tax_id_verification
         line = f"{text(v.number)}: **{words(v.outcome)}** by {text(v.method)}, {moment_text(v.checked_at)}"
@@ -183,9 +189,9 @@ def _country(block: CountryBlock, evidence: dict[str, EvidenceEntry]) -> list[st
 def _section(section: SectionEntry, level: str, evidence: dict[str, EvidenceEntry]) -> list[str]:
     out: list[str] = []
     if section.facts:
-        out += [*_facts(section.facts), ""]
+        out += [*fact_lines(section.facts), ""]
     for table in section.tables:
-        out += _table(table)
+        out += table_lines(table)
     for block in section.countries:
         out += _country(block, evidence)
     if section.id == "compliance" and not section.countries:
@@ -204,10 +210,19 @@ def render_markdown(report: Report) -> str:
     summary first, then every section's items, then every evidence record once."""
     s = report.summary
     evidence = report.evidence_by_id()
-    out = _head(report)
-    out += ["## Summary", "", *_readiness(report), *_attestations(report)]
-    out += [*_country_states(report), *_chain(report)]
-    out += ["## Key dates", "", *_facts(s.dates), "", "## Targets", "", *_facts(s.targets), ""]
+    out = head_lines(report)
+    out += ["## Summary", "", *readiness_lines(report), *attestation_lines(report)]
+    out += [*country_lines(report), *chain_lines(report)]
+    out += [
+        "## Key dates",
+        "",
+        *fact_lines(s.dates),
+        "",
+        "## Targets",
+        "",
+        *fact_lines(s.targets),
+        "",
+    ]
     for phase in report.phases:
         out += [f"## {text(phase.title)}", ""]
         single = len(phase.sections) == 1

@@ -8,7 +8,7 @@ from golive.report.types import Report
 from golive.report.words import blocking_words, moment_text, no_attestation_words, with_refs
 
 
-def _readiness(report: Report) -> list[str]:
+def readiness_lines(report: Report) -> list[str]:
     """The gates: open or not, what holds them, their overrides, and the open items."""
     out = ["### Readiness, gate overrides and open items", ""]
     evidence = report.evidence_by_id()
@@ -42,7 +42,7 @@ def _readiness(report: Report) -> list[str]:
     return [*out, "", f"Progress: {report.summary.progress.text}.", ""]
 
 
-def _attestations(report: Report) -> list[str]:
+def attestation_lines(report: Report) -> list[str]:
     s = report.summary
     out = ["### Attestations", ""]
     evidence = report.evidence_by_id()
@@ -62,7 +62,7 @@ def _attestations(report: Report) -> list[str]:
     return [*out, ""]
 
 
-def _country_states(report: Report) -> list[str]:
+def country_lines(report: Report) -> list[str]:
     out = ["### Countries", ""]
     for c in report.summary.country_states:
         line = f"- {text(c.name)} ({c.code}): {c.progress.text}"
@@ -74,7 +74,7 @@ def _country_states(report: Report) -> list[str]:
     return [*out, ""]
 
 
-def _chain(report: Report) -> list[str]:
+def chain_lines(report: Report) -> list[str]:
     chain = report.evidence_chain
     out = ["### Evidence log", ""]
     statement = text(chain.statement)
@@ -96,7 +96,7 @@ def _chain(report: Report) -> list[str]:
     return out
 
 
-def _head(report: Report) -> list[str]:
+def head_lines(report: Report) -> list[str]:
     s = report.summary
     out: list[str] = []
     if report.demo:

@@ -38,7 +38,7 @@ def _lines(value: str) -> list[str]:
     return [text(line) for line in value.splitlines() if line.strip()]
 
 
-def _multiline(label: str, value: str, indent: str) -> list[str]:
+def multiline(label: str, value: str, indent: str) -> list[str]:
     """`- Label: value`, or `- Label:` with one sub-item per line for a text of several lines."""
     lines = _lines(value)
     if len(lines) <= 1:
@@ -46,23 +46,23 @@ def _multiline(label: str, value: str, indent: str) -> list[str]:
     return [f"{indent}- {label}:"] + [f"{indent}  - {line}" for line in lines]
 
 
-def _facts(facts: list[Fact], indent: str = "") -> list[str]:
+def fact_lines(facts: list[Fact], indent: str = "") -> list[str]:
     out: list[str] = []
     for fact in facts:
-        out += _multiline(f"**{text(fact.label)}**", fact.value, indent)
+        out += multiline(f"**{text(fact.label)}**", fact.value, indent)
     return out
 
 
-def _cell(value: str) -> str:
+def cell(value: str) -> str:
     return text(value) if value else " "
 
 
-def _table(table: Table) -> list[str]:
+def table_lines(table: Table) -> list[str]:
     out = [f"**{text(table.title)}**", ""]
     if not table.rows:
         return [*out, text(table.empty or "None recorded."), ""]
     out.append("| " + " | ".join(text(c) for c in table.columns) + " |")
     out.append("|" + "|".join("---" for _ in table.columns) + "|")
     for row in table.rows:
-        out.append("| " + " | ".join(_cell(c) for c in row) + " |")
+        out.append("| " + " | ".join(cell(c) for c in row) + " |")
     return [*out, ""]

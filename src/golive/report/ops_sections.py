@@ -9,8 +9,8 @@ from datetime import datetime
 from typing import Any
 
 from golive.report.facts import (
-    _facts,
-    _leftover_facts,
+    fact_list,
+    leftover_facts,
 )
 from golive.report.figures import (
     measurements,
@@ -39,17 +39,17 @@ from golive.session.sections import ESCALATION_LEVELS
 
 
 def _deploy_facts(deploy: Any) -> list[Fact]:
-    facts = _facts(
+    facts = fact_list(
         ("Deployed version", deploy.version),
         ("Deployed at", moment_text(deploy.deployed_at) if deploy.deployed_at else ""),
         ("Deployed by", deploy.by),
     )
-    return facts + _leftover_facts(deploy, {"version", "deployed_at", "by"}, prefix="deploy ")
+    return facts + leftover_facts(deploy, {"version", "deployed_at", "by"}, prefix="deploy ")
 
 
-def _staging_details(session: Session) -> tuple[list[Fact], list[Table]]:
+def staging_details(session: Session) -> tuple[list[Fact], list[Table]]:
     facts = _deploy_facts(session.staging.deploy)
-    facts += _leftover_facts(session.staging, {"deploy"})
+    facts += leftover_facts(session.staging, {"deploy"})
     return facts, []
 
 
@@ -61,12 +61,12 @@ def _duration(start: datetime, end: datetime) -> str:
     return f"{hours} h" if hours else f"{minutes} min"
 
 
-def _production_details(session: Session) -> tuple[list[Fact], list[Table]]:
+def production_details(session: Session) -> tuple[list[Fact], list[Table]]:
     prod = session.production
     facts: list[Fact] = []
     if prod.window is not None:
         window = prod.window
-        facts += _facts(
+        facts += fact_list(
             (
                 "Deployment window",
                 f"{moment_text(window.start)} to {moment_text(window.end)} ({_duration(window.start, window.end)})",
@@ -74,11 +74,11 @@ def _production_details(session: Session) -> tuple[list[Fact], list[Table]]:
             ("Window note", window.note),
             ("Window warnings", "; ".join(window.warnings)),
         )
-        facts += _leftover_facts(window, {"start", "end", "note", "warnings"}, prefix="window ")
+        facts += leftover_facts(window, {"start", "end", "note", "warnings"}, prefix="window ")
     else:
         facts.append(Fact(label="Deployment window", value="not scheduled yet"))
     facts += _deploy_facts(prod.deploy)
-    facts += _leftover_facts(prod, {"window", "deploy"})
+    facts += leftover_facts(prod, {"window", "deploy"})
     return facts, []
 
 
@@ -94,9 +94,9 @@ def _figures_text(session: Session, figures: dict[str, float]) -> str:
     return "; ".join(parts)
 
 
-def _golive_details(session: Session) -> tuple[list[Fact], list[Table]]:
+def golive_details(session: Session) -> tuple[list[Fact], list[Table]]:
     record = session.golive
-    facts = _facts(
+    facts = fact_list(
         (
             "Pilot enabled at",
             moment_text(record.pilot_enabled_at) if record.pilot_enabled_at else "",
@@ -107,7 +107,7 @@ def _golive_details(session: Session) -> tuple[list[Fact], list[Table]]:
         ),
         ("Watch", f"{session.targets.monitoring_window_hours} hours after enabling the pilot"),
     )
-    facts += _leftover_facts(
+    facts += leftover_facts(
         record, {"pilot_customers", "pilot_enabled_at", "checkpoints", "rollout"}
     )
     pilots = Table(
@@ -163,9 +163,9 @@ def _golive_details(session: Session) -> tuple[list[Fact], list[Table]]:
     return facts, [pilots, checkpoints, rollout]
 
 
-def _post_details(session: Session, item_ids: set[str]) -> tuple[list[Fact], list[Table]]:
+def post_details(session: Session, item_ids: set[str]) -> tuple[list[Fact], list[Table]]:
     post = session.post_deployment
-    facts = _facts(
+    facts = fact_list(
         ("Log file read by golive", post.log.path),
         ("Log fields", ", ".join(f"{k} = {v}" for k, v in sorted(post.log.field_map.items()))),
         ("Log line pattern", post.log.pattern),
@@ -181,8 +181,8 @@ def _post_details(session: Session, item_ids: set[str]) -> tuple[list[Fact], lis
             else "",
         ),
     )
-    facts += _leftover_facts(post.log, {"path", "field_map", "pattern"}, prefix="log ")
-    facts += _leftover_facts(
+    facts += leftover_facts(post.log, {"path", "field_map", "pattern"}, prefix="log ")
+    facts += leftover_facts(
         post,
         {
             "log",
@@ -215,7 +215,7 @@ def _post_details(session: Session, item_ids: set[str]) -> tuple[list[Fact], lis
     return facts, tables
 
 
-def _rollback_details(session: Session) -> tuple[list[Fact], list[Table]]:
+def rollback_details(session: Session) -> tuple[list[Fact], list[Table]]:
     plan = session.rollback
     method_words = {
         "command": "a command golive runs",
@@ -230,7 +230,7 @@ def _rollback_details(session: Session) -> tuple[list[Fact], list[Table]]:
             http_text += f", bearer token from golive's secret {http.token_secret!r} (not shown)"
         if http.body:
             http_text += f", body: {scrub(http.body)}"
-    facts = _facts(
+    facts = fact_list(
         ("How the integration is disabled", method_words.get(plan.disable_method, "")),
         (
             "Disable command",
@@ -256,16 +256,14 @@ def _rollback_details(session: Session) -> tuple[list[Fact], list[Table]]:
         ("Rollback reason", plan.reason),
         ("Rollback drafts and archive", plan.run_folder),
     )
-    facts += _leftover_facts(
+    facts += leftover_facts(
         plan,
         {
             "disable_method", "disable_command", "disable_timeout_s", "disable_http", "manual_steps",
             "notify", "notification_template", "log_locations", "started_at", "reason", "run_folder",
         },
     )  # fmt: skip
-    facts += _leftover_facts(
-        http, {"method", "url", "body", "token_secret"}, prefix="disable HTTP "
-    )
+    facts += leftover_facts(http, {"method", "url", "body", "token_secret"}, prefix="disable HTTP ")
     notify = Table(
         title="Customers notified in a rollback",
         columns=["Customer", "Contact", "E-mail", "Phone"],
@@ -275,10 +273,10 @@ def _rollback_details(session: Session) -> tuple[list[Fact], list[Table]]:
     return facts, [notify]
 
 
-def _support_details(session: Session) -> tuple[list[Fact], list[Table]]:
+def support_details(session: Session) -> tuple[list[Fact], list[Table]]:
     support = session.support
     facts = [Fact(label="First-line support", value=support.first_line_text())]
-    facts += _leftover_facts(support, {"first_line", "escalation"})
+    facts += leftover_facts(support, {"first_line", "escalation"})
     by_level = {level.level: level for level in support.escalation}
     rows = []
     for number, default_team in enumerate(ESCALATION_LEVELS, start=1):

@@ -21,14 +21,14 @@ from golive.session.model import (
 )
 
 
-def _override_entries(session: Session) -> list[GateOverrideEntry]:
+def override_entries(session: Session) -> list[GateOverrideEntry]:
     return [
         GateOverrideEntry(gate=o.gate, reason=o.reason, by=o.by, at=o.at)
         for o in session.gate_overrides
     ]
 
 
-def _readiness(
+def gate_readiness(
     session: Session,
     checklist: Checklist,
     gate: Literal["production", "golive"],
@@ -38,7 +38,7 @@ def _readiness(
     status = checklist.gate(gate, chain_problems)
     blocking = checklist.blocking(gate)
     attested = set(status.attested_ids)
-    overrides = [o for o in _override_entries(session) if o.gate == gate]
+    overrides = [o for o in override_entries(session) if o.gate == gate]
     ready = status.open
     verdict = "yes" if ready else f"no: {status.sentence}"
     return Readiness(

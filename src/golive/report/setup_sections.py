@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from golive.report.facts import (
-    _days_until,
-    _facts,
-    _leftover_facts,
+    days_until,
+    fact_list,
+    leftover_facts,
 )
 from golive.report.masking import (
     safe_url,
@@ -33,21 +33,21 @@ from golive.session.model import (
 from golive.session.sections import MetricsSetup
 
 
-def _credentials_details(session: Session, today: date) -> tuple[list[Fact], list[Table]]:
+def credentials_details(session: Session, today: date) -> tuple[list[Fact], list[Table]]:
     creds = session.credentials
     vault = creds.vault
-    facts = _facts(
+    facts = fact_list(
         ("Obtained on", date_text(creds.obtained_on) if creds.obtained_on else ""),
-        ("Expire on", _days_until(creds.expires_on, today) if creds.expires_on else ""),
+        ("Expire on", days_until(creds.expires_on, today) if creds.expires_on else ""),
         ("Vault (used by the integration)", vault.product),
         ("Vault path", vault.path),
         ("Who can read the vault entry", ", ".join(vault.access)),
         ("Rotation due", date_text(vault.rotation_due) if vault.rotation_due else ""),
     )
-    facts += _leftover_facts(
+    facts += leftover_facts(
         creds, {"obtained_on", "expires_on", "vault", "authorized_people", "secrets"}
     )
-    facts += _leftover_facts(vault, {"product", "path", "access", "rotation_due"}, prefix="vault ")
+    facts += leftover_facts(vault, {"product", "path", "access", "rotation_due"}, prefix="vault ")
     people = Table(
         title="Authorized personnel",
         columns=["Name", "Role", "E-mail", "Phone"],
@@ -71,7 +71,7 @@ def _credentials_details(session: Session, today: date) -> tuple[list[Fact], lis
     return facts, [people, secrets]
 
 
-def _environment_table(session: Session) -> Table:
+def environment_table(session: Session) -> Table:
     staging, production = session.environments.staging, session.environments.production
 
     def both(getter: Any) -> tuple[str, str]:
@@ -127,7 +127,7 @@ def _environment_table(session: Session) -> Table:
         "ca_bundle", "timeouts", "retry",
     }  # fmt: skip
     for env_name, env in (("staging", staging), ("production", production)):
-        for fact in _leftover_facts(env, handled):
+        for fact in leftover_facts(env, handled):
             rows.append(
                 [
                     fact.label,
@@ -146,7 +146,7 @@ _TOOLS = {"prometheus": "Prometheus", "datadog": "Datadog", "cloudwatch": "Amazo
 
 
 def _metrics_facts(title: str, metrics: MetricsSetup) -> list[Fact]:
-    facts = _facts(
+    facts = fact_list(
         (f"{title}: tool", _TOOLS.get(metrics.tool, metrics.tool)),
         (f"{title}: Prometheus URL", safe_url(metrics.prometheus_url)),
         (
@@ -155,18 +155,18 @@ def _metrics_facts(title: str, metrics: MetricsSetup) -> list[Fact]:
         ),
         (f"{title}: notes", metrics.notes),
     )
-    return facts + _leftover_facts(
+    return facts + leftover_facts(
         metrics, {"tool", "prometheus_url", "dashboard", "notes"}, prefix=f"{title}: "
     )
 
 
-def _monitoring_details(session: Session) -> tuple[list[Fact], list[Table]]:
+def monitoring_details(session: Session) -> tuple[list[Fact], list[Table]]:
     mon = session.monitoring
     channel_words = {
         "slack": "Slack", "teams": "Microsoft Teams", "pagerduty": "PagerDuty",
         "webhook": "a webhook", "email": "e-mail",
     }  # fmt: skip
-    facts = _facts(
+    facts = fact_list(
         ("Logging: location", mon.logging.location),
         ("Logging: format", mon.logging.format),
         ("Logging: level", mon.logging.level),
@@ -192,13 +192,13 @@ def _monitoring_details(session: Session) -> tuple[list[Fact], list[Table]]:
         ),
         ("Alerting: e-mail recipients", ", ".join(mon.alerting.email_recipients)),
     )
-    facts += _leftover_facts(mon.logging, {"location", "format", "level"}, prefix="Logging: ")
-    facts += _leftover_facts(
+    facts += leftover_facts(mon.logging, {"location", "format", "level"}, prefix="Logging: ")
+    facts += leftover_facts(
         mon.alerting,
         {"channel", "webhook_secret", "pagerduty_url", "teams_card", "email_recipients"},
         prefix="Alerting: ",
     )
     facts += _metrics_facts("API usage", mon.api_usage)
     facts += _metrics_facts("Performance", mon.performance)
-    facts += _leftover_facts(mon, {"logging", "alerting", "api_usage", "performance"})
+    facts += leftover_facts(mon, {"logging", "alerting", "api_usage", "performance"})
     return facts, []

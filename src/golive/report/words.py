@@ -104,7 +104,7 @@ def yes_no(value: bool | None) -> str:
     return NOTHING if value is None else ("yes" if value else "no")
 
 
-def _plural(count: int, noun: str) -> str:
+def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
@@ -114,25 +114,25 @@ def country_name(session: Session, code: str) -> str:
     return name or iso_countries().get(code, code)
 
 
-def _empty(value: Any) -> bool:
+def is_empty(value: Any) -> bool:
     return value is None or value is False or value == "" or value == [] or value == {}
 
 
-def _value_text(value: Any) -> str:
+def value_text(value: Any) -> str:
     """A value of an evidence record in words, any URL without its credentials."""
     if isinstance(value, str) and "://" in value and " " not in value.strip():
         return safe_url(value.strip())
     if isinstance(value, dict):
         return "; ".join(
-            f"{k.replace('_', ' ')}: {_value_text(v)}" for k, v in value.items() if not _empty(v)
+            f"{k.replace('_', ' ')}: {value_text(v)}" for k, v in value.items() if not is_empty(v)
         )
     return scrub(number_text(value))
 
 
-def _entry_text(entry: Any) -> str:
+def entry_text(entry: Any) -> str:
     """One entry of a list in a record, e.g. a check: "transaction.IT: passed, quote accepted"."""
     if not isinstance(entry, dict):
-        return _value_text(entry)
+        return value_text(entry)
     head = str(entry.get("id") or entry.get("check") or entry.get("name") or "")
     parts: list[str] = []
     if entry.get("outcome"):
@@ -145,11 +145,11 @@ def _entry_text(entry: Any) -> str:
         parts.append(f"{number_text(entry['elapsed_s'])} s")
     shown = {"id", "check", "name", "outcome", "stage", "message", "elapsed_s"}
     for key, value in entry.items():
-        if key in shown or _empty(value):
+        if key in shown or is_empty(value):
             continue
         if key == "country" and head.endswith(f".{value}"):
             continue
-        parts.append(f"{key.replace('_', ' ')} {_value_text(value)}")
+        parts.append(f"{key.replace('_', ' ')} {value_text(value)}")
     text = ", ".join(parts)
     return f"{head}: {text}" if head and text else head or text
 
