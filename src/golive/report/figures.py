@@ -56,9 +56,8 @@ def measurement(session: Session, name: str, value: Any) -> Measurement:
     if big and isinstance(scalar, int | float) and float(scalar).is_integer():
         text = f"{int(scalar):,}{unit}"  # 1,000,000 calls, not 1000000
     target = target_of(session, name)
-    if target is None or not numeric:
+    if target is None or not isinstance(scalar, int | float) or isinstance(scalar, bool):
         return Measurement(name=name, label=label, value=scalar, text=text)
-    assert isinstance(scalar, int | float)
     meets = FigureVerdict(name, float(scalar), target).meets
     return Measurement(
         name=name,

@@ -95,6 +95,7 @@ def _figures_text(session: Session, figures: dict[str, float]) -> str:
 
 
 def golive_details(session: Session) -> tuple[list[Fact], list[Table]]:
+    # Long because it lays out three tables (pilots, checkpoints, rollout stages) cell by cell.
     record = session.golive
     facts = fact_list(
         (

@@ -72,6 +72,7 @@ def credentials_details(session: Session, today: date) -> tuple[list[Fact], list
 
 
 def environment_table(session: Session) -> Table:
+    # Long because it is one table: every row's label and how to read it from either environment.
     staging, production = session.environments.staging, session.environments.production
 
     def both(getter: Any) -> tuple[str, str]:
