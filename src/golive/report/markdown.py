@@ -26,6 +26,7 @@ from golive.report.types import (
 from golive.report.words import (
     basis_attention,
     basis_record,
+    basis_said,
     by_kind,
     moment_text,
     recorded_by_its_run,
@@ -79,9 +80,10 @@ def _evidence(entry: EvidenceEntry, indent: str) -> list[str]:
     return out
 
 
-def _ref_words(entry: EvidenceEntry) -> str:
+def _ref_words(entry: EvidenceEntry, said: str = "") -> str:
     """A record named by an item: the id to look it up by, and its outcome, on one line."""
-    line = f"**{entry.ref}**: {text(entry.kind_text)}, {entry.outcome_symbol} {entry.outcome}"
+    ref = f"**{entry.ref}** ({text(said)})" if said else f"**{entry.ref}**"
+    line = f"{ref}: {text(entry.kind_text)}, {entry.outcome_symbol} {entry.outcome}"
     if entry.rehearsal:
         line += " (rehearsal)"
     return f"{line}, {span_text(entry.started, entry.ended)}"
@@ -129,7 +131,7 @@ def _item(item: ItemEntry, evidence: dict[str, EvidenceEntry]) -> list[str]:
         out += multiline("Note", note, "  ")
     if record is not None:
         by = f", by {text(record.by)}" if recorded_by_its_run(item, record) and record.by else ""
-        out.append(f"  - Basis: evidence {_ref_words(record)}{by}")
+        out.append(f"  - Basis: evidence {_ref_words(record, basis_said(item))}{by}")
     elif item.basis != "none":
         basis = text(with_refs(item.basis_text, evidence))
         out.append(f"  - Basis: **{basis}**" if basis_attention(item) else f"  - Basis: {basis}")

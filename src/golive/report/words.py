@@ -196,3 +196,9 @@ def no_attestation_words(report: Report) -> str:
     if any(b.attested for gate in report.summary.readiness for b in gate.blocking):
         return "Only those the gates above name as attested, not proven."
     return "No state rests on a person's word where golive proves it with evidence."
+
+
+def basis_said(item: ItemEntry) -> str:
+    """What the checklist says the item's evidence said ("passed"), as its basis words it."""
+    found = re.fullmatch(r"evidence #[0-9a-f]+ \((.+)\)", item.basis_text)
+    return found.group(1) if found else ""
