@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from golive.report import build_report, render
-from golive.report.types import Report
+from golive.report import Report, build_report, render
 from golive.session.store import load
 from test_report_sessions import FROZEN_NOW, ROLLBACK_ITEMS, WATCH_ITEMS, shared_evidence_session
 
