@@ -354,6 +354,56 @@ def rich_session(folder: Path, *, name: str = "acme", text: str = "") -> Path:
     return path
 
 
+ROLLBACK_ITEMS = (
+    "rollback.plan", "rollback.disable_flag", "rollback.notify", "rollback.preserve_logs",
+    "rollback.review_logs", "rollback.root_cause", "rollback.fix_timeline", "rollback.fix_staging",
+    "rollback.verify_fix", "rollback.redeploy",
+)  # fmt: skip
+WATCH_ITEMS = (
+    "golive.monitor_48h",
+    "post.day1.error_rate",
+    "post.day1.response_time",
+    "post.day1.logs",
+)
+
+
+def shared_evidence_session(folder: Path) -> Path:
+    """The rich session plus what a walked demo holds (issue 16): one rollback record that ten
+    items name, one watch record that four name, with six SSL errors and the raw PromQL."""
+    path = rich_session(folder)
+    handle = SessionFile.open(path)
+    s = handle.session
+    _record(
+        s,
+        path,
+        "rollback",
+        "passed",
+        dict.fromkeys(ROLLBACK_ITEMS, "done"),
+        8,
+        environment="production",
+        summary="integration disabled, 2 customers notified, logs archived",
+        steps=[
+            {"id": f"step{n}", "outcome": "passed", "message": f"step {n} done"} for n in range(6)
+        ],
+    )
+    _record(
+        s,
+        path,
+        "watch",
+        "failed",
+        dict.fromkeys(WATCH_ITEMS, "failed"),
+        9,
+        environment="production",
+        summary="6 SSL errors in the log during the watch",
+        figures={"error_rate_pct": 2.5, "response_time_p95_s": 0.8, "requests": 240},
+        errors=[{"message": f"SSL: CERTIFICATE_VERIFY_FAILED ({n})", "line": n} for n in range(6)],
+        promql='sum(rate(http_requests_total{job="onesource",code=~"5.."}[5m]))',
+    )
+    s.meta.updated = at(10)
+    handle.save()
+    return path
+
+
 def demo_session(folder: Path) -> Path:
     session = Session()
     session.meta.title = "Sandbox demo"

@@ -22,7 +22,7 @@ CHECK_FLAGS: dict[str, str] = {}
 
 
 # --- report and export ----------------------------------------------------------------------
-REPORT_FLAGS: dict[str, str] = {}
+REPORT_FLAGS: dict[str, str] = {"report.format": "--format"}
 
 
 FLAG_FOR_WHERE: dict[str, str] = {**SESSION_FLAGS, **OPS_FLAGS, **CHECK_FLAGS, **REPORT_FLAGS}

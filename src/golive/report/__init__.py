@@ -5,7 +5,16 @@
     report_json_schema()                            # `golive schema report`
     export_report(session_file, "html", out)        # the wizard's Review step and `golive export`
 
-The same session and the same `GOLIVE_NOW` always give the same bytes.
+The same session and the same `GOLIVE_NOW` always give the same bytes. The report reads top
+down: a one-page summary (readiness, gate overrides and open items, attestations, per-country
+state, the evidence log's verdict), each section's items, then every evidence record once, by its
+report id (E1...), which the items name with a one-line outcome.
+
+The house: types and symbols (the model), build (assembly) with evidence, items, facts,
+setup_sections, ops_sections, countries and readiness (one builder each), words, figures and
+masking (values in words, credentials out); markdown (+ markdown_text, markdown_summary), html
+(+ templates/report.html.j2) and json_export lay the model out. `golive.report.model` is the
+old import path, kept as a facade.
 """
 
 from __future__ import annotations
@@ -13,10 +22,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
+from golive.report.build import build_report
 from golive.report.html import Paper, render_html
 from golive.report.json_export import render_json, report_json_schema
 from golive.report.markdown import render_markdown
-from golive.report.model import Report, build_report
+from golive.report.types import Report
 from golive.session.errors import BadInputError
 from golive.session.lock import lock_path
 from golive.session.store import SessionFile, backup_path, evidence_path, write_atomically
@@ -48,7 +58,7 @@ def render(report: Report, fmt: str, *, paper: Paper = "a4") -> str:
         return render_json(report)
     raise BadInputError(
         f"{fmt!r} is not a report format",
-        where="--format",
+        where="report.format",
         advice="use md, html or json",
     )
 

@@ -11,14 +11,20 @@ from typing import Literal
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from golive.report.model import (
-    Report,
+from golive.report.types import Report
+from golive.report.words import (
     basis_attention,
+    basis_record,
+    basis_said,
     blocking_words,
+    by_kind,
     date_text,
     moment_text,
+    no_attestation_words,
+    recorded_by_its_run,
     shown_note,
     span_text,
+    with_refs,
     words,
 )
 
@@ -44,6 +50,12 @@ def _environment() -> Environment:
     environment.globals["shown_note"] = shown_note
     environment.globals["basis_attention"] = basis_attention
     environment.globals["blocking_words"] = blocking_words
+    environment.globals["basis_record"] = basis_record
+    environment.globals["basis_said"] = basis_said
+    environment.globals["with_refs"] = with_refs
+    environment.globals["by_kind"] = by_kind
+    environment.globals["no_attestation_words"] = no_attestation_words
+    environment.globals["recorded_by_its_run"] = recorded_by_its_run
     return environment
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from golive.report.model import FORMAT_VERSION, Report
+from golive.report.types import FORMAT_VERSION, Report
 
 SCHEMA_ID = f"https://golive.invalid/schema/report-v{FORMAT_VERSION}.json"
 

@@ -6,85 +6,35 @@ HTML through a Markdown renderer (`<script>` comes out as text).
 
 from __future__ import annotations
 
-import re
-
-from golive.report.model import (
+from golive.report.markdown_summary import (
+    attestation_lines,
+    chain_lines,
+    country_lines,
+    head_lines,
+    readiness_lines,
+)
+from golive.report.markdown_text import code, fact_lines, multiline, table_lines, text
+from golive.report.types import (
     CountryBlock,
     Detail,
     EvidenceEntry,
-    Fact,
     ItemEntry,
     Measurement,
     Report,
     SectionEntry,
-    Table,
+)
+from golive.report.words import (
     basis_attention,
-    blocking_words,
+    basis_record,
+    basis_said,
+    by_kind,
     moment_text,
+    recorded_by_its_run,
     shown_note,
     span_text,
+    with_refs,
     words,
 )
-
-_INLINE = re.compile(r"[\\`*\[\]|]|<(?=[A-Za-z/!?])")
-_ENTITY = re.compile(r"&(#?[A-Za-z0-9]+;)")
-_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
-_BLOCK_START = re.compile(r"^(?:#{1,6}(?=\s|$)|>|[+*-](?=\s|$)|~~~|```)")
-_ORDERED = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
-
-
-def text(value: str) -> str:
-    """User text for one line of Markdown: special characters escaped, lines joined.
-
-    Nothing typed can start a heading, a list, a quote, a link, emphasis or raw HTML.
-    """
-    value = " ".join(line.strip() for line in value.splitlines() if line.strip())
-    value = _INLINE.sub(lambda m: "\\" + m.group(0), value)
-    value = _UNDERSCORE.sub(r"\\_", value)
-    value = _ENTITY.sub(r"\\&\1", value)
-    value = _ORDERED.sub(r"\1\\\2", value)
-    return "\\" + value if _BLOCK_START.match(value) else value
-
-
-def code(value: str) -> str:
-    """An id or a host in a code span (ids never hold a backtick; others get a longer fence)."""
-    fence = "``" if "`" in value else "`"
-    pad = " " if value.startswith("`") or value.endswith("`") else ""
-    return f"{fence}{pad}{value}{pad}{fence}"
-
-
-def _lines(value: str) -> list[str]:
-    return [text(line) for line in value.splitlines() if line.strip()]
-
-
-def _multiline(label: str, value: str, indent: str) -> list[str]:
-    """`- Label: value`, or `- Label:` with one sub-item per line for a text of several lines."""
-    lines = _lines(value)
-    if len(lines) <= 1:
-        return [f"{indent}- {label}: {lines[0] if lines else ''}"]
-    return [f"{indent}- {label}:"] + [f"{indent}  - {line}" for line in lines]
-
-
-def _facts(facts: list[Fact], indent: str = "") -> list[str]:
-    out: list[str] = []
-    for fact in facts:
-        out += _multiline(f"**{text(fact.label)}**", fact.value, indent)
-    return out
-
-
-def _cell(value: str) -> str:
-    return text(value) if value else " "
-
-
-def _table(table: Table) -> list[str]:
-    out = [f"**{text(table.title)}**", ""]
-    if not table.rows:
-        return [*out, text(table.empty or "None recorded."), ""]
-    out.append("| " + " | ".join(text(c) for c in table.columns) + " |")
-    out.append("|" + "|".join("---" for _ in table.columns) + "|")
-    for row in table.rows:
-        out.append("| " + " | ".join(_cell(c) for c in row) + " |")
-    return [*out, ""]
 
 
 def _measurement(m: Measurement) -> str:
@@ -96,14 +46,13 @@ def _measurement(m: Measurement) -> str:
 
 
 def _evidence(entry: EvidenceEntry, indent: str) -> list[str]:
+    """A record in full, written once in the Evidence section: its id, what, where, when, result."""
     where = []
     if entry.environment:
         where.append(text(entry.environment))
     if entry.host:
         where.append(f"host {code(entry.host)}")
-    head = (
-        f"{indent}- Evidence: {text(entry.kind_text)}, {entry.outcome_symbol} **{entry.outcome}**"
-    )
+    head = f"{indent}- **{entry.ref}** {text(entry.kind_text)}, {entry.outcome_symbol} **{entry.outcome}**"
     if entry.rehearsal:
         head += ", **REHEARSAL** (not against production)"
     if where:
@@ -112,10 +61,12 @@ def _evidence(entry: EvidenceEntry, indent: str) -> list[str]:
     if entry.by:
         head += f", by {text(entry.by)}"
     head += f" (record {code(entry.id)})"
+    if entry.items:
+        head += ", for " + ", ".join(code(i) for i in entry.items)
     sub = indent + "  "
     out = [head]
     if entry.summary:
-        out += _multiline("Result", entry.summary, sub)
+        out += multiline("Result", entry.summary, sub)
     out += [f"{sub}- {_measurement(m)}" for m in entry.measurements]
     if entry.diagnosis is not None:
         d = entry.diagnosis
@@ -127,6 +78,24 @@ def _evidence(entry: EvidenceEntry, indent: str) -> list[str]:
         out += _details(d.details, sub)
     out += _details(entry.details, sub)
     return out
+
+
+def _ref_words(entry: EvidenceEntry, said: str = "") -> str:
+    """A record named by an item: the id to look it up by, and its outcome, on one line."""
+    ref = f"**{entry.ref}** ({text(said)})" if said else f"**{entry.ref}**"
+    line = f"{ref}: {text(entry.kind_text)}, {entry.outcome_symbol} {entry.outcome}"
+    if entry.rehearsal:
+        line += " (rehearsal)"
+    return f"{line}, {span_text(entry.started, entry.ended)}"
+
+
+def _evidence_by_kind(entries: list[EvidenceEntry]) -> list[str]:
+    out: list[str] = []
+    for kind, records in by_kind(entries):
+        out.append(f"- {text(kind)}: {len(records)} record{'s' if len(records) != 1 else ''}")
+        for entry in records:
+            out += _evidence(entry, "  ")
+    return [*out, ""]
 
 
 def _details(details: list[Detail], indent: str) -> list[str]:
@@ -148,20 +117,29 @@ def _item(item: ItemEntry, evidence: dict[str, EvidenceEntry]) -> list[str]:
         out.append(f"  - For this country: {text(item.detail)}")
     if item.reason:
         label = "Not applicable because" if item.state == "not applicable" else "Reason"
-        out += _multiline(label, item.reason, "  ")
-    if item.changed_by or item.changed_at:
+        out += multiline(label, item.reason, "  ")
+    record = basis_record(item, evidence)
+    if record is not None and recorded_by_its_run(item, record):
+        pass  # the basis line below says who ran it and when
+    elif item.changed_by or item.changed_at:
         who = text(item.changed_by) if item.changed_by else "someone"
         out.append(f"  - Recorded by {who}, {moment_text(item.changed_at)}")
     elif item.derived:
         out.append("  - Follows from the session (not recorded by anyone)")
     note = shown_note(item, evidence)
     if note:
-        out += _multiline("Note", note, "  ")
-    if item.basis != "none":
-        basis = text(item.basis_text)
+        out += multiline("Note", note, "  ")
+    if record is not None:
+        by = f", by {text(record.by)}" if recorded_by_its_run(item, record) and record.by else ""
+        out.append(f"  - Basis: evidence {_ref_words(record, basis_said(item))}{by}")
+    elif item.basis != "none":
+        basis = text(with_refs(item.basis_text, evidence))
         out.append(f"  - Basis: **{basis}**" if basis_attention(item) else f"  - Basis: {basis}")
-    for evidence_id in item.evidence:
-        out += _evidence(evidence[evidence_id], "  ")
+    out += [
+        f"  - Evidence {_ref_words(evidence[i])}"
+        for i in item.evidence
+        if record is None or i != record.id
+    ]
     for evidence_id in item.missing_evidence:
         out.append(f"  - Evidence {code(evidence_id)}: **missing from the evidence log**")
     for evidence_id in item.unverified_evidence:
@@ -174,7 +152,7 @@ def _item(item: ItemEntry, evidence: dict[str, EvidenceEntry]) -> list[str]:
 
 def _country(block: CountryBlock, evidence: dict[str, EvidenceEntry]) -> list[str]:
     out = [f"#### {text(block.name)} ({block.code}): {block.progress.text}", ""]
-    out += _facts(block.requirements)
+    out += fact_lines(block.requirements)
     if block.tax_id_verification is not None:
         v = block.tax_id_verification
         line = f"{text(v.number)}: **{words(v.outcome)}** by {text(v.method)}, {moment_text(v.checked_at)}"
@@ -213,9 +191,9 @@ def _country(block: CountryBlock, evidence: dict[str, EvidenceEntry]) -> list[st
 def _section(section: SectionEntry, level: str, evidence: dict[str, EvidenceEntry]) -> list[str]:
     out: list[str] = []
     if section.facts:
-        out += [*_facts(section.facts), ""]
+        out += [*fact_lines(section.facts), ""]
     for table in section.tables:
-        out += _table(table)
+        out += table_lines(table)
     for block in section.countries:
         out += _country(block, evidence)
     if section.id == "compliance" and not section.countries:
@@ -230,81 +208,23 @@ def _section(section: SectionEntry, level: str, evidence: dict[str, EvidenceEntr
 
 
 def render_markdown(report: Report) -> str:
-    """The report as Markdown text (UTF-8, LF line ends, one trailing newline)."""
+    """The report as Markdown text (UTF-8, LF line ends, one trailing newline): the one-page
+    summary first, then every section's items, then every evidence record once."""
     s = report.summary
     evidence = report.evidence_by_id()
-    out: list[str] = []
-    if report.demo:
-        out += [f"**{text(report.notice)}**", ""]
-    out += [f"# {text(report.title)}", ""]
+    out = head_lines(report)
+    out += ["## Summary", "", *readiness_lines(report), *attestation_lines(report)]
+    out += [*country_lines(report), *chain_lines(report)]
     out += [
-        f"- **Deployment**: {text(s.deployment)}",
-        f"- **Customer**: {text(s.customer)}",
-        f"- **Partner**: {text(s.partner)}",
-        f"- **Engineer**: {text(s.engineer)}",
-        "- **Countries**: "
-        + (", ".join(f"{text(c.name)} ({c.code})" for c in s.countries) or "none yet"),
-    ]
-    if s.removed_countries:
-        removed = ", ".join(f"{text(c.name)} ({c.code})" for c in s.removed_countries)
-        out.append(f"- **Removed from the deployment** (history kept in the session): {removed}")
-    out += [
-        f"- **Session**: {code(s.session_file)}, id {code(s.session_id)}",
-        f"- **Generated by**: {text(report.generator)}",
+        "## Key dates",
         "",
-        "## Readiness",
+        *fact_lines(s.dates),
+        "",
+        "## Targets",
+        "",
+        *fact_lines(s.targets),
         "",
     ]
-    listed: set[str] = set()
-    for readiness in s.readiness:
-        mark = "✓ **YES**" if readiness.ready else "✗ **NO**"
-        line = f"- **{readiness.title}**: {mark}"
-        if readiness.blocking:
-            line += f", {blocking_words(readiness)}"
-        out.append(line)
-        for hold in readiness.holds:
-            out.append(f"  - Held: {text(hold)}")
-        for override in readiness.overrides:
-            out.append(
-                f"  - Gate overridden by {text(override.by)}, {moment_text(override.at)}. "
-                f"Reason: {text(override.reason)}"
-            )
-        if listed and readiness.blocking:
-            fresh = [b for b in readiness.blocking if b.id not in listed]
-            out.append("  - the open items above" + (", and:" if fresh else ""))
-        for blocking in readiness.blocking:
-            if blocking.id in listed:
-                continue
-            listed.add(blocking.id)
-            line = f"  - {blocking.symbol} {blocking.state}: {text(blocking.text)} ({code(blocking.id)})"
-            if blocking.reason:
-                line += f"; {text(blocking.reason)}"
-            if blocking.attested:
-                line += f"; not proven, counted only as an override: {text(blocking.basis_text)}"
-            out.append(line)
-    out += ["", f"Progress: {s.progress.text}.", ""]
-    out += ["## Key dates", "", *_facts(s.dates), "", "## Targets", "", *_facts(s.targets), ""]
-    chain = report.evidence_chain
-    out += ["## Evidence log", ""]
-    statement = text(chain.statement)
-    out += [f"**{statement}**" if not chain.ok else statement, ""]
-    if not chain.ok:
-        out += [f"- {text(problem)}" for problem in chain.problems] + [""]
-    if chain.unverified:
-        out += ["Records that do not verify (not evidence, not shown as such):", ""]
-        out += [
-            f"- Record {code(u.id)} at line {u.line} ({text(u.kind)}): does not verify, {text(u.why)}"
-            for u in chain.unverified
-        ] + [""]
-    if report.gate_overrides:
-        out += ["## Gate overrides", ""]
-        for override in report.gate_overrides:
-            gate = "production" if override.gate == "production" else "go-live"
-            out.append(
-                f"- Readiness for {gate} overridden by {text(override.by)}, {moment_text(override.at)}. "
-                f"Reason: {text(override.reason)}"
-            )
-        out.append("")
     for phase in report.phases:
         out += [f"## {text(phase.title)}", ""]
         single = len(phase.sections) == 1
@@ -315,27 +235,14 @@ def render_markdown(report: Report) -> str:
             else:
                 out += [f"### {text(section.title)}: {section.progress.text}", ""]
                 out += _section(section, "###", evidence)
+    other = set(report.other_evidence)
+    named = [e for e in report.evidence if e.id not in other]
+    if named:
+        out += ["## Evidence", "", "Every record the items above name, once, by kind.", ""]
+        out += _evidence_by_kind(named)
     if report.other_evidence:
         out += ["## Other evidence", "", "Records of the evidence log no checklist item names.", ""]
-        for evidence_id in report.other_evidence:
-            out += _evidence(evidence[evidence_id], "")
-        out.append("")
-    if report.evidence:
-        out += [
-            "## Evidence index",
-            "",
-            "| Record | Kind | Outcome | Where | Ended | Items |",
-            "|---|---|---|---|---|---|",
-        ]
-        for entry in report.evidence:
-            where = " ".join(p for p in (entry.environment, entry.host) if p)
-            if entry.rehearsal:
-                where = f"{where} (rehearsal)".strip()
-            out.append(
-                f"| {code(entry.id)} | {text(entry.kind_text)} | {entry.outcome_symbol} {entry.outcome} "
-                f"| {_cell(where)} | {moment_text(entry.ended)} | {_cell(', '.join(entry.items))} |"
-            )
-        out.append("")
+        out += _evidence_by_kind([evidence[i] for i in report.other_evidence])
     out += ["---", "", f"Generated {moment_text(report.generated_at)} by {text(report.generator)}."]
     while out and not out[-1]:
         out.pop()

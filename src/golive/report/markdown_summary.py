@@ -1,0 +1,121 @@
+"""The Markdown report's first page: the title block and the summary (readiness, gate overrides
+and open items, attestations, per-country state, the evidence log's verdict)."""
+
+from __future__ import annotations
+
+from golive.report.markdown_text import code, text
+from golive.report.types import Report
+from golive.report.words import blocking_words, moment_text, no_attestation_words, with_refs
+
+
+def readiness_lines(report: Report) -> list[str]:
+    """The gates: open or not, what holds them, their overrides, and the open items."""
+    out = ["### Readiness, gate overrides and open items", ""]
+    evidence = report.evidence_by_id()
+    listed: set[str] = set()
+    for readiness in report.summary.readiness:
+        mark = "✓ **YES**" if readiness.ready else "✗ **NO**"
+        line = f"- **{readiness.title}**: {mark}"
+        if readiness.blocking:
+            line += f", {blocking_words(readiness)}"
+        out.append(line)
+        for hold in readiness.holds:
+            out.append(f"  - Held: {text(hold)}")
+        for override in readiness.overrides:
+            out.append(
+                f"  - Gate overridden by {text(override.by)}, {moment_text(override.at)}. "
+                f"Reason: {text(override.reason)}"
+            )
+        if listed and readiness.blocking:
+            fresh = [b for b in readiness.blocking if b.id not in listed]
+            out.append("  - the open items above" + (", and:" if fresh else ""))
+        for blocking in readiness.blocking:
+            if blocking.id in listed:
+                continue
+            listed.add(blocking.id)
+            line = f"  - {blocking.symbol} {blocking.state}: {text(blocking.text)} ({code(blocking.id)})"
+            if blocking.reason:
+                line += f"; {text(blocking.reason)}"
+            if blocking.attested:
+                line += f"; not proven, counted only as an override: {text(with_refs(blocking.basis_text, evidence))}"
+            out.append(line)
+    return [*out, "", f"Progress: {report.summary.progress.text}.", ""]
+
+
+def attestation_lines(report: Report) -> list[str]:
+    s = report.summary
+    out = ["### Attestations", ""]
+    evidence = report.evidence_by_id()
+    for a in s.attestations:
+        where = f" ({text(a.country)})" if a.country else ""
+        out.append(
+            f"- {text(a.state)}: {text(a.text)}{where} ({code(a.id)}): **{text(with_refs(a.basis_text, evidence))}**"
+        )
+    if not s.attestations:
+        out.append(f"- {no_attestation_words(report)}")
+    if s.word_only:
+        many = s.word_only != 1
+        out.append(
+            f"- {s.word_only} other ready item{'s rest' if many else ' rests'} on a person's word, "
+            "as golive cannot test it; each says who vouched under its section."
+        )
+    return [*out, ""]
+
+
+def country_lines(report: Report) -> list[str]:
+    out = ["### Countries", ""]
+    for c in report.summary.country_states:
+        line = f"- {text(c.name)} ({c.code}): {c.progress.text}"
+        if c.open_items:
+            line += "; not ready: " + ", ".join(code(i) for i in c.open_items)
+        out.append(line)
+    if not report.summary.country_states:
+        out.append("- No country added to the deployment yet.")
+    return [*out, ""]
+
+
+def chain_lines(report: Report) -> list[str]:
+    chain = report.evidence_chain
+    out = ["### Evidence log", ""]
+    statement = text(chain.statement)
+    out += [f"**{statement}**" if not chain.ok else statement, ""]
+    if not chain.ok:
+        out += [f"- {text(problem)}" for problem in chain.problems] + [""]
+    if chain.unverified:
+        out += ["Records that do not verify (not evidence, not shown as such):", ""]
+        out += [
+            f"- Record {code(u.id)} at line {u.line} ({text(u.kind)}): does not verify, {text(u.why)}"
+            for u in chain.unverified
+        ] + [""]
+    if report.evidence:
+        out += [
+            f"Each record is written once, under Evidence at the end "
+            f"({report.evidence[0].ref} to {report.evidence[-1].ref}); items name it by that id.",
+            "",
+        ]
+    return out
+
+
+def head_lines(report: Report) -> list[str]:
+    s = report.summary
+    out: list[str] = []
+    if report.demo:
+        out += [f"**{text(report.notice)}**", ""]
+    out += [f"# {text(report.title)}", ""]
+    out += [
+        f"- **Deployment**: {text(s.deployment)}",
+        f"- **Customer**: {text(s.customer)}",
+        f"- **Partner**: {text(s.partner)}",
+        f"- **Engineer**: {text(s.engineer)}",
+        "- **Countries**: "
+        + (", ".join(f"{text(c.name)} ({c.code})" for c in s.countries) or "none yet"),
+    ]
+    if s.removed_countries:
+        removed = ", ".join(f"{text(c.name)} ({c.code})" for c in s.removed_countries)
+        out.append(f"- **Removed from the deployment** (history kept in the session): {removed}")
+    return [
+        *out,
+        f"- **Session**: {code(s.session_file)}, id {code(s.session_id)}",
+        f"- **Generated by**: {text(report.generator)}",
+        "",
+    ]

@@ -1,0 +1,204 @@
+"""Values in words for people: moments, spans, numbers, record values, the basis of a state."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime
+from typing import Any
+
+from golive.report.masking import (
+    safe_url,
+    scrub,
+)
+from golive.report.symbols import (
+    NOTHING,
+)
+from golive.report.types import (
+    EvidenceEntry,
+    ItemEntry,
+    Readiness,
+    Report,
+)
+from golive.session.model import (
+    Session,
+    iso_countries,
+)
+
+
+def basis_attention(item: ItemEntry) -> bool:
+    """A state a reader must not take as proven: a person's word where golive proves with
+    evidence, a state against the newest evidence, or an open item passed by a gate override."""
+    if item.basis == "overridden" or item.contradicts_evidence:
+        return True
+    return item.evidence_bound and item.basis in ("attested", "not_applicable_reason")
+
+
+def blocking_words(readiness: Readiness) -> str:
+    """What blocks a readiness, counted: "17 open items and 3 attested, not proven, block it"."""
+    attested = sum(1 for b in readiness.blocking if b.attested)
+    open_ = len(readiness.blocking) - attested
+    parts = []
+    if open_:
+        parts.append(f"{open_} open item{'s' if open_ != 1 else ''}")
+    if attested:
+        parts.append(f"{attested} attested, not proven,")
+    verb = "blocks" if len(readiness.blocking) == 1 else "block"
+    return f"{' and '.join(parts)} {verb} it"
+
+
+def moment_text(moment: datetime | None) -> str:
+    """A moment for people: 2026-01-02 03:04 UTC."""
+    if moment is None:
+        return NOTHING
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def span_text(start: datetime, end: datetime) -> str:
+    """When a run happened: 2026-01-02 03:04 UTC, or 03:04 to 03:09 UTC, or across days."""
+    if moment_text(start) == moment_text(end):
+        return moment_text(end)
+    if start.date() == end.date():
+        return f"{start:%Y-%m-%d %H:%M} to {end:%H:%M} UTC"
+    return f"{moment_text(start)} to {moment_text(end)}"
+
+
+def words(value: str) -> str:
+    """A code-like value in words: not_usable -> not usable."""
+    return value.replace("_", " ")
+
+
+def shown_note(item: ItemEntry, evidence: dict[str, EvidenceEntry]) -> str:
+    """The item's note, unless it only repeats the result of its own evidence."""
+    if any(evidence[i].summary == item.note for i in item.evidence if i in evidence):
+        return ""
+    return item.note
+
+
+def date_text(day: date | None) -> str:
+    return day.isoformat() if day is not None else NOTHING
+
+
+def number_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        text = f"{value:.3f}".rstrip("0").rstrip(".")
+        return text if text not in ("0", "-0") else f"{value:.2g}"
+    if value is None:
+        return "none"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list | tuple) and all(
+        isinstance(v, str | int | float | bool) or v is None for v in value
+    ):
+        return ", ".join(number_text(v) for v in value)
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def yes_no(value: bool | None) -> str:
+    return NOTHING if value is None else ("yes" if value else "no")
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def country_name(session: Session, code: str) -> str:
+    setup = session.countries.get(code)
+    name = setup.requirements.name if setup is not None else ""
+    return name or iso_countries().get(code, code)
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or value is False or value == "" or value == [] or value == {}
+
+
+def value_text(value: Any) -> str:
+    """A value of an evidence record in words, any URL without its credentials."""
+    if isinstance(value, str) and "://" in value and " " not in value.strip():
+        return safe_url(value.strip())
+    if isinstance(value, dict):
+        return "; ".join(
+            f"{k.replace('_', ' ')}: {value_text(v)}" for k, v in value.items() if not is_empty(v)
+        )
+    return scrub(number_text(value))
+
+
+def entry_text(entry: Any) -> str:
+    """One entry of a list in a record, e.g. a check: "transaction.IT: passed, quote accepted"."""
+    if not isinstance(entry, dict):
+        return value_text(entry)
+    head = str(entry.get("id") or entry.get("check") or entry.get("name") or "")
+    parts: list[str] = []
+    if entry.get("outcome"):
+        parts.append(str(entry["outcome"]))
+    if entry.get("stage"):
+        parts.append(f"at stage {entry['stage']}")
+    if entry.get("message"):
+        parts.append(scrub(str(entry["message"])))
+    if isinstance(entry.get("elapsed_s"), int | float) and not isinstance(entry["elapsed_s"], bool):
+        parts.append(f"{number_text(entry['elapsed_s'])} s")
+    shown = {"id", "check", "name", "outcome", "stage", "message", "elapsed_s"}
+    for key, value in entry.items():
+        if key in shown or is_empty(value):
+            continue
+        if key == "country" and head.endswith(f".{value}"):
+            continue
+        parts.append(f"{key.replace('_', ' ')} {value_text(value)}")
+    text = ", ".join(parts)
+    return f"{head}: {text}" if head and text else head or text
+
+
+_RECORD_ID = re.compile(r"#([0-9a-f]{6,})\b")
+
+
+def with_refs(value: str, evidence: dict[str, EvidenceEntry]) -> str:
+    """A text naming records as "#1f2e3d..." with their report ids added: "(see E3)"."""
+    refs = [evidence[m].ref for m in _RECORD_ID.findall(value) if m in evidence]
+    return f"{value} (see {', '.join(dict.fromkeys(refs))})" if refs else value
+
+
+def basis_record(item: ItemEntry, evidence: dict[str, EvidenceEntry]) -> EvidenceEntry | None:
+    """The record an item's state rests on, where it rests on evidence plainly (no attention
+    needed): then one line says both the basis and the record."""
+    if item.basis != "evidence" or basis_attention(item):
+        return None
+    found = _RECORD_ID.search(item.basis_text)
+    if found is None or found.group(1) not in evidence or found.group(1) not in item.evidence:
+        return None
+    return evidence[found.group(1)]
+
+
+def by_kind(entries: list[EvidenceEntry]) -> list[tuple[str, list[EvidenceEntry]]]:
+    """Records grouped by kind (all watch records together): kinds in the order they first
+    appear, log order inside a kind."""
+    kinds: dict[str, list[EvidenceEntry]] = {}
+    for entry in entries:
+        kinds.setdefault(entry.kind_text, []).append(entry)
+    return list(kinds.items())
+
+
+def recorded_by_its_run(item: ItemEntry, record: EvidenceEntry) -> bool:
+    """The item was set by the run it rests on: same person, same minute (one line says both)."""
+    return (item.changed_by or "") == record.by and moment_text(item.changed_at) in (
+        moment_text(record.ended),
+        moment_text(record.started),
+    )
+
+
+def no_attestation_words(report: Report) -> str:
+    """What the summary's attestations say when it names none itself."""
+    if any(b.attested for gate in report.summary.readiness for b in gate.blocking):
+        return "Only those the gates above name as attested, not proven."
+    return "No state rests on a person's word where golive proves it with evidence."
+
+
+def basis_said(item: ItemEntry) -> str:
+    """What the checklist says the item's evidence said ("passed"), as its basis words it."""
+    found = re.fullmatch(r"evidence #[0-9a-f]+ \((.+)\)", item.basis_text)
+    return found.group(1) if found else ""
