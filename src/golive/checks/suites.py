@@ -81,7 +81,8 @@ def plan_countries(
         )
     plan: list[CountryPlan] = []
     for code in dict.fromkeys(chosen):
-        company = session.countries[code].company_for(environment) or settings.external_company_id
+        own = session.countries[code].company_for(environment)
+        company = own or settings.external_company_id
         if not company:
             raise BadInputError(
                 f"no externalCompanyId for {code} in the {environment} environment",
@@ -89,7 +90,11 @@ def plan_countries(
                 advice="enter the company's externalCompanyId (the wizard's Environment step)",
             )
         send, why_not = document_plan(session, code, environment)
-        plan.append(CountryPlan(code, country_name(session, code), company, send, why_not))
+        plan.append(
+            CountryPlan(
+                code, country_name(session, code), company, send, why_not, company_override=bool(own)
+            )
+        )
     return plan
 
 
