@@ -29,6 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from golive import __version__
 from golive.sandbox import metrics as metrics_text
+from golive.sandbox import prometheus
 from golive.sandbox.clearance import ClearanceDesk
 from golive.sandbox.faults import FaultBoard, FaultInjector, Faults, drifted
 from golive.sandbox.metrics import Metrics, RequestMetrics
@@ -559,6 +560,7 @@ def create_app(
     )
     app.state.sandbox = state
     app.include_router(router)
+    app.include_router(prometheus.router)
     app.add_exception_handler(ApiError, _api_error)  # type: ignore[arg-type]
     app.add_exception_handler(OAuthError, _oauth_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
