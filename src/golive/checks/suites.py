@@ -92,7 +92,12 @@ def plan_countries(
         send, why_not = document_plan(session, code, environment)
         plan.append(
             CountryPlan(
-                code, country_name(session, code), company, send, why_not, company_override=bool(own)
+                code,
+                country_name(session, code),
+                company,
+                send,
+                why_not,
+                company_override=bool(own),
             )
         )
     return plan

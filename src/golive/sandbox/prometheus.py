@@ -35,7 +35,7 @@ async def query(request: Request) -> JSONResponse:
     try:
         at = float(stamp) if stamp else clock.now().timestamp()
     except ValueError:
-        return _error(f"cannot parse {stamp[:50]!r} to a valid timestamp")
+        return _error(f"cannot parse {(stamp or '')[:50]!r} to a valid timestamp")
     host = request.url.netloc
     try:
         samples = evaluate(text, at, request.app.state.sandbox.metrics, host)

@@ -32,9 +32,7 @@ _INCREASE = (
     r"increase\(\s*(?P<name>[a-zA-Z_:][a-zA-Z0-9_:]*)\s*(?:\{(?P<matchers>[^}]*)\})?\s*"
     r"\[(?P<range>\d+)(?P<unit>[smhd])\]\s*\)"
 )
-_SUM = re.compile(
-    r"sum\s*(?:by\s*\((?P<by>[^)]*)\)\s*)?\(\s*" + _INCREASE + r"\s*\)", re.DOTALL
-)
+_SUM = re.compile(r"sum\s*(?:by\s*\((?P<by>[^)]*)\)\s*)?\(\s*" + _INCREASE + r"\s*\)", re.DOTALL)
 _QUANTILE = re.compile(
     r"histogram_quantile\(\s*(?P<q>[0-9.]+)\s*,\s*(?P<sum>sum\s*by\s*\([^)]*\)\s*\(.*\))\s*\)",
     re.DOTALL,
