@@ -184,7 +184,7 @@ class Endpoints:
         if environment not in ENVIRONMENTS:
             raise BadInputError(
                 f"{environment!r} is not an environment",
-                where="--env",
+                where="check.environment",
                 advice="use staging or production",
             )
         where = f"environments.{environment}"

@@ -27,7 +27,7 @@ def check_inputs(environment: str, suite: str) -> SuiteName:
     if environment not in ENVIRONMENTS:
         raise BadInputError(
             f"{environment!r} is not an environment",
-            where="--env",
+            where="check.environment",
             advice="use staging or production",
         )
     for name in SUITES:
@@ -35,7 +35,7 @@ def check_inputs(environment: str, suite: str) -> SuiteName:
             return name
     raise BadInputError(
         f"{suite!r} is not a check suite",
-        where="--suite",
+        where="check.suite",
         advice=f"use one of: {', '.join(SUITES)}",
     )
 
@@ -58,7 +58,7 @@ def plan_countries(
     if unknown:
         raise BadInputError(
             f"not countries of this session: {', '.join(unknown)}",
-            where="--country",
+            where="check.countries",
             advice=f"the session has: {', '.join(active) or 'none'} "
             "(add one with `golive countries SESSION add CC`)",
         )
@@ -90,7 +90,7 @@ def _check_limits(environment: str, suite: str, concurrency: int, probe_count: i
     if concurrency < 1 or concurrency > MAX_CONCURRENCY:
         raise BadInputError(
             f"concurrency {concurrency} is out of range",
-            where="--concurrency",
+            where="check.concurrency",
             advice=f"use 1 to {MAX_CONCURRENCY}",
         )
     if suite != "probe":
@@ -99,13 +99,13 @@ def _check_limits(environment: str, suite: str, concurrency: int, probe_count: i
     if probe_count < 1 or probe_count > most:
         raise BadInputError(
             f"a probe of {probe_count} transactions is out of range for {environment}",
-            where="--count",
+            where="check.probe_count",
             advice=f"use 1 to {most} against {environment}",
         )
     if concurrency > widest:
         raise BadInputError(
             f"concurrency {concurrency} is above the {environment} cap of {widest}",
-            where="--concurrency",
+            where="check.concurrency",
             advice=f"use at most {widest} against {environment}",
         )
 
@@ -221,14 +221,14 @@ def plan_suite(
     if environment == "production" and name == "smoke":
         raise BadInputError(
             "smoke tests run against staging, not production",
-            where="--suite",
+            where="check.suite",
             advice="against production run the connectivity and transaction suites",
         )
     plan = plan_countries(session, settings, environment, countries)
     if name in ("transaction", "smoke", "probe", "parity") and not plan:
         raise BadInputError(
             f"the session has no countries to run the {name} suite for",
-            where="countries",
+            where="check.countries",
             advice="add the deployment's countries (`golive countries SESSION add DE IT`)",
         )
     company = settings.external_company_id or (plan[0].company if plan else "")

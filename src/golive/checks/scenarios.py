@@ -208,7 +208,7 @@ def load_scenarios(path: Path) -> ScenarioFile:
     except (OSError, UnicodeDecodeError) as error:
         raise BadInputError(
             f"cannot read the scenario file {path}: {error}",
-            where="--scenarios",
+            where="check.scenarios_file",
             advice="give a UTF-8 TOML file (see `golive schema scenarios`)",
         ) from None
     try:
@@ -242,7 +242,7 @@ def load_scenarios(path: Path) -> ScenarioFile:
             )
         raise BadInputError(
             "; ".join(problems),
-            where="--scenarios",
+            where="check.scenarios_file",
             advice="fix the keys named (`golive schema scenarios` gives the JSON Schema)",
         ) from None
 

@@ -99,7 +99,7 @@ async def run_suite(
     if prepared.needs_confirmation and not confirm_production:
         raise BadInputError(
             f"the {prepared.suite} suite against production needs confirmation",
-            where="--env production",
+            where="check.production_confirmation",
             advice="answer the question on a terminal, or pass --yes in a script once you are sure",
         )
     name, settings, endpoints = prepared.suite, prepared.settings, prepared.endpoints
@@ -222,7 +222,7 @@ async def _run_parity(
             raise BadInputError(
                 "parity against production compares it with staging: "
                 f"staging's client secret is needed ({error.message})",
-                where="--env production",
+                where="check.parity_staging_secret",
                 advice="store the staging client secret too (golive secret set SESSION staging)",
             ) from None
     staging = environment_settings(session, "staging")

@@ -45,7 +45,7 @@ def client_secret_name(environment: str, product: str = "determination") -> str:
     if product not in PRODUCTS:
         raise BadInputError(
             f"{product!r} is not a product",
-            where="--product",
+            where="secret.product",
             advice="use determination or einvoicing",
         )
     if product == "einvoicing":
