@@ -168,10 +168,6 @@ class Endpoints:
         return f"{self.base_url}{self.ping_path}"
 
     @property
-    def health_url(self) -> str:
-        return f"{self.base_url}{self.health_path}"
-
-    @property
     def einvoicing_host(self) -> str:
         return urlsplit(self.einvoicing_base_url or self.base_url).hostname or ""
 
