@@ -311,6 +311,7 @@ class OnesourceClient:
             )
         return self._answer(call, sent)
 
+    # Long because the retry loop, its deadline and each retry's notice belong together.
     async def _send(self, call: Call) -> Sent:
         """Send with the retry policy. Returns the last response; raises ApiError on no answer."""
         policy = self.settings.retry

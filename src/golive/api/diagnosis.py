@@ -64,6 +64,7 @@ def bad_answer(call: Call, answer: ApiAnswer, what: str) -> ApiError:
     )
 
 
+# Long because each transport failure gets its own words and advice, in one ordered list.
 def describe_transport(
     call: Call, error: httpx.TransportError, settings: EnvironmentSettings
 ) -> tuple[Failure, str, str, TlsProblem | None]:

@@ -174,6 +174,7 @@ class Endpoints:
     def status_url(self, document_id: str) -> str:
         return self.status_template.replace("{document_id}", quote(document_id, safe=""))
 
+    # Long because every URL is checked in turn, each error naming its own setting.
     @classmethod
     def of(cls, settings: EnvironmentSettings, environment: str) -> Endpoints:
         """The URLs, or BadInputError naming the setting that is missing or unsafe."""

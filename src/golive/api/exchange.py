@@ -26,6 +26,7 @@ from golive.api.errors import (
 from golive.session.model import Timeouts
 
 
+# Long because sending, the size limit, decompression and the deadline guard one read.
 async def exchange(
     http: httpx.AsyncClient,
     call: Call,

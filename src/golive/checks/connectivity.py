@@ -320,6 +320,7 @@ async def _close(writer: asyncio.StreamWriter, within: float) -> None:
         writer.transport.abort()
 
 
+# Long because the handshake, the certificate's facts and each refusal's advice are one stage.
 async def _tls_stage(
     recorder: StageRecorder,
     writer: asyncio.StreamWriter,

@@ -288,6 +288,7 @@ class ParityTarget:
     fallback_company: str
 
 
+# Long because each scenario runs against both environments and is compared in place.
 async def run_parity(
     targets: list[ParityTarget],
     scenarios: list[Scenario],

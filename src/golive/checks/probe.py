@@ -48,6 +48,7 @@ def error_label(error: ApiError) -> str:
     return error.failure.value
 
 
+# Long because the probe loop keeps its per-country figures, clearance counts and progress together.
 async def run_probe(
     client: OnesourceClient,
     *,

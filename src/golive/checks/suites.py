@@ -62,6 +62,7 @@ __all__ = [
 ]
 
 
+# Long because it builds the client, runs the suite, and turns cancellation and deadlines into a result.
 async def run_suite(
     session: Session,
     environment: str,

@@ -39,6 +39,7 @@ def country_company_advice(country: str, environment: str) -> str:
     )
 
 
+# Long because the quote's answer is checked field by field before the clearance.
 async def check_transaction(
     client: OnesourceClient,
     *,
@@ -132,6 +133,7 @@ async def check_transaction(
     return recorder.result()
 
 
+# Long because submitting, polling to a final status and each outcome's advice are one stage.
 async def clear_test_document(
     client: OnesourceClient,
     recorder: StageRecorder,
