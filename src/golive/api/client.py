@@ -1,3 +1,4 @@
+# Over 400 lines because the operations, the token cache and the retry loop share one client state.
 """The ONESOURCE API client: OAuth2 client-credentials token, tax calculation (always a quote),
 e-invoice test documents and their clearance status.
 
