@@ -120,3 +120,21 @@ async def test_one_fault_makes_the_demo_fail(sandbox: SandboxServer) -> None:
     assert not result.passed
     file.session.environments.production.retry.enabled = False
     assert not verify_config(file.session, file.path).passed
+
+
+async def test_the_start_screen_lists_the_demo_after_a_demo_run(
+    sandbox: SandboxServer, golive_home: Path
+) -> None:
+    from tests.tui_fixtures import SIZE, wait_for, wait_for_screen
+    from textual.widgets import DataTable
+
+    from golive.tui.app import SessionSource, WizardApp
+
+    file = demo(sandbox)
+    app = WizardApp(SessionSource(kind="start"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_screen(pilot, "StartScreen")
+        table = app.screen.query_one("#recent", DataTable)
+        await wait_for(pilot, lambda: table.row_count > 0, 20, "the recent sessions")
+        assert str(file.path) in [str(key.value) for key in table.rows]
+        await pilot.press("ctrl+q")
