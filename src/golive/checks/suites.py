@@ -223,7 +223,7 @@ async def _run_parity(
             raise BadInputError(
                 "parity against production compares it with staging: "
                 f"staging's client secret is needed ({error.message})",
-                where="check.parity_staging_secret",
+                where="check.parity_staging",
                 advice="store the staging client secret too (golive secret set SESSION staging)",
             ) from None
     staging = environment_settings(session, "staging")

@@ -27,7 +27,7 @@ CHECK_FLAGS: dict[str, str] = {
     "check.scenarios_file": "--scenarios",
     "secret.product": "--product",
     "check.production_confirmation": "--env production",
-    "check.parity_staging_secret": "--env production",
+    "check.parity_staging": "--env production",
 }
 
 
