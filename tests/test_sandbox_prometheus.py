@@ -69,3 +69,15 @@ def test_a_query_it_does_not_understand_is_refused_as_prometheus_does(
         answer = client.get("/prometheus/api/v1/query", params={"query": "rate(nope[5m])"})
     assert answer.status_code == 400
     assert answer.json()["errorType"] == "bad_data"
+
+
+def test_the_prometheus_down_fault_makes_it_answer_503(server: SandboxServer) -> None:
+    server.set_faults(prometheus_down=True)
+    try:
+        with httpx.Client(base_url=server.url) as client:
+            answer = client.get("/prometheus/api/v1/query", params={"query": "up"})
+            assert client.get("/health").status_code == 200  # the API itself is fine
+    finally:
+        server.reset_faults()
+    assert answer.status_code == 503
+    assert answer.json()["status"] == "error"

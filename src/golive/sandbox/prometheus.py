@@ -3,7 +3,8 @@
 `GET /prometheus/api/v1/query?query=...&time=...` answers in Prometheus's JSON
 (`{"status": "success", "data": {"resultType": "vector", "result": [...]}}`) from the sandbox's
 own request metrics (sandbox/promql.py); `/prometheus/api/v1/status/buildinfo` names it. No
-authentication, no faults: like /metrics, the monitoring side can always be observed.
+authentication and no transport faults; the `prometheus_down` fault makes it answer 503, as a
+Prometheus that is down would.
 """
 
 from __future__ import annotations
@@ -26,8 +27,18 @@ def _error(message: str) -> JSONResponse:
     return JSONResponse(body, status_code=400)
 
 
+def _down(request: Request) -> JSONResponse | None:
+    if not request.app.state.sandbox.faults.current.prometheus_down:
+        return None
+    body = {"status": "error", "errorType": "unavailable", "error": "sandbox fault prometheus_down"}
+    return JSONResponse(body, status_code=503)
+
+
 @router.get("/query", summary="An instant query over the sandbox's request metrics")
 async def query(request: Request) -> JSONResponse:
+    down = _down(request)
+    if down is not None:
+        return down
     text = request.query_params.get("query", "")
     if not text.strip():
         return _error("the query is empty (give ?query=PROMQL)")
@@ -48,6 +59,9 @@ async def query(request: Request) -> JSONResponse:
 
 
 @router.get("/status/buildinfo", summary="Which Prometheus this is: the sandbox's stand-in")
-async def buildinfo() -> JSONResponse:
+async def buildinfo(request: Request) -> JSONResponse:
+    down = _down(request)
+    if down is not None:
+        return down
     data = {"version": f"golive-sandbox-{__version__}", "branch": "stand-in", "revision": ""}
     return JSONResponse({"status": "success", "data": data})
