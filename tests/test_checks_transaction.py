@@ -278,3 +278,18 @@ def submitted_count(exposition: str, country: str) -> float:
 async def test_staging_tests_a_country_without_a_test_mode_too(sandbox: SandboxServer) -> None:
     result = await transaction(dated_session(sandbox, "MX"), "MX")
     assert result.checks[0].details["proof"]["name"] == "CFDI UUID"
+
+
+async def test_an_unknown_country_company_names_the_countrys_override(
+    sandbox: SandboxServer,
+) -> None:
+    session = session_for(sandbox)
+    session.countries["MX"].company_ids.staging = "ACME-MX"
+    sandbox.set_faults(unknown_companies=("ACME-MX",))
+    result = await transaction(session, "MX", "DE")
+    by_id = {c.id: c for c in result.checks}
+    assert by_id["transaction.DE"].passed
+    failed = by_id["transaction.MX"]
+    assert failed.stage is CheckStage.COMPANY
+    assert "check externalCompanyId of MX (countries.MX.company_ids.staging" in failed.advice
+    assert "for the staging environment" not in failed.advice

@@ -168,23 +168,20 @@ class Endpoints:
         return f"{self.base_url}{self.ping_path}"
 
     @property
-    def health_url(self) -> str:
-        return f"{self.base_url}{self.health_path}"
-
-    @property
     def einvoicing_host(self) -> str:
         return urlsplit(self.einvoicing_base_url or self.base_url).hostname or ""
 
     def status_url(self, document_id: str) -> str:
         return self.status_template.replace("{document_id}", quote(document_id, safe=""))
 
+    # Long because every URL is checked in turn, each error naming its own setting.
     @classmethod
     def of(cls, settings: EnvironmentSettings, environment: str) -> Endpoints:
         """The URLs, or BadInputError naming the setting that is missing or unsafe."""
         if environment not in ENVIRONMENTS:
             raise BadInputError(
                 f"{environment!r} is not an environment",
-                where="--env",
+                where="check.environment",
                 advice="use staging or production",
             )
         where = f"environments.{environment}"

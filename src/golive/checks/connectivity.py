@@ -101,9 +101,9 @@ async def check_connectivity(
     emit: EventSink,
     check_id: str = "connectivity",
 ) -> CheckResult:
-    """DNS -> TCP -> TLS -> HTTP -> AUTH -> COMPANY against the client's environment."""
-    endpoints = client.endpoints
-    settings = client.settings
+    """DNS -> TCP -> TLS -> HTTP -> AUTH -> COMPANY against the client's environment; the first
+    stage that fails ends the check (the later ones are skipped, saying why)."""
+    endpoints, settings = client.endpoints, client.settings
     host, port = endpoints.host, endpoints.port
     recorder = StageRecorder(check_id, f"Connectivity to {host}", emit)
     recorder.details.update({"host": host, "port": port, "base_url": endpoints.base_url})
@@ -116,6 +116,7 @@ async def check_connectivity(
         target_host = parts.hostname or host
         target_port = parts.port or (443 if parts.scheme == "https" else 80)
         recorder.details["proxy"] = f"{target_host}:{target_port}"
+    via = f" (the proxy {target_host}:{target_port})" if proxy else ""
 
     def not_run(after: CheckStage) -> CheckResult:
         later = CONNECTIVITY_STAGES[CONNECTIVITY_STAGES.index(after) + 1 :]
@@ -123,64 +124,13 @@ async def check_connectivity(
             recorder.skip(stage, f"not run: the {after.label} stage failed")
         return recorder.result()
 
-    # --- DNS --------------------------------------------------------------------------------
-    via = f" (the proxy {target_host}:{target_port})" if proxy else ""
-    recorder.start(CheckStage.DNS, f"resolving {target_host}{via}")
-    addresses: list[tuple[Any, ...]] = []
-    try:
-        loop = asyncio.get_running_loop()
-        async with asyncio.timeout(connect_timeout):
-            infos = await loop.getaddrinfo(target_host, target_port, type=socket.SOCK_STREAM)
-        addresses = [info[4] for info in infos]
-    except socket.gaierror as error:
-        message, advice = dns_failure_text(target_host, error)
-        recorder.finish("failed", message + via, advice=advice)
+    addresses = await _dns_stage(recorder, target_host, target_port, via, connect_timeout)
+    if addresses is None:
         return not_run(CheckStage.DNS)
-    except TimeoutError:
-        recorder.finish(
-            "failed",
-            f"no DNS answer for {target_host} within {connect_timeout:g} s",
-            advice="check this machine's DNS servers (and VPN); the name server does not answer",
-        )
-        return not_run(CheckStage.DNS)
-    unique = list(dict.fromkeys(str(a[0]) for a in addresses))
-    what = (
-        "an IP address, nothing to resolve" if _is_ip(target_host) else f"{len(unique)} address(es)"
-    )
-    recorder.finish(
-        "passed",
-        f"{target_host}{via}: {what} ({', '.join(unique[:4])})",
-        details={"addresses": unique},
-    )
-
-    # --- TCP --------------------------------------------------------------------------------
-    recorder.start(CheckStage.TCP, f"connecting to {target_host}:{target_port}")
-    reader: asyncio.StreamReader | None = None
-    writer: asyncio.StreamWriter | None = None
-    failure: tuple[str, str] | None = None
-    for address in addresses:
-        try:
-            async with asyncio.timeout(connect_timeout):
-                reader, writer = await asyncio.open_connection(address[0], target_port)
-            recorder.details["address"] = str(address[0])
-            break
-        except ConnectionRefusedError:
-            failure = refused_text(target_host, target_port)
-        except TimeoutError:
-            failure = connect_timeout_text(target_host, target_port, connect_timeout)
-        except OSError as error:
-            failure = (
-                f"cannot reach {target_host}:{target_port} ({error.strerror or error})",
-                "check the network route (VPN, firewall, security groups) to the host",
-            )
+    writer = await _tcp_stage(recorder, addresses, target_host, target_port, via, connect_timeout)
     if writer is None:
-        message, advice = failure or (f"no address to connect to for {target_host}", "")
-        recorder.finish("failed", message + via, advice=advice)
         return not_run(CheckStage.TCP)
-    recorder.finish("passed", f"connected to {target_host}:{target_port}{via}")
-
     try:
-        # --- TLS ----------------------------------------------------------------------------
         if endpoints.scheme != "https":
             recorder.skip(
                 CheckStage.TLS, f"not used: {endpoints.base_url} is plain http (staging only)"
@@ -190,25 +140,97 @@ async def check_connectivity(
                 CheckStage.TLS,
                 f"checked through the proxy {target_host}:{target_port} by the HTTP stage",
             )
-        else:
-            if not await _tls_stage(recorder, writer, host, settings.ca_bundle, connect_timeout):
-                return not_run(CheckStage.TLS)
+        elif not await _tls_stage(recorder, writer, host, settings.ca_bundle, connect_timeout):
+            return not_run(CheckStage.TLS)
     finally:
         await _close(writer, connect_timeout)
-    del reader
-
-    # --- HTTP -------------------------------------------------------------------------------
-    recorder.start(CheckStage.HTTP, f"GET {endpoints.ping_url}")
     deadline = stage_deadline(settings.timeouts, settings.retry)
+    if not await _http_stage(client, recorder, deadline):
+        return not_run(CheckStage.HTTP)
+    if not await _auth_stage(client, recorder, deadline):
+        return not_run(CheckStage.AUTH)
+    await _company_stage(client, recorder, deadline, company, country)
+    return recorder.result()
+
+
+async def _dns_stage(
+    recorder: StageRecorder, target_host: str, target_port: int, via: str, connect_timeout: float
+) -> list[tuple[Any, ...]] | None:
+    """Resolve the host (or the proxy): its addresses, or None when the stage failed."""
+    recorder.start(CheckStage.DNS, f"resolving {target_host}{via}")
+    try:
+        loop = asyncio.get_running_loop()
+        async with asyncio.timeout(connect_timeout):
+            infos = await loop.getaddrinfo(target_host, target_port, type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        message, advice = dns_failure_text(target_host, error)
+        recorder.finish("failed", message + via, advice=advice)
+        return None
+    except TimeoutError:
+        recorder.finish(
+            "failed",
+            f"no DNS answer for {target_host} within {connect_timeout:g} s",
+            advice="check this machine's DNS servers (and VPN); the name server does not answer",
+        )
+        return None
+    addresses = [info[4] for info in infos]
+    unique = list(dict.fromkeys(str(a[0]) for a in addresses))
+    what = (
+        "an IP address, nothing to resolve" if _is_ip(target_host) else f"{len(unique)} address(es)"
+    )
+    recorder.finish(
+        "passed",
+        f"{target_host}{via}: {what} ({', '.join(unique[:4])})",
+        details={"addresses": unique},
+    )
+    return addresses
+
+
+async def _tcp_stage(
+    recorder: StageRecorder,
+    addresses: list[tuple[Any, ...]],
+    target_host: str,
+    target_port: int,
+    via: str,
+    connect_timeout: float,
+) -> asyncio.StreamWriter | None:
+    """Connect to the first address that answers: the open connection, or None."""
+    recorder.start(CheckStage.TCP, f"connecting to {target_host}:{target_port}")
+    failure: tuple[str, str] | None = None
+    for address in addresses:
+        try:
+            async with asyncio.timeout(connect_timeout):
+                _reader, writer = await asyncio.open_connection(address[0], target_port)
+        except ConnectionRefusedError:
+            failure = refused_text(target_host, target_port)
+        except TimeoutError:
+            failure = connect_timeout_text(target_host, target_port, connect_timeout)
+        except OSError as error:
+            failure = (
+                f"cannot reach {target_host}:{target_port} ({error.strerror or error})",
+                "check the network route (VPN, firewall, security groups) to the host",
+            )
+        else:
+            recorder.details["address"] = str(address[0])
+            recorder.finish("passed", f"connected to {target_host}:{target_port}{via}")
+            return writer
+    message, advice = failure or (f"no address to connect to for {target_host}", "")
+    recorder.finish("failed", message + via, advice=advice)
+    return None
+
+
+async def _http_stage(client: OnesourceClient, recorder: StageRecorder, deadline: float) -> bool:
+    endpoints = client.endpoints
+    recorder.start(CheckStage.HTTP, f"GET {endpoints.ping_url}")
     try:
         async with asyncio.timeout(deadline):
             answer = await client.ping()
     except ApiError as error:
         recorder.fail_with(error, CheckStage.HTTP)
-        return not_run(CheckStage.HTTP)
+        return False
     except TimeoutError:
         _past_deadline(recorder, endpoints.ping_url, deadline)
-        return not_run(CheckStage.HTTP)
+        return False
     if answer.status_code >= 500:
         recorder.finish(
             "failed",
@@ -216,45 +238,54 @@ async def check_connectivity(
             advice="try again later; if it persists contact Thomson Reuters support",
             details={"status": answer.status_code, "attempts": answer.attempts},
         )
-        return not_run(CheckStage.HTTP)
+        return False
     recorder.finish(
         "passed",
-        f"{host} answered HTTP {answer.status_code} in {answer.elapsed_s * 1000:.0f} ms",
+        f"{endpoints.host} answered HTTP {answer.status_code} in {answer.elapsed_s * 1000:.0f} ms",
         details={"status": answer.status_code, "request_id": answer.request_id},
     )
+    return True
 
-    # --- AUTH -------------------------------------------------------------------------------
-    recorder.start(CheckStage.AUTH, f"token from {endpoints.token_url}")
+
+async def _auth_stage(client: OnesourceClient, recorder: StageRecorder, deadline: float) -> bool:
+    token_url = client.endpoints.token_url
+    recorder.start(CheckStage.AUTH, f"token from {token_url}")
     try:
         async with asyncio.timeout(deadline):
             token = await client.token(refresh=True)
     except ApiError as error:
         recorder.fail_with(error, CheckStage.AUTH)
-        return not_run(CheckStage.AUTH)
+        return False
     except TimeoutError:
-        _past_deadline(recorder, endpoints.token_url, deadline)
-        return not_run(CheckStage.AUTH)
+        _past_deadline(recorder, token_url, deadline)
+        return False
     recorder.finish(
         "passed",
-        f"token issued by {endpoints.token_url}, valid {token.expires_in:g} s",
+        f"token issued by {token_url}, valid {token.expires_in:g} s",
         details={
             "expires_in": token.expires_in,
             "scope": token.scope,
             "request_id": token.request_id,
         },
     )
+    return True
 
-    # --- COMPANY ----------------------------------------------------------------------------
+
+async def _company_stage(
+    client: OnesourceClient, recorder: StageRecorder, deadline: float, company: str, country: str
+) -> None:
     recorder.start(CheckStage.COMPANY, f"a quote for company {company!r} (nothing committed)")
     try:
         async with asyncio.timeout(deadline):
-            quote = await client.calculate(quote_request(company, settings.company_role, country))
+            quote = await client.calculate(
+                quote_request(company, client.settings.company_role, country)
+            )
     except ApiError as error:
         recorder.fail_with(error, CheckStage.COMPANY)
-        return recorder.result()
+        return
     except TimeoutError:
-        _past_deadline(recorder, endpoints.calculate_url, deadline)
-        return recorder.result()
+        _past_deadline(recorder, client.endpoints.calculate_url, deadline)
+        return
     recorder.finish(
         "passed",
         f"a quote for company {company!r} was accepted ({quote.elapsed_s * 1000:.0f} ms)",
@@ -264,7 +295,6 @@ async def check_connectivity(
             "request_id": quote.request_id,
         },
     )
-    return recorder.result()
 
 
 def _past_deadline(recorder: StageRecorder, url: str, deadline: float) -> None:
@@ -290,6 +320,7 @@ async def _close(writer: asyncio.StreamWriter, within: float) -> None:
         writer.transport.abort()
 
 
+# Long because the handshake, the certificate's facts and each refusal's advice are one stage.
 async def _tls_stage(
     recorder: StageRecorder,
     writer: asyncio.StreamWriter,

@@ -30,6 +30,7 @@ def _details(check: CheckResult) -> str:
     return "\n".join(lines)
 
 
+# Long because it writes the whole JUnit document, one element after another.
 def junit_xml(result: SuiteResult) -> bytes:
     suite_name = f"golive.{result.suite}.{result.environment}"
     failures = sum(c.outcome == "failed" for c in result.checks)

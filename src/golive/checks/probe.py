@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
 from golive.api.client import OnesourceClient
@@ -48,6 +49,22 @@ def error_label(error: ApiError) -> str:
     return error.failure.value
 
 
+@dataclass
+class _Tally:
+    """What the probe's workers count as they go."""
+
+    latencies: list[float] = field(default_factory=list)
+    errors: Counter[str] = field(default_factory=Counter)
+    first_error: dict[str, ApiError] = field(default_factory=dict)
+    clearance: Counter[str] = field(default_factory=Counter)
+    rejections: Counter[str] = field(default_factory=Counter)
+    rejection_codes: dict[str, Counter[str]] = field(default_factory=dict)
+    # country -> [calls, errors, latencies, cleared, rejected]
+    per_country: dict[str, list[Any]] = field(default_factory=dict)
+    retries: int = 0
+
+
+# Long because the probe loop keeps its per-country figures, tally.clearance counts and progress together.
 async def run_probe(
     client: OnesourceClient,
     *,
@@ -62,16 +79,7 @@ async def run_probe(
     title = f"Probe: {count} transactions at concurrency {concurrency}"
     check_id = "probe"
     role = client.settings.company_role
-    latencies: list[float] = []
-    errors: Counter[str] = Counter()
-    first_error: dict[str, ApiError] = {}
-    clearance: Counter[str] = Counter()
-    rejections: Counter[str] = Counter()
-    rejection_codes: dict[str, Counter[str]] = {}
-    per_country: dict[
-        str, list[Any]
-    ] = {}  # country -> [calls, errors, latencies, cleared, rejected]
-    retries = 0
+    tally = _Tally()
     done = 0
     next_index = 0
     quiet = EventSink(None)
@@ -87,27 +95,27 @@ async def run_probe(
         return recorder.result(), {"requests": 0}
 
     async def worker() -> None:
-        nonlocal done, next_index, retries
+        nonlocal done, next_index
         while next_index < count:
             index = next_index
             next_index += 1
             entry = plan[index % len(plan)]
-            mine = per_country.setdefault(entry.country, [0, 0, [], 0, 0])
+            mine = tally.per_country.setdefault(entry.country, [0, 0, [], 0, 0])
             mine[0] += 1
             started = time.perf_counter()
             try:
                 answer = await client.calculate(quote_request(entry.company, role, entry.country))
             except ApiError as error:
                 mine[1] += 1
-                latencies.append(error.elapsed_s or (time.perf_counter() - started))
+                tally.latencies.append(error.elapsed_s or (time.perf_counter() - started))
                 label = error_label(error)
-                errors[label] += 1
-                first_error.setdefault(label, error)
-                retries += max(0, error.attempts - 1)
+                tally.errors[label] += 1
+                tally.first_error.setdefault(label, error)
+                tally.retries += max(0, error.attempts - 1)
             else:
-                latencies.append(answer.elapsed_s)
+                tally.latencies.append(answer.elapsed_s)
                 mine[2].append(answer.elapsed_s)
-                retries += answer.attempts - 1
+                tally.retries += answer.attempts - 1
                 if entry.clearance:
                     total = answer.body.get("totalTaxAmount", 0.0)
                     recorder = StageRecorder(f"probe.{entry.country}", "", quiet, entry.country)
@@ -121,16 +129,16 @@ async def run_probe(
                         clearance_timeout=clearance_timeout,
                         poll_interval=poll_interval,
                     )
-                    clearance["submitted"] += 1
+                    tally.clearance["submitted"] += 1
                     if status in ("Approved", "Warning"):
                         mine[3] += 1
                     if status == "Rejected":
                         mine[4] += 1
-                        rejections[entry.country] += 1
-                        codes = rejection_codes.setdefault(entry.country, Counter())
+                        tally.rejections[entry.country] += 1
+                        codes = tally.rejection_codes.setdefault(entry.country, Counter())
                         for message in recorder.stages[-1].details.get("messages", []):
                             codes[str(message.get("code", ""))] += 1
-                    clearance[status.lower() if status else "failed"] += 1
+                    tally.clearance[status.lower() if status else "failed"] += 1
             done += 1
             emit(
                 CheckEvent(
@@ -149,9 +157,26 @@ async def run_probe(
             group.create_task(worker())
     elapsed = time.perf_counter() - started
 
-    ordered = sorted(latencies)
+    return _probe_result(
+        tally,
+        check_id=check_id,
+        title=title,
+        count=count,
+        concurrency=concurrency,
+        elapsed=elapsed,
+        targets=targets,
+        emit=emit,
+    )
+
+
+def _probe_figures(
+    tally: _Tally, *, count: int, concurrency: int, elapsed: float, targets: Targets
+) -> tuple[dict[str, Any], float, float]:
+    """The probe's figures (error rate, latency percentiles, throughput, clearance, by country),
+    with the error rate and p95 unrounded (what the targets are held against)."""
+    ordered = sorted(tally.latencies)
     sketch = LatencySketch.of(ordered)
-    failed = sum(errors.values())
+    failed = sum(tally.errors.values())
     error_rate = 100.0 * failed / count if count else 0.0
     p95 = sketch.percentile(95) or 0.0
     figures: dict[str, Any] = {
@@ -167,17 +192,38 @@ async def run_probe(
         "mean_s": round(sum(ordered) / len(ordered), 4) if ordered else 0.0,
         "elapsed_s": round(elapsed, 3),
         "throughput_rps": round(count / elapsed, 2) if elapsed > 0 else 0.0,
-        "retries": retries,
-        "errors": dict(errors.most_common()),
-        "clearance": dict(clearance),
-        "rejections_by_country": dict(sorted(rejections.items())),
-        "rejection_codes": {cc: dict(c) for cc, c in sorted(rejection_codes.items())},
-        "by_country": {cc: _country_figures(*per_country[cc]) for cc in sorted(per_country)},
+        "retries": tally.retries,
+        "errors": dict(tally.errors.most_common()),
+        "clearance": dict(tally.clearance),
+        "rejections_by_country": dict(sorted(tally.rejections.items())),
+        "rejection_codes": {cc: dict(c) for cc, c in sorted(tally.rejection_codes.items())},
+        "by_country": {
+            cc: _country_figures(*tally.per_country[cc]) for cc in sorted(tally.per_country)
+        },
         "targets": {
             "error_rate_pct": targets.error_rate_pct,
             "response_time_p95_s": targets.response_time_p95_s,
         },
     }
+    return figures, error_rate, p95
+
+
+# Long because the verdict, its advice and the clearance stage are said together, in order.
+def _probe_result(
+    tally: _Tally,
+    *,
+    check_id: str,
+    title: str,
+    count: int,
+    concurrency: int,
+    elapsed: float,
+    targets: Targets,
+    emit: EventSink,
+) -> tuple[CheckResult, dict[str, Any]]:
+    """The probe's result held against the targets (and its figures), emitted."""
+    figures, error_rate, p95 = _probe_figures(
+        tally, count=count, concurrency=concurrency, elapsed=elapsed, targets=targets
+    )
     misses = [
         verdict.describe()
         for verdict in judge(targets, {ERROR_RATE: error_rate, RESPONSE_TIME: p95})
@@ -212,30 +258,33 @@ async def run_probe(
     advice = ""
     stage = CheckStage.TRANSACTION
     if misses:
-        worst = next(iter(first_error.values()), None)
+        worst = next(iter(tally.first_error.values()), None)
         advice = (
-            f"most frequent error: {errors.most_common(1)[0][0]} ({worst.message}); {worst.advice}"
+            f"most frequent error: {tally.errors.most_common(1)[0][0]} ({worst.message}); {worst.advice}"
             if worst is not None
             else "answers are slower than the target: compare with a run at lower concurrency; "
             "if it persists, raise it with Thomson Reuters before go-live"
         )
-    if clearance:
-        rejected = sum(rejections.values())
-        text = ", ".join(f"{k} {v}" for k, v in sorted(clearance.items()))
+    if tally.clearance:
+        rejected = sum(tally.rejections.values())
+        text = ", ".join(f"{k} {v}" for k, v in sorted(tally.clearance.items()))
         clearance_outcome: CheckOutcome = (
-            "warning" if rejected or clearance.get("failed") else "passed"
+            "warning" if rejected or tally.clearance.get("failed") else "passed"
         )
         detail = ""
         if rejected:
-            detail = "; rejections: " + ", ".join(
-                f"{cc} {n}" for cc, n in sorted(rejections.items())
+            detail = "; tally.rejections: " + ", ".join(
+                f"{cc} {n}" for cc, n in sorted(tally.rejections.items())
             )
         stages.append(
             StageResult(
                 stage=CheckStage.CLEARANCE,
                 outcome="warning" if clearance_outcome == "warning" else "passed",
                 message=f"test documents: {text}{detail}",
-                details={"clearance": dict(clearance), "rejections_by_country": dict(rejections)},
+                details={
+                    "clearance": dict(tally.clearance),
+                    "rejections_by_country": dict(tally.rejections),
+                },
             )
         )
         if outcome == "passed" and clearance_outcome == "warning":

@@ -27,6 +27,7 @@ class CountryPlan:
     company: str
     clearance: bool
     quote_only: str = ""  # why no test document goes ("" when one goes or none is due)
+    company_override: bool = False  # the company is the country's own, not the environment's
 
 
 async def run_smoke(
@@ -84,6 +85,7 @@ def transaction_job(
             company=entry.company,
             clearance=entry.clearance,
             quote_only=entry.quote_only,
+            company_override=entry.company_override,
             emit=emit,
             clearance_timeout=clearance_timeout,
             poll_interval=poll_interval,

@@ -22,13 +22,24 @@ from golive.checks.documents import (
 )
 from golive.checks.events import EventSink
 from golive.checks.results import CheckResult, CheckStage
-from golive.checks.stages import StageRecorder
+from golive.checks.stages import StageRecorder, stage_of
 
 FINAL_STATUSES = frozenset({"Approved", "Warning", "Rejected"})
 KNOWN_STATUSES = FINAL_STATUSES | {"New", "Delivered"}
 MAX_POLL_INTERVAL_S = 2.0
 
 
+def country_company_advice(country: str, environment: str) -> str:
+    """What to check when a country's own externalCompanyId (not the environment's) is unknown."""
+    return (
+        f"check externalCompanyId of {country} (countries.{country}.company_ids.{environment}, "
+        f"the wizard's Compliance step, country {country}) for {environment}: it overrides the "
+        "environment's company for this country; companies are set up separately in UAT and "
+        "production (the external company id in ONESOURCE Determination)"
+    )
+
+
+# Long because the quote's answer is checked field by field before the clearance.
 async def check_transaction(
     client: OnesourceClient,
     *,
@@ -40,9 +51,11 @@ async def check_transaction(
     clearance_timeout: float = 60.0,
     poll_interval: float = 0.25,
     quote_only: str = "",
+    company_override: bool = False,
 ) -> CheckResult:
     """One quote for `country`; where e-invoices are mandatory, one test document followed to its
-    end (`clearance`); `quote_only` says why none goes (shown as a skipped clearance stage)."""
+    end (`clearance`); `quote_only` says why none goes (shown as a skipped clearance stage).
+    `company_override`: `company` is the country's own id, so an unknown company names it."""
     recorder = StageRecorder(
         f"transaction.{country}", f"Transaction for {name} ({country})", emit, country
     )
@@ -51,6 +64,8 @@ async def check_transaction(
     try:
         answer = await client.calculate(quote_request(company, role, country))
     except ApiError as error:
+        if company_override and stage_of(error, CheckStage.TRANSACTION) is CheckStage.COMPANY:
+            error.advice = country_company_advice(country, client.environment)
         recorder.fail_with(error, CheckStage.TRANSACTION)
         if clearance:
             recorder.skip(CheckStage.CLEARANCE, "not run: the tax calculation failed")
@@ -118,6 +133,7 @@ async def check_transaction(
     return recorder.result()
 
 
+# Long because submitting, polling to a final status and each outcome's advice are one stage.
 async def clear_test_document(
     client: OnesourceClient,
     recorder: StageRecorder,

@@ -18,7 +18,17 @@ OPS_FLAGS: dict[str, str] = {}
 
 
 # --- api, checks, sandbox, secrets ----------------------------------------------------------
-CHECK_FLAGS: dict[str, str] = {}
+CHECK_FLAGS: dict[str, str] = {
+    "check.environment": "--env",
+    "check.suite": "--suite",
+    "check.countries": "--country",
+    "check.concurrency": "--concurrency",
+    "check.probe_count": "--count",
+    "check.scenarios_file": "--scenarios",
+    "secret.product": "--product",
+    "check.production_confirmation": "--env production",
+    "check.parity_staging": "--env production",
+}
 
 
 # --- report and export ----------------------------------------------------------------------

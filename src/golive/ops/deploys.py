@@ -231,6 +231,8 @@ def compare_settings(session: Session) -> ConfigComparison:
     from golive.api.endpoints import is_rehearsal
 
     rehearsal = is_rehearsal(production)
+    # the demo's production is the sandbox by design: said as a warning, not failed
+    on_sandbox = warning if session.is_demo() else problem
     for key in ("base_url", "token_url"):
         host = _host(right.get(key, ""))
         if not host:
@@ -239,7 +241,7 @@ def compare_settings(session: Session) -> ConfigComparison:
             update={"preset": "", "base_url": right[key], "token_url": ""}
         )
         if is_rehearsal(alone):
-            problem(
+            on_sandbox(
                 f"production.{key}",
                 f"production points at {host}, which looks like a UAT, sandbox or local host",
             )
@@ -249,9 +251,9 @@ def compare_settings(session: Session) -> ConfigComparison:
                 f"production points at {host}, whose name looks like a test or staging host",
             )
     if rehearsal and production.preset in ("onesource-uat", "sandbox"):
-        problem("production.preset", f"production uses the {production.preset} preset")
+        on_sandbox("production.preset", f"production uses the {production.preset} preset")
     if production.base_url and production.base_url == staging.base_url:
-        problem(
+        on_sandbox(
             "production.base_url",
             "staging and production use the same API endpoint: staging tests would hit production "
             "(or production is not production)",

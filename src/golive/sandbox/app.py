@@ -12,37 +12,38 @@ import binascii
 import hmac
 import json
 import math
-import secrets
-import threading
-import time
-from collections.abc import Callable
 from decimal import Decimal
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl, unquote_plus
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from golive import __version__
-from golive.sandbox import metrics as metrics_text
-from golive.sandbox.clearance import ClearanceDesk
-from golive.sandbox.faults import FaultBoard, FaultInjector, Faults, drifted
-from golive.sandbox.metrics import Metrics, RequestMetrics
+from golive.sandbox import admin, prometheus
+from golive.sandbox.admin import DOCUMENTED_BODIES, route_doc
+from golive.sandbox.faults import FaultInjector, drifted
+from golive.sandbox.metrics import RequestMetrics
 from golive.sandbox.rates import tax_on, treatment_of
 from golive.sandbox.settings import SandboxSettings
+from golive.sandbox.state import (
+    _NO_STORE,
+    ApiError,
+    OAuthError,
+    SandboxState,
+    StateDep,
+    TokenDep,
+)
 from golive.sandbox.wire import (
     CALCULATE_PATH,
     DEFAULT_SCOPE,
     DOCUMENT_STATUS_PATH,
     DOCUMENTS_PATH,
-    HEALTH_PATH,
     IDT_MEDIA_TYPE,
-    METRICS_PATH,
-    PING_PATH,
     TOKEN_PATH,
     CalculatedLine,
     CalculateRequest,
@@ -50,146 +51,11 @@ from golive.sandbox.wire import (
     DocumentAccepted,
     DocumentRequest,
     DocumentStatus,
-    Health,
-    Ping,
     TaxLine,
     TokenResponse,
     error_body,
     problems_of,
 )
-
-_REALM = 'Bearer realm="golive-sandbox"'
-_NO_STORE = {"cache-control": "no-store", "pragma": "no-cache"}
-
-
-class ApiError(Exception):
-    """An API error answered as {"errors": [...]}."""
-
-    def __init__(
-        self, status: int, errors: list[dict[str, str]], headers: dict[str, str] | None = None
-    ) -> None:
-        super().__init__(status, errors)
-        self.status = status
-        self.errors = errors
-        self.headers = headers or {}
-
-    @classmethod
-    def one(
-        cls, status: int, code: str, message: str, path: str | None = None, **headers: str
-    ) -> ApiError:
-        return cls(status, error_body(code, message, path)["errors"], headers)
-
-
-class OAuthError(Exception):
-    """A token-endpoint error answered as RFC 6749 says: {"error", "error_description"}."""
-
-    def __init__(
-        self, status: int, error: str, description: str, headers: dict[str, str] | None = None
-    ) -> None:
-        super().__init__(status, error, description)
-        self.status = status
-        self.error = error
-        self.description = description
-        self.headers = headers or {}
-
-
-class TokenStore:
-    """Issued access tokens and when they expire (monotonic clock: immune to clock changes)."""
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._expiry: dict[str, float] = {}
-
-    def issue(self, ttl_s: float) -> str:
-        token = secrets.token_urlsafe(32)
-        now = self._clock()
-        with self._lock:
-            self._expiry = {t: e for t, e in self._expiry.items() if e > now}
-            self._expiry[token] = now + ttl_s
-        return token
-
-    def check(self, token: str) -> Literal["valid", "unknown", "expired"]:
-        with self._lock:
-            expiry = self._expiry.get(token)
-        if expiry is None:
-            return "unknown"
-        return "valid" if self._clock() < expiry else "expired"
-
-    def revoke_all(self) -> int:
-        with self._lock:
-            count = len(self._expiry)
-            self._expiry.clear()
-        return count
-
-
-class SandboxState:
-    """What one sandbox run remembers. Shared with the runner thread (faults, tokens, metrics)."""
-
-    def __init__(self, settings: SandboxSettings) -> None:
-        self.settings = settings
-        given = settings.admin_token.get_secret_value() if settings.admin_token else ""
-        self.admin_token = given or secrets.token_urlsafe(24)
-        self.faults = FaultBoard(settings.faults)
-        self.tokens = TokenStore()
-        self.metrics = Metrics()
-        self.clearance = ClearanceDesk(settings.clearance_step_s, self.metrics)
-
-    def company_known(self, company_id: str) -> bool:
-        return (
-            company_id in self.settings.companies
-            and company_id not in self.faults.current.unknown_companies
-        )
-
-
-async def _sandbox_state(request: Request) -> SandboxState:
-    state: SandboxState = request.app.state.sandbox
-    return state
-
-
-StateDep = Annotated[SandboxState, Depends(_sandbox_state)]
-
-
-def _bearer_token(request: Request) -> str | None:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    return token.strip()
-
-
-async def _require_bearer(request: Request, state: StateDep) -> str:
-    token = _bearer_token(request)
-    if token is None:
-        raise ApiError.one(
-            401,
-            "UNAUTHORIZED",
-            f"no bearer token: get one from {TOKEN_PATH} and send 'Authorization: Bearer <token>'",
-            **{"www-authenticate": _REALM},
-        )
-    verdict = state.tokens.check(token)
-    if verdict != "valid":
-        reason = "the access token has expired" if verdict == "expired" else "unknown access token"
-        raise ApiError.one(
-            401,
-            "UNAUTHORIZED",
-            f"{reason}; get a new one from {TOKEN_PATH}",
-            **{"www-authenticate": f'{_REALM}, error="invalid_token"'},
-        )
-    return token
-
-
-TokenDep = Annotated[str, Depends(_require_bearer)]
-
-
-async def _require_admin(request: Request, state: StateDep) -> None:
-    given = request.headers.get("x-admin-token", "")
-    if not given:
-        raise ApiError.one(401, "ADMIN_TOKEN_MISSING", "send the admin token in X-Admin-Token")
-    if not hmac.compare_digest(given.encode(), state.admin_token.encode()):
-        raise ApiError.one(403, "ADMIN_TOKEN_WRONG", "wrong admin token")
-
-
-AdminDep = Depends(_require_admin)
 
 _Model = TypeVar("_Model", bound=BaseModel)
 
@@ -226,28 +92,6 @@ def _require_company(state: SandboxState, company_id: str) -> None:
         )
 
 
-_DOCUMENTED_BODIES: list[type[BaseModel]] = []
-
-
-def _doc(
-    body: type[BaseModel] | None = None,
-    media_types: tuple[str, ...] = ("application/json",),
-    security: str | None = "bearerAuth",
-) -> dict[str, Any]:
-    """OpenAPI for a route whose body we read by hand (so authentication comes first)."""
-    extra: dict[str, Any] = {}
-    if body is not None:
-        _DOCUMENTED_BODIES.append(body)
-        ref = {"$ref": f"#/components/schemas/{body.__name__}"}
-        extra["requestBody"] = {
-            "required": True,
-            "content": {media: {"schema": ref} for media in media_types},
-        }
-    if security:
-        extra["security"] = [{security: []}]
-    return extra
-
-
 _ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"description": "invalid request: one error per problem"},
     401: {"description": "missing, unknown or expired bearer token"},
@@ -255,6 +99,8 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     429: {"description": "rate limited; see Retry-After"},
     503: {"description": "temporarily unavailable"},
 }
+
+__all__ = ["SandboxState", "create_app"]
 
 router = APIRouter()
 
@@ -365,7 +211,7 @@ def _basic_credentials(authorization: str) -> tuple[str, str]:
     tags=["tax determination"],
     response_model=CalculateResponse,
     summary="Calculate the taxes of a document",
-    openapi_extra=_doc(CalculateRequest, (IDT_MEDIA_TYPE, "application/json")),
+    openapi_extra=route_doc(CalculateRequest, (IDT_MEDIA_TYPE, "application/json")),
     responses=_ERRORS,
 )
 async def calculate(request: Request, state: StateDep, _token: TokenDep) -> CalculateResponse:
@@ -417,7 +263,7 @@ async def calculate(request: Request, state: StateDep, _token: TokenDep) -> Calc
     status_code=202,
     response_model=DocumentAccepted,
     summary="Submit an e-invoice for clearance",
-    openapi_extra=_doc(DocumentRequest),
+    openapi_extra=route_doc(DocumentRequest),
     responses=_ERRORS,
 )
 async def submit_document(request: Request, state: StateDep, _token: TokenDep) -> DocumentAccepted:
@@ -432,7 +278,7 @@ async def submit_document(request: Request, state: StateDep, _token: TokenDep) -
     tags=["e-invoicing"],
     response_model=DocumentStatus,
     summary="Clearance status of a submitted e-invoice",
-    openapi_extra=_doc(),
+    openapi_extra=route_doc(),
     responses={**_ERRORS, 404: {"description": "unknown documentId"}},
 )
 async def document_status(document_id: str, state: StateDep, _token: TokenDep) -> DocumentStatus:
@@ -440,85 +286,6 @@ async def document_status(document_id: str, state: StateDep, _token: TokenDep) -
     if status is None:
         raise ApiError.one(404, "DOCUMENT_NOT_FOUND", f"no document {document_id!r}", "documentId")
     return status
-
-
-@router.get(HEALTH_PATH, tags=["service"], response_model=Health, summary="Liveness (no auth)")
-async def health() -> Health:
-    return Health(status="ok", version=__version__)
-
-
-@router.get(PING_PATH, tags=["service"], response_model=Ping, summary="Is my token good? (no auth)")
-async def ping(request: Request, state: StateDep) -> Ping:
-    token = _bearer_token(request)
-    authenticated = token is not None and state.tokens.check(token) == "valid"
-    return Ping(authenticated=authenticated, version=__version__)
-
-
-@router.get(
-    METRICS_PATH,
-    tags=["service"],
-    response_class=PlainTextResponse,
-    summary="Prometheus metrics (text format 0.0.4)",
-)
-async def metrics(state: StateDep) -> PlainTextResponse:
-    return PlainTextResponse(state.metrics.exposition(), media_type=metrics_text.CONTENT_TYPE)
-
-
-@router.get(
-    "/admin/faults",
-    tags=["sandbox admin"],
-    response_model=Faults,
-    dependencies=[AdminDep],
-    openapi_extra=_doc(security="adminToken"),
-)
-async def get_faults(state: StateDep) -> Faults:
-    return state.faults.current
-
-
-@router.put(
-    "/admin/faults",
-    tags=["sandbox admin"],
-    response_model=Faults,
-    dependencies=[AdminDep],
-    summary="Change some faults (a partial update; the rest stay)",
-    openapi_extra=_doc(Faults, security="adminToken"),
-)
-async def put_faults(request: Request, state: StateDep) -> Faults:
-    try:
-        changes = json.loads(await request.body())
-    except ValueError as error:
-        raise ApiError.one(
-            400, "VALIDATION_ERROR", f"the body is not valid JSON ({error})"
-        ) from None
-    if not isinstance(changes, dict):
-        raise ApiError.one(400, "VALIDATION_ERROR", "send a JSON object of fault settings")
-    try:
-        return state.faults.update(changes)
-    except ValidationError as error:
-        raise ApiError(400, problems_of(error.errors(include_url=False))) from None
-
-
-@router.post(
-    "/admin/reset",
-    tags=["sandbox admin"],
-    response_model=Faults,
-    dependencies=[AdminDep],
-    summary="Back to the faults the run started with",
-    openapi_extra=_doc(security="adminToken"),
-)
-async def reset_faults(state: StateDep) -> Faults:
-    return state.faults.reset()
-
-
-@router.post(
-    "/admin/tokens/revoke",
-    tags=["sandbox admin"],
-    dependencies=[AdminDep],
-    summary="Revoke every issued access token (the client must re-authenticate)",
-    openapi_extra=_doc(security="adminToken"),
-)
-async def revoke_tokens(state: StateDep) -> dict[str, int]:
-    return {"revoked": state.tokens.revoke_all()}
 
 
 class _SandboxApi(FastAPI):
@@ -533,7 +300,7 @@ class _SandboxApi(FastAPI):
             )
             components = schema.setdefault("components", {})
             schemas = components.setdefault("schemas", {})
-            for model in _DOCUMENTED_BODIES:
+            for model in DOCUMENTED_BODIES:
                 model_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
                 schemas.update(model_schema.pop("$defs", {}))
                 schemas[model.__name__] = model_schema
@@ -559,6 +326,8 @@ def create_app(
     )
     app.state.sandbox = state
     app.include_router(router)
+    app.include_router(admin.router)
+    app.include_router(prometheus.router)
     app.add_exception_handler(ApiError, _api_error)  # type: ignore[arg-type]
     app.add_exception_handler(OAuthError, _oauth_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]

@@ -55,6 +55,9 @@ class Faults(BaseModel):
     rate_limit: int = Field(default=0, ge=0, description="the next N requests get a 429")
     retry_after_s: int = Field(default=1, ge=0, le=3600, description="Retry-After of the 429")
     fail_auth: bool = Field(default=False, description="the token endpoint refuses everyone")
+    prometheus_down: bool = Field(
+        default=False, description="the Prometheus stand-in (/prometheus) answers 503"
+    )
     unknown_companies: tuple[str, ...] = Field(default=(), description="answered 403 as unknown")
     reject_countries: tuple[CountryCode, ...] = ()
     warn_countries: tuple[CountryCode, ...] = ()

@@ -7,15 +7,33 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
+from typing import NamedTuple
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from golive.sandbox.wire import endpoint_of
+from golive.session import clock
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 CLIENT_GONE = 499  # nginx's "client closed request": the client gave up before any answer
+KEPT_EVENTS = 100_000  # the newest requests and outcomes kept for the Prometheus stand-in
+
+
+class RequestEvent(NamedTuple):
+    """One answered request, stamped with golive's clock (what /prometheus counts over a range)."""
+
+    at: float  # seconds since the epoch
+    endpoint: str
+    status: int
+    seconds: float
+
+
+class OutcomeEvent(NamedTuple):
+    at: float
+    country: str
+    outcome: str
 
 
 class Metrics:
@@ -30,6 +48,8 @@ class Metrics:
         self._submitted: dict[str, int] = defaultdict(int)
         self._clearance: dict[tuple[str, str], int] = defaultdict(int)
         self._arrived: dict[str, int] = defaultdict(int)
+        self._events: deque[RequestEvent] = deque(maxlen=KEPT_EVENTS)
+        self._outcomes: deque[OutcomeEvent] = deque(maxlen=KEPT_EVENTS)
 
     def arrived(self, endpoint: str) -> None:
         """A request reached the sandbox (counted before any fault delays its answer)."""
@@ -42,7 +62,9 @@ class Metrics:
             return self._arrived.get(endpoint, 0)
 
     def observe(self, endpoint: str, status: int, seconds: float) -> None:
+        at = clock.now().timestamp()
         with self._lock:
+            self._events.append(RequestEvent(at, endpoint, status, seconds))
             self._requests[(endpoint, status)] += 1
             buckets = self._buckets.setdefault(endpoint, [0] * len(BUCKETS))
             for index, bound in enumerate(BUCKETS):
@@ -56,12 +78,24 @@ class Metrics:
             self._submitted[country] += 1
 
     def clearance_outcome(self, country: str, outcome: str) -> None:
+        at = clock.now().timestamp()
         with self._lock:
+            self._outcomes.append(OutcomeEvent(at, country, outcome))
             self._clearance[(country, outcome)] += 1
 
     def requests(self, endpoint: str, status: int) -> int:
         with self._lock:
             return self._requests.get((endpoint, status), 0)
+
+    def request_events(self) -> list[RequestEvent]:
+        """The answered requests kept, oldest first."""
+        with self._lock:
+            return list(self._events)
+
+    def outcome_events(self) -> list[OutcomeEvent]:
+        """The final clearance statuses kept, oldest first."""
+        with self._lock:
+            return list(self._outcomes)
 
     def exposition(self) -> str:
         lines: list[str] = []

@@ -42,6 +42,7 @@ class TlsFiles:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
+# Long because the CA, the server certificate and each TLS variant's twist are built in one place.
 def create_tls_files(
     variant: TlsVariant = "valid",
     *,

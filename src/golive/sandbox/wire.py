@@ -21,6 +21,7 @@ HEALTH_PATH = "/health"
 PING_PATH = "/ping"
 METRICS_PATH = "/metrics"
 ADMIN_PREFIX = "/admin"
+PROMETHEUS_PREFIX = "/prometheus"  # the Prometheus query API stand-in (sandbox/prometheus.py)
 
 IDT_MEDIA_TYPE = "application/vnd.tri.onesource.idt+json"
 DEFAULT_SCOPE = "urn:tr:onesource:auth:api:IndirectTaxDetermination"
@@ -36,6 +37,7 @@ Endpoint = Literal[
     "metrics",
     "openapi",
     "admin",
+    "prometheus",
     "other",
 ]
 
@@ -59,6 +61,8 @@ def endpoint_of(path: str) -> Endpoint:
         return "einvoice_status"
     if path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):
         return "admin"
+    if path.startswith(PROMETHEUS_PREFIX + "/"):
+        return "prometheus"
     return "other"
 
 

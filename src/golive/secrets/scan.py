@@ -172,6 +172,7 @@ def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
+# Long because walking, skipping and reading each file with its limits are one pass.
 def scan_paths(
     paths: Sequence[str | Path],
     *,
@@ -257,6 +258,7 @@ def vault_recorded(session: Session) -> bool:
     return bool(vault.product.strip() and vault.path.strip())
 
 
+# Long because the findings, the evidence record and the item states are written together.
 def record_scan(
     session: Session,
     log_path: Path,

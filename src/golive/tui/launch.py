@@ -7,22 +7,16 @@ after that frame (screens/opening.py). `prepare_demo` starts the sandbox in this
 
 from __future__ import annotations
 
-import os
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from golive.tui.app import SessionSource, WizardApp
 
 if TYPE_CHECKING:
     from golive.session.model import Session
     from golive.session.store import SessionFile
-
-DEMO_FILE = "demo.toml"
-# The demo's countries: a post-audit country, a clearance country through SdI, a clearance
-# country through a PAC, each with a tax ID that passes its check digits.
-DEMO_COUNTRIES = {"DE": "DE136695976", "IT": "IT00743110157", "MX": "MAB9307148T4"}
 
 
 def first_frame(path: Path) -> tuple[str, str]:
@@ -64,105 +58,42 @@ def run_wizard(source: SessionSource) -> int:
     return int(result or 0)
 
 
-# --- the demo -----------------------------------------------------------------------------------
+# --- the demo (built in golive.sandbox.demo) --------------------------------------------------
+
+
+# The demo's names, read from golive.sandbox.demo only when asked (the first frame imports
+# neither the sandbox nor pydantic).
+_DEMO_NAMES = ("DEMO_FILE", "DEMO_COUNTRIES")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _DEMO_NAMES:
+        from golive.sandbox import demo
+
+        return getattr(demo, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def demo_session_path() -> Path:
-    from golive.session.store import data_dir
+    from golive.sandbox.demo import demo_session_path as path
 
-    return data_dir() / DEMO_FILE
+    return path()
 
 
 def demo_session(url: str, ca_bundle: str, client_id: str, company: str) -> Session:
-    """A fresh demo session pointing both environments at the sandbox."""
-    from golive.countries import requirements_for
-    from golive.session.model import (
-        CountrySetup,
-        Environments,
-        EnvironmentSettings,
-        Meta,
-        SecretReference,
-        Session,
-    )
+    from golive.sandbox.demo import demo_session as build
 
-    def environment() -> EnvironmentSettings:
-        return EnvironmentSettings(
-            preset="sandbox",
-            base_url=url,
-            client_id=client_id,
-            external_company_id=company,
-            ca_bundle=ca_bundle,
-        )
-
-    session = Session(
-        meta=Meta(
-            title="Demo go-live",
-            partner="Demo Partner Ltd",
-            customer="Demo Customer GmbH",
-            engineer="demo engineer",
-            demo=True,
-        ),
-        environments=Environments(staging=environment(), production=environment()),
-        countries={
-            code: CountrySetup(tax_id=tax_id, requirements=requirements_for(code))
-            for code, tax_id in DEMO_COUNTRIES.items()
-        },
-    )
-    session.credentials.secrets = {
-        f"{env}.client_secret": SecretReference(
-            store="environment", description="the sandbox's demo secret, for this run only"
-        )
-        for env in ("staging", "production")
-    }
-    return session
+    return build(url, ca_bundle, client_id, company)
 
 
 def point_at_sandbox(session: Session, url: str, ca_bundle: str) -> None:
-    """An existing demo session follows the sandbox to this run's port and CA."""
-    for settings in (session.environments.staging, session.environments.production):
-        settings.base_url = url
-        settings.token_url = ""
-        settings.ca_bundle = ca_bundle
+    from golive.sandbox.demo import point_at_sandbox as point
+
+    point(session, url, ca_bundle)
 
 
 def prepare_demo(*, reset: bool = False) -> tuple[SessionFile, Callable[[], None]]:
-    """Start the sandbox (TLS, loopback, any free port) and open the demo session on it.
+    """Start the sandbox and open the demo session on it (golive.sandbox.demo.open_demo)."""
+    from golive.sandbox.demo import open_demo
 
-    The demo secret goes to this process's environment only (GOLIVE_*_CLIENT_SECRET), never to
-    disk. Returns the session file and the function that stops the sandbox.
-    """
-    from golive.sandbox.runner import SandboxServer
-    from golive.sandbox.settings import SandboxSettings
-    from golive.secrets import client_secret_name, env_var_name
-    from golive.session.errors import GoliveError
-    from golive.session.store import SessionFile
-
-    server = SandboxServer(SandboxSettings(tls="valid")).start()
-    try:
-        url, ca_bundle = server.url, str(server.ca_bundle or "")
-        for env in ("staging", "production"):
-            os.environ[env_var_name(client_secret_name(env))] = (
-                server.client_secret.get_secret_value()
-            )
-        path = demo_session_path()
-        if reset and path.exists():
-            path.unlink()
-        if path.exists():
-            try:
-                file = SessionFile.open(path)
-            except GoliveError:
-                path.rename(path.with_name(path.name + ".damaged"))
-                file = SessionFile.create(
-                    path, demo_session(url, ca_bundle, server.client_id, server.company)
-                )
-            else:
-                point_at_sandbox(file.session, url, ca_bundle)
-                file.save()
-        else:
-            file = SessionFile.create(
-                path, demo_session(url, ca_bundle, server.client_id, server.company)
-            )
-    except BaseException:
-        server.stop()
-        raise
-    return file, server.stop
+    return open_demo(reset=reset)
