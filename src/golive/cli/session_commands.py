@@ -15,6 +15,15 @@ from golive.session.text import echo as print  # every line shown is sanitized
 SESSION_HELP = "a session name (in golive's sessions folder) or a path to a .toml file"
 
 
+def __getattr__(name: str) -> Any:
+    """The old names (`add_countries`, `_country_codes`) now live in golive.countries.editing."""
+    if name in ("add_countries", "_country_codes"):
+        from golive.countries import editing
+
+        return editing.add_countries if name == "add_countries" else editing.country_codes
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     new = sub.add_parser("new", help="create a session (and open the wizard on it)")
     new.add_argument("session", metavar="SESSION", help=SESSION_HELP)
@@ -115,53 +124,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     schema.set_defaults(handler=cmd_schema)
 
 
-def _country_codes(raw: list[str]) -> list[str]:
-    from golive.session.model import _country_code
-
-    codes: list[str] = []
-    for chunk in raw:
-        for code in chunk.split(","):
-            if not code.strip():
-                continue
-            try:
-                codes.append(_country_code(code))
-            except ValueError as error:
-                raise BadInputError(
-                    str(error),
-                    where="countries",
-                    advice="use ISO 3166-1 alpha-2 codes such as DE, FR, MX",
-                ) from None
-    return list(dict.fromkeys(codes))
-
-
-def add_countries(session: Any, codes: list[str]) -> list[str]:
-    """Add countries (or bring removed ones back), with their catalog requirements."""
-    from golive.countries import requirements_for as catalog_requirements
-    from golive.session.model import CountrySetup
-    from golive.session.obligations import go_live_date
-
-    when = go_live_date(session)
-
-    def requirements_for(code: str) -> Any:
-        return catalog_requirements(code, when.start if when.planned else None)
-
-    added = []
-    countries = dict(session.countries)
-    for code in codes:
-        existing = countries.get(code)
-        if existing is not None and not existing.removed:
-            continue
-        if existing is not None:
-            existing.removed = False
-            existing.requirements = requirements_for(code)
-        else:
-            countries[code] = CountrySetup(requirements=requirements_for(code))
-        added.append(code)
-    session.countries = countries
-    return added
-
-
 def cmd_new(args: argparse.Namespace) -> int:
+    from golive.countries.editing import add_countries, country_codes
     from golive.session.model import Session
     from golive.session.store import SessionFile, resolve
 
@@ -177,7 +141,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         from golive.countries.dated import parse_day
 
         session.meta.go_live = parse_day(args.go_live, "--go-live")
-    add_countries(session, _country_codes([args.countries]))
+    add_countries(session, country_codes([args.countries]))
     handle = SessionFile.create(path, session)
     print(f"created {handle.path}")
     if args.no_tui or not sys.stdout.isatty():
@@ -188,6 +152,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_countries(args: argparse.Namespace) -> int:
+    from golive.countries.editing import add_countries, country_codes
     from golive.session.store import SessionFile
 
     handle = SessionFile.open(args.session)
@@ -199,7 +164,13 @@ def cmd_countries(args: argparse.Namespace) -> int:
             where=f"countries {args.action}",
             advice=f"for example `golive countries SESSION {args.action} MX`",
         )
-    codes = _country_codes(args.codes)
+    codes = country_codes(args.codes)
+    if not codes:  # only blanks, e.g. `countries S add ''`
+        raise BadInputError(
+            f"countries {args.action} got no country code ({' '.join(map(repr, args.codes))})",
+            where=f"countries {args.action}",
+            advice=f"for example `golive countries SESSION {args.action} MX`",
+        )
     if args.action == "add":
         changed = add_countries(handle.session, codes)
         verb = "added"
@@ -223,6 +194,7 @@ def cmd_countries(args: argparse.Namespace) -> int:
 def _countries_rules(handle: Any, action: str, words: list[str]) -> int:
     """`countries SESSION date|answer|refresh ...`: the go-live date and the dated rules."""
     from golive.countries.changes import country_changes, refresh
+    from golive.countries.editing import country_codes
     from golive.countries.dated import parse_day
     from golive.session.obligations import go_live_date
 
@@ -248,7 +220,7 @@ def _countries_rules(handle: Any, action: str, words: list[str]) -> int:
                 advice="for example `golive countries SESSION answer AE einvoicing-large yes` "
                 "(`golive status SESSION` and the item's text name the rule ids)",
             )
-        code = _country_codes([words[0]])[0]
+        code = country_codes([words[0]])[0]
         setup = session.countries.get(code)
         if setup is None or setup.removed:
             raise BadInputError(
@@ -273,7 +245,7 @@ def _countries_rules(handle: Any, action: str, words: list[str]) -> int:
         verb = "applies" if answer.applies else "does not apply"
         print(f"{code} {words[1]}: {verb} to this deployment (your answer, by {answer.by})")
     else:
-        codes = _country_codes(words) if words else None
+        codes = country_codes(words) if words else None
         before = {c.country: c for c in country_changes(session)}
         done = refresh(session, codes)
         handle.save()
