@@ -194,8 +194,8 @@ def cmd_countries(args: argparse.Namespace) -> int:
 def _countries_rules(handle: Any, action: str, words: list[str]) -> int:
     """`countries SESSION date|answer|refresh ...`: the go-live date and the dated rules."""
     from golive.countries.changes import country_changes, refresh
-    from golive.countries.editing import country_codes
     from golive.countries.dated import parse_day
+    from golive.countries.editing import country_codes
     from golive.session.obligations import go_live_date
 
     session = handle.session
