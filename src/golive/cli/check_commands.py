@@ -19,6 +19,7 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
+from golive.cli.common import SESSION_HELP
 from golive.session.errors import BadInputError
 from golive.session.text import printable
 
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
     from golive.checks.results import CheckResult, SuiteResult
     from golive.checks.suites import SuitePlan
 
-SESSION_HELP = "a session name (in golive's sessions folder) or a path to a .toml file"
 SUITE_NAMES = ("connectivity", "transaction", "smoke", "probe", "parity")
 EXIT_CANCELLED = 130
 

@@ -17,12 +17,12 @@ import argparse
 import json
 from typing import TYPE_CHECKING, Any
 
+from golive.cli.common import SESSION_HELP
 from golive.session.errors import BadInputError
 
 if TYPE_CHECKING:
     from golive.session.model import EnvironmentSettings, Session
 
-SESSION_HELP = "a session name (in golive's sessions folder) or a path to a .toml file"
 PRESET_CHOICES = ("us", "emea", "uat", "sandbox", "custom")
 # Settings whose value comes from a wire.toml entry: (setting, wire entry).
 GUESSED_SETTINGS = dict(

@@ -9,10 +9,9 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from golive.cli.common import SESSION_HELP
 from golive.session.errors import BadInputError, SessionLoadError
 from golive.session.text import echo as print  # every line shown is sanitized
-
-SESSION_HELP = "a session name (in golive's sessions folder) or a path to a .toml file"
 
 
 def __getattr__(name: str) -> Any:
