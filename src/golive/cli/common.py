@@ -111,3 +111,8 @@ def _secret_prompt() -> Callable[[str], str] | None:
     import getpass
 
     return getpass.getpass
+
+
+def deprecated(old: str, new: str) -> None:
+    """One line on stderr: an old spelling still works for this release; name the new one."""
+    sys.stderr.write(f"golive: {old} is deprecated and goes in the next release; use `{new}`\n")

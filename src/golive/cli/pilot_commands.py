@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from golive.cli.common import (
     _by,
@@ -15,7 +15,9 @@ from golive.cli.common import (
     _override_flag,
     _parser,
     _print_json,
+    deprecated,
 )
+from golive.cli.types import country_list, figure, hours_list
 from golive.session.errors import BadInputError
 from golive.session.text import echo as print  # every line shown is sanitized
 
@@ -31,43 +33,91 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 # --- pilot --------------------------------------------------------------------------------------
 
 
+ACTIONS = ("add", "remove", "enable", "checkpoint")
+
+
 def _pilot(sub: Sub) -> None:
     p = _parser(
         sub,
         "pilot",
         "pilot customers, enabling the pilot, and the 48-hour watch checkpoints (golive.*)",
-        "Name the pilot customers (1 to 3), enable the pilot (the watch starts then), and record "
-        "a checkpoint's figures. Without options: show the pilot and the checkpoints in your time.",
+        "add NAME: name a pilot customer (1 to 3); remove NAME; enable: the pilot is on (the "
+        "watch starts then); checkpoint LABEL: record a checkpoint's figures. Without an action: "
+        "show the pilot and the checkpoints in your time.",
     )
-    p.add_argument("--add", metavar="NAME", help="name a pilot customer")
-    p.add_argument("--contact", default="", help="the pilot customer's contact (with --add)")
-    p.add_argument("--countries", default="", metavar="CC,CC", help="its countries (with --add)")
-    p.add_argument("--remove", metavar="NAME", help="remove a pilot customer")
-    p.add_argument("--enable", action="store_true", help="the pilot is on: start the watch")
+    p.add_argument("action", nargs="?", choices=ACTIONS, help="what to do (default: show)")
+    p.add_argument("target", nargs="?", metavar="NAME|LABEL", help="the customer or checkpoint")
+    p.add_argument("--contact", default="", help="the pilot customer's contact (with add)")
+    p.add_argument(
+        "--countries", type=country_list, default=[], metavar="CC,CC", help="its countries (add)"
+    )
     p.add_argument("--at", metavar="ISO", help="when the pilot was enabled (default now)")
     p.add_argument(
-        "--checkpoints", metavar="H,H", help="checkpoint hours after enabling (default 1,4,24,48)"
+        "--checkpoints",
+        type=hours_list,
+        metavar="H,H",
+        help="checkpoint hours after enabling (default 1,4,24,48)",
     )
     p.add_argument("--restart", action="store_true", help="enable again (a new watch)")
     _override_flag(p, "go-live")
-    p.add_argument("--checkpoint", metavar="LABEL", help="record this checkpoint, e.g. '+4 h'")
     p.add_argument(
         "--error-rate", type=float, metavar="PCT", help="the checkpoint's error rate, %%"
     )
     p.add_argument("--p95", type=float, metavar="S", help="the checkpoint's p95 response time, s")
     p.add_argument(
-        "--figure", action="append", default=[], metavar="NAME=VALUE", help="another figure"
+        "--figure",
+        action="append",
+        type=figure,
+        default=[],
+        metavar="NAME=NUMBER",
+        help="another figure",
     )
     p.add_argument("--note", default="", help="a note kept with the checkpoint")
     p.add_argument("--tz", metavar="ZONE", help="your time zone (default: this machine's)")
+    old = p.add_argument_group("old spellings (for one release; each says its new one)")
+    old.add_argument("--add", metavar="NAME", help="now `pilot SESSION add NAME`")
+    old.add_argument("--remove", metavar="NAME", help="now `pilot SESSION remove NAME`")
+    old.add_argument("--enable", action="store_true", help="now `pilot SESSION enable`")
+    old.add_argument("--checkpoint", metavar="LABEL", help="now `pilot SESSION checkpoint LABEL`")
     _by(p)
     _json_flag(p)
     p.set_defaults(handler=cmd_pilot)
 
 
+def _actions(args: argparse.Namespace) -> None:
+    """Fold the action (or an old flag, with its deprecation line) into args.add/remove/..."""
+    for flag in ("add", "remove", "checkpoint"):
+        if getattr(args, flag) is not None:
+            deprecated(f"--{flag} NAME", f"golive pilot SESSION {flag} NAME")
+    if args.enable:
+        deprecated("--enable", "golive pilot SESSION enable")
+    if args.action is None:
+        if args.target is not None:
+            raise BadInputError(
+                f"{args.target!r} given without an action",
+                where="pilot",
+                advice="e.g. `golive pilot SESSION add NAME` or `... checkpoint '+4 h'`",
+            )
+        return
+    if args.action == "enable":
+        if args.target is not None:
+            raise BadInputError(f"enable takes no name (got {args.target!r})", where="pilot enable")
+        args.enable = True
+        return
+    if not args.target:
+        what = "LABEL" if args.action == "checkpoint" else "NAME"
+        raise BadInputError(
+            f"pilot {args.action} needs a {what.lower()}",
+            where=f"pilot {args.action}",
+            advice=f"e.g. `golive pilot SESSION {args.action} {what}`",
+        )
+    setattr(args, args.action, args.target)
+
+
 def cmd_pilot(args: argparse.Namespace) -> int:
     from golive.ops import pilot
 
+    _actions(args)
     handle = _open(args.session)
     session = handle.session
     status = 0
@@ -75,11 +125,7 @@ def cmd_pilot(args: argparse.Namespace) -> int:
         _gate_first(handle, "golive")
     if args.add:
         change = pilot.add_pilot_customer(
-            session,
-            args.add,
-            contact=args.contact,
-            countries=[c for c in args.countries.split(",") if c.strip()],
-            by=args.by,
+            session, args.add, contact=args.contact, countries=args.countries, by=args.by
         )
         print(f"golive.pilot: {change.note}")
         for warning in change.warnings:
@@ -88,21 +134,11 @@ def cmd_pilot(args: argparse.Namespace) -> int:
         change = pilot.remove_pilot_customer(session, args.remove, by=args.by)
         print(f"golive.pilot: {change.note}")
     if args.enable:
-        offsets = None
-        if args.checkpoints:
-            try:
-                offsets = [float(h) for h in args.checkpoints.split(",") if h.strip()]
-            except ValueError:
-                raise BadInputError(
-                    f"{args.checkpoints!r} is not a list of hours",
-                    where="--checkpoints",
-                    advice="for example --checkpoints 1,4,24,48",
-                ) from None
         enabled = pilot.enable_pilot(
             session,
             handle.path,
             at=_moment(args.at, "--at", args.tz) if args.at else None,
-            offsets=offsets,
+            offsets=args.checkpoints,
             restart=args.restart,
             by=args.by,
             override=args.override,
@@ -114,43 +150,44 @@ def cmd_pilot(args: argparse.Namespace) -> int:
         for warning in enabled.warnings:
             print(f"warning: {warning}")
     if args.checkpoint:
-        figures: dict[str, float] = {}
-        if args.error_rate is not None:
-            figures["error_rate_pct"] = args.error_rate
-        if args.p95 is not None:
-            figures["response_time_p95_s"] = args.p95
-        for pair in args.figure:
-            name, sep, value = pair.partition("=")
-            try:
-                figures[name.strip()] = float(value)
-            except ValueError:
-                raise BadInputError(
-                    f"{pair!r} is not NAME=NUMBER",
-                    where="--figure",
-                    advice="e.g. --figure calls=1200",
-                ) from None
-            if not sep or not name.strip():
-                raise BadInputError(f"{pair!r} is not NAME=NUMBER", where="--figure")
-        if not figures:
-            raise BadInputError(
-                "a checkpoint is recorded with its figures",
-                where="--checkpoint",
-                advice="give --error-rate and --p95 (or run `golive watch SESSION`, which records "
-                "the checkpoint that is due)",
-            )
-        recorded = pilot.record_checkpoint(
-            session, handle.path, args.checkpoint, figures, note=args.note, by=args.by
-        )
-        print(f"checkpoint {recorded.checkpoint.label} recorded:")
-        for verdict in recorded.verdicts:
-            if not verdict.missing:
-                print(f"  {verdict.describe()}")
-        for warning in recorded.warnings:
-            print(f"warning: {warning}")
-        print(f"golive.monitor_48h: {recorded.item_status.value}")
-        if recorded.meets_targets is False:
-            status = 1
+        status = _record_checkpoint(args, session, handle.path)
     handle.save()
+    _show(args, session)
+    return status
+
+
+def _record_checkpoint(args: argparse.Namespace, session: Any, path: Any) -> int:
+    from golive.ops import pilot
+
+    figures: dict[str, float] = {}
+    if args.error_rate is not None:
+        figures["error_rate_pct"] = args.error_rate
+    if args.p95 is not None:
+        figures["response_time_p95_s"] = args.p95
+    figures.update(dict(args.figure))
+    if not figures:
+        raise BadInputError(
+            "a checkpoint is recorded with its figures",
+            where="--checkpoint",
+            advice="give --error-rate and --p95 (or run `golive watch SESSION`, which records "
+            "the checkpoint that is due)",
+        )
+    recorded = pilot.record_checkpoint(
+        session, path, args.checkpoint, figures, note=args.note, by=args.by
+    )
+    print(f"checkpoint {recorded.checkpoint.label} recorded:")
+    for verdict in recorded.verdicts:
+        if not verdict.missing:
+            print(f"  {verdict.describe()}")
+    for warning in recorded.warnings:
+        print(f"warning: {warning}")
+    print(f"golive.monitor_48h: {recorded.item_status.value}")
+    return 1 if recorded.meets_targets is False else 0
+
+
+def _show(args: argparse.Namespace, session: Any) -> None:
+    from golive.ops import pilot
+
     views = pilot.checkpoint_schedule(session, zone=args.tz)
     if args.json:
         _print_json(
@@ -173,7 +210,7 @@ def cmd_pilot(args: argparse.Namespace) -> int:
                 ],
             }
         )
-        return status
+        return
     if not (args.add or args.remove or args.enable or args.checkpoint):
         customers = session.golive.pilot_customers
         print(
@@ -186,7 +223,9 @@ def cmd_pilot(args: argparse.Namespace) -> int:
             )
         )
         if session.golive.pilot_enabled_at is None:
-            print("the pilot is not enabled yet (--enable starts the 48-hour watch)")
+            print(
+                "the pilot is not enabled yet (`golive pilot SESSION enable` starts the 48-hour watch)"
+            )
     if views:
         print(f"watch checkpoints ({pilot.local_zone_name(args.tz)}):")
         for view in views:
@@ -203,4 +242,3 @@ def cmd_pilot(args: argparse.Namespace) -> int:
             print(f"  {view.label:>7}  {_local(view.due, args.tz)}  [{view.state}]{figures_text}")
             if view.state != "recorded":
                 print(f"           look at: {view.what_to_look_at}")
-    return status

@@ -5,14 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from golive.cli.common import (
     _by,
     _confirm,
     _open,
     _parser,
+    deprecated,
 )
+from golive.cli.types import duration
 from golive.session.errors import BadInputError, GoliveError
 from golive.session.text import echo as print  # every line shown is sanitized
 
@@ -28,16 +30,22 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 # --- rollback -----------------------------------------------------------------------------------
 
 
+ACTIONS = ("plan", "preview", "run", "step")
+
+
 def _rollback(sub: Sub) -> None:
     p = _parser(
         sub,
         "rollback",
-        "prepare the rollback plan, or run it: disable, notify, preserve logs (rollback.*)",
-        "With plan options: prepare the plan (how to disable the integration, who to notify, "
-        "where the logs are). With --step: record a step done by hand. Otherwise: run the "
-        "rollback. It prints exactly what it will do and asks for confirmation (--yes for "
-        "scripts, --dry-run to only print).",
+        "prepare the rollback plan, preview it, or run it: disable, notify, preserve logs "
+        "(rollback.*)",
+        "plan [plan options]: prepare the plan (how to disable the integration, who to notify, "
+        "where the logs are), or show it; preview: print exactly what a run would do, do nothing; "
+        "run: roll back (asks for confirmation; --yes for scripts); step STEP --status S: record "
+        "a step done by hand. Without an action: show the plan (a rollback always needs `run`).",
     )
+    p.add_argument("action", nargs="?", choices=ACTIONS, help="what to do (default: show the plan)")
+    p.add_argument("step_name", nargs="?", metavar="STEP", help="with step: e.g. root_cause")
     g = p.add_argument_group("the plan")
     g.add_argument(
         "--command",
@@ -52,7 +60,9 @@ def _rollback(sub: Sub) -> None:
         "--flag-token-secret", metavar="NAME", help="keyring secret sent as a bearer token"
     )
     g.add_argument("--manual", metavar="STEPS", help="disable by hand: the steps")
-    g.add_argument("--timeout", type=float, metavar="S", help="disable timeout (default 120 s)")
+    g.add_argument(
+        "--timeout", type=duration, metavar="S", help="disable timeout (default 120 s; or 2m)"
+    )
     g.add_argument(
         "--notify",
         action="append",
@@ -65,15 +75,84 @@ def _rollback(sub: Sub) -> None:
     )
     g.add_argument("--template-file", type=Path, metavar="FILE", help="the notification template")
     g = p.add_argument_group("a step done by hand")
-    g.add_argument("--step", metavar="STEP", help="e.g. root_cause, fix_staging, reenable")
+    g.add_argument("--step", metavar="STEP", help="old spelling of `step STEP`")
     g.add_argument("--status", choices=("todo", "in_progress", "done", "failed", "blocked"))
     g.add_argument("--note", default="", help="what was done or found")
     g = p.add_argument_group("running it")
     g.add_argument("--reason", default="", help="why the integration is rolled back")
-    g.add_argument("--dry-run", action="store_true", help="only print what it would do")
+    g.add_argument("--dry-run", action="store_true", help="old spelling of `preview`")
     g.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     _by(p)
     p.set_defaults(handler=cmd_rollback)
+
+
+_PLAN_FLAGS = (
+    "disable_command",
+    "flag_url",
+    "flag_method",
+    "flag_body",
+    "flag_token_secret",
+    "manual",
+    "timeout",
+    "notify",
+    "unnotify",
+    "logs",
+    "template_file",
+)
+
+
+def _action(args: argparse.Namespace) -> str:
+    """The action; an old spelling (plan flags, --step, --dry-run) still works with a
+    deprecation line. Bare `rollback SESSION` no longer runs: it shows the plan."""
+    if args.step is not None:
+        deprecated("--step STEP", "golive rollback SESSION step STEP --status ...")
+        args.step_name = args.step
+        if args.action is None:
+            args.action = "step"
+    if args.dry_run:
+        deprecated("--dry-run", "golive rollback SESSION preview")
+        if args.action is None:
+            args.action = "preview"
+    if args.action is None:
+        if any(getattr(args, name) is not None for name in _PLAN_FLAGS):
+            deprecated(
+                "rollback SESSION --PLAN-OPTION", "golive rollback SESSION plan --PLAN-OPTION"
+            )
+        elif args.reason or args.yes:
+            sys.stderr.write(
+                "golive: `rollback SESSION` no longer runs the rollback; use "
+                "`golive rollback SESSION run` (showing the plan instead)\n"
+            )
+        args.action = "plan"
+    if args.action == "step" and not args.step_name:
+        raise BadInputError(
+            "rollback step needs the step",
+            where="rollback step",
+            advice="e.g. `golive rollback SESSION step root_cause --status done`",
+        )
+    if args.step_name is not None and args.action != "step":
+        raise BadInputError(
+            f"{args.step_name!r} given after {args.action}", where=f"rollback {args.action}"
+        )
+    args.step = args.step_name
+    return str(args.action)
+
+
+def _show_plan(session: Any, path: Any) -> int:
+    """`rollback SESSION [plan]` with no plan option: what a run would do, and how to run it."""
+    from golive.ops import rollback
+
+    preview = rollback.preview_rollback(session, path, reason="the reason given with --reason")
+    print("the rollback plan — `golive rollback SESSION run` would:")
+    for number, line in enumerate(preview.actions, start=1):
+        print(f"  {number}. {line}")
+    for problem in [*preview.problems, *preview.plan_problems]:
+        print(f"not ready yet: {problem}")
+    print(
+        "nothing was done; to roll back run `golive rollback SESSION run --reason ...` "
+        "(`preview` checks it first)"
+    )
+    return 0
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:
@@ -81,9 +160,10 @@ def cmd_rollback(args: argparse.Namespace) -> int:
 
     from golive.ops import rollback
 
+    action = _action(args)
     handle = _open(args.session)
     session = handle.session
-    planning = any(
+    planning = action == "plan" and any(
         x is not None
         for x in (
             args.disable_command,
@@ -135,7 +215,9 @@ def cmd_rollback(args: argparse.Namespace) -> int:
         handle.save()
         print(f"rollback.plan: {status.item_status.value} — {status.note}")
         return 0
-    if args.step:
+    if action == "plan":
+        return _show_plan(session, handle.path)
+    if action == "step":
         if not args.status:
             raise BadInputError(
                 "--step needs --status", where="--step", advice="e.g. --status done"
@@ -145,7 +227,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
         print(f"rollback.{args.step.removeprefix('rollback.')}: {new.value}")
         return 0
     reason = args.reason
-    if not reason and sys.stdin.isatty() and not args.dry_run:
+    if not reason and sys.stdin.isatty() and action == "run":
         reason = input("Why is the integration rolled back? ").strip()
     from golive.session.clock import now
 
@@ -154,7 +236,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     print("golive rollback will:")
     for number, action in enumerate(preview.actions, start=1):
         print(f"  {number}. {action}")
-    if args.dry_run:
+    if action == "preview":
         for problem in preview.problems:
             print(f"cannot run yet: {problem}")
         if preview.can_run_fully:
@@ -163,9 +245,9 @@ def cmd_rollback(args: argparse.Namespace) -> int:
         raise GoliveError(
             "the rollback cannot run as planned: "
             + "; ".join([*preview.problems, *preview.plan_problems]),
-            where="rollback --dry-run",
-            advice="fix the plan (`golive rollback SESSION --command ... --logs ... --notify ...`) "
-            "and run --dry-run again; nothing was done",
+            where="rollback preview",
+            advice="fix the plan (`golive rollback SESSION plan --command ... --logs ... "
+            "--notify ...`) and run preview again; nothing was done",
         )
     if not preview.can_run:
         raise BadInputError(

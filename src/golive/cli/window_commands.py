@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from golive.cli.common import (
@@ -130,14 +131,16 @@ def cmd_window(args: argparse.Namespace) -> int:
             "and holidays everywhere; try --days 28, a shorter --hours, or --start"
         )
         return 1
+    zone = suggestions.local_zone
+    once = all(_is_utc(c.local_start) for c in suggestions.candidates)
     print(
         f"low-traffic windows of {args.hours:g} h over the next {args.days} days "
-        f"(times in UTC and {suggestions.local_zone}); best first:"
+        f"({_zones_named(zone, once)}); best first:"
     )
     for index, c in enumerate(suggestions.candidates, start=1):
+        local = "" if once else f" | {_span(c.local_start, c.local_end)}"
         print(
-            f"{index:>3}. {_span(c.start, c.end)} UTC | "
-            f"{_span(c.local_start, c.local_end)} {suggestions.local_zone} | "
+            f"{index:>3}. {_span(c.start, c.end)}{local} | "
             f"{c.hours_from_business:.1f} h from business hours"
         )
         for country in c.countries:
@@ -151,13 +154,32 @@ def _print_chosen(chosen: Any, as_json: bool) -> None:
     if as_json:
         _print_json(chosen.to_json())
         return
-    print(
-        f"production window: {chosen.start:%Y} {_span(chosen.start, chosen.end)} UTC "
-        f"({_span(chosen.local_start, chosen.local_end)} {chosen.local_zone})"
+    local = (
+        ""
+        if _is_utc(chosen.local_start)
+        else f" ({_span(chosen.local_start, chosen.local_end)} {chosen.local_zone})"
     )
+    print(f"production window: {chosen.start:%Y} {_span(chosen.start, chosen.end)} UTC{local}")
     for country in chosen.countries:
         for zone in country.zones[:3]:
             print(f"  {country.country} {zone.zone}: {zone.describe()}")
     for warning in chosen.warnings:
         print(f"warning: {warning}")
     print("production.schedule: done")
+
+
+_UTC_NAMES = ("UTC", "Etc/UTC", "GMT", "Etc/GMT", "Z", "Universal", "Zulu")
+
+
+def _is_utc(moment: datetime) -> bool:
+    """A local time that reads the same as UTC: shown once, not twice."""
+    return moment.utcoffset() == timedelta(0)
+
+
+def _zones_named(zone: str, once: bool) -> str:
+    """The zone(s) the times are in, named once: "times in UTC", or "UTC | Europe/Vienna"."""
+    if not once:
+        return f"times in UTC | {zone}"
+    if zone in _UTC_NAMES:
+        return "times in UTC"
+    return f"times in UTC, the same as {zone} for these dates"
