@@ -223,7 +223,17 @@ def test_a_rollback_killed_after_its_disable_step_leaves_an_honest_partial_recor
     env = {**os.environ, "GOLIVE_NOW": NOW}
     env.pop("GOLIVE_DEBUG", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "golive", "rollback", str(handle.path), "run", "--reason", "x", "--yes"],
+        [
+            sys.executable,
+            "-m",
+            "golive",
+            "rollback",
+            str(handle.path),
+            "run",
+            "--reason",
+            "x",
+            "--yes",
+        ],
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,

@@ -234,8 +234,8 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     at = now()
     preview = rollback.preview_rollback(session, handle.path, reason=reason, at=at)
     print("golive rollback will:")
-    for number, action in enumerate(preview.actions, start=1):
-        print(f"  {number}. {action}")
+    for number, step in enumerate(preview.actions, start=1):
+        print(f"  {number}. {step}")
     if action == "preview":
         for problem in preview.problems:
             print(f"cannot run yet: {problem}")
