@@ -142,7 +142,7 @@ def test_the_readme_support_lines_run(session: Path, capsys: pytest.CaptureFixtu
     ]
     assert lines
     for line in lines:
-        code, out, err = run(capsys, *shlex.split(line)[1:])
+        code, _out, err = run(capsys, *shlex.split(line)[1:])
         assert code == 0, f"{line}: {err}"
 
 
