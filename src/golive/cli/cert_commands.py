@@ -66,6 +66,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_cert_inspect(args: argparse.Namespace) -> int:
+    # Long because it reads the certificate three ways (file, key, PKCS#12 password) before one verdict.
     from golive.certs import PasswordRequiredError, inspect_certificate
     from golive.countries import normalise_code
 

@@ -35,6 +35,7 @@ EXIT_CANCELLED = 130
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    # Long because one add_argument per flag, each with its help text.
     """Add `golive check` to `golive`."""
     check = sub.add_parser(
         "check",
@@ -108,6 +109,7 @@ def _countries(raw: list[str]) -> list[str]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    # Long because the run is one sequence (inputs, gate, secrets, run, record, show) sharing its state.
     import asyncio
 
     from golive.checks.suites import plan_suite

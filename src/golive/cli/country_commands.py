@@ -29,6 +29,7 @@ VIES_URL_ENV = "GOLIVE_VIES_URL"
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    # Long because one add_argument per flag, each with its help text.
     """Add `country`, `taxid` and `cert` to `golive`."""
     country = sub.add_parser(
         "country",
@@ -153,6 +154,7 @@ def cmd_country_list(args: argparse.Namespace) -> int:
 
 
 def cmd_country_show(args: argparse.Namespace) -> int:
+    # Long because it prints every fact of the country, one short block each.
     from golive.countries import country, country_name, normalise_code, time_zones
     from golive.countries.dated import UPCOMING_DAYS, in_force, parse_day, upcoming
     from golive.session.clock import now

@@ -38,6 +38,7 @@ GUESSED_SETTINGS = dict(
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    # Long because one add_argument per flag, each with its help text.
     """Add `golive env` and `golive wire` to `golive`."""
     from golive.api.endpoints import NO_EMEA_UAT
 
@@ -169,6 +170,7 @@ def _internal_id(raw: str) -> int | None:
 
 
 def apply_changes(settings: EnvironmentSettings, args: argparse.Namespace) -> EnvironmentSettings:
+    # Long because one assignment per flag of `golive env`.
     """The environment's settings with the command's changes (validated by the model)."""
     from pydantic import ValidationError
 

@@ -28,6 +28,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _monitoring(sub: Sub) -> None:
+    # Long because one add_argument per flag, each with its help text.
     p = _parser(
         sub,
         "monitoring",
@@ -94,6 +95,7 @@ def _monitoring(sub: Sub) -> None:
 
 
 def cmd_monitoring(args: argparse.Namespace) -> int:
+    # Long because each flag is one small action on the same session, saved once.
     from golive.ops import monitoring
     from golive.ops.monitoring import MetricsArea
 

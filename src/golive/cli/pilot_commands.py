@@ -117,8 +117,8 @@ def _actions(args: argparse.Namespace) -> None:
 def cmd_pilot(args: argparse.Namespace) -> int:
     from golive.ops import pilot
 
+    handle = _open(args.session)  # a bad session name is said first
     _actions(args)
-    handle = _open(args.session)
     session = handle.session
     status = 0
     if args.enable and args.override is None:

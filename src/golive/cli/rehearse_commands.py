@@ -56,6 +56,7 @@ def _rehearse(sub: Sub) -> None:
 
 
 def cmd_rehearse(args: argparse.Namespace) -> int:
+    # Long because the rehearsal waits on its proxy in a nested callback that shares its state.
     import time
 
     from golive.ops import rehearse

@@ -156,76 +156,80 @@ def _show_plan(session: Any, path: Any) -> int:
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:
+    handle = _open(args.session)  # a bad session name is said first
+    action = _action(args)
+    if action == "plan":
+        if any(getattr(args, name) is not None for name in _PLAN_FLAGS):
+            return _set_plan(args, handle)
+        return _show_plan(handle.session, handle.path)
+    if action == "step":
+        return _record_step(args, handle)
+    return _preview_or_run(args, handle, action)
+
+
+def _set_plan(args: argparse.Namespace, handle: Any) -> int:
+    """`rollback SESSION plan --command ... --notify ... --logs ...`: set the plan."""
     import shlex
 
     from golive.ops import rollback
 
-    action = _action(args)
-    handle = _open(args.session)
-    session = handle.session
-    planning = action == "plan" and any(
-        x is not None
-        for x in (
-            args.disable_command,
-            args.flag_url,
-            args.flag_method,
-            args.flag_body,
-            args.flag_token_secret,
-            args.manual,
-            args.timeout,
-            args.notify,
-            args.unnotify,
-            args.logs,
-            args.template_file,
-        )
-    )
-    if planning:
-        command = None
-        if args.disable_command is not None:
-            try:
-                command = shlex.split(args.disable_command)
-            except ValueError as error:
-                raise BadInputError(
-                    f"the command cannot be split: {error}", where="--command"
-                ) from None
-        template = None
-        if args.template_file is not None:
-            try:
-                template = args.template_file.read_text("utf-8")
-            except OSError as error:
-                raise BadInputError(
-                    f"cannot read {args.template_file}: {error.strerror}", where="--template-file"
-                ) from None
-        status = rollback.set_plan(
-            session,
-            command=command,
-            flag_url=args.flag_url,
-            flag_method=args.flag_method,
-            flag_body=args.flag_body,
-            flag_token_secret=args.flag_token_secret,
-            manual_steps=args.manual,
-            timeout_s=args.timeout,
-            notify=[rollback.parse_customer(t) for t in args.notify] if args.notify else None,
-            remove_notify=args.unnotify,
-            log_locations=args.logs,
-            template=template,
-            by=args.by,
-            session_path=handle.path,
-        )
-        handle.save()
-        print(f"rollback.plan: {status.item_status.value} — {status.note}")
-        return 0
-    if action == "plan":
-        return _show_plan(session, handle.path)
-    if action == "step":
-        if not args.status:
+    command = None
+    if args.disable_command is not None:
+        try:
+            command = shlex.split(args.disable_command)
+        except ValueError as error:
             raise BadInputError(
-                "--step needs --status", where="--step", advice="e.g. --status done"
-            )
-        new = rollback.record_step(session, args.step, args.status, args.note, by=args.by)
-        handle.save()
-        print(f"rollback.{args.step.removeprefix('rollback.')}: {new.value}")
-        return 0
+                f"the command cannot be split: {error}", where="--command"
+            ) from None
+    template = None
+    if args.template_file is not None:
+        try:
+            template = args.template_file.read_text("utf-8")
+        except OSError as error:
+            raise BadInputError(
+                f"cannot read {args.template_file}: {error.strerror}", where="--template-file"
+            ) from None
+    status = rollback.set_plan(
+        handle.session,
+        command=command,
+        flag_url=args.flag_url,
+        flag_method=args.flag_method,
+        flag_body=args.flag_body,
+        flag_token_secret=args.flag_token_secret,
+        manual_steps=args.manual,
+        timeout_s=args.timeout,
+        notify=[rollback.parse_customer(t) for t in args.notify] if args.notify else None,
+        remove_notify=args.unnotify,
+        log_locations=args.logs,
+        template=template,
+        by=args.by,
+        session_path=handle.path,
+    )
+    handle.save()
+    print(f"rollback.plan: {status.item_status.value} — {status.note}")
+    return 0
+
+
+def _record_step(args: argparse.Namespace, handle: Any) -> int:
+    """`rollback SESSION step STEP --status S`: a step done by hand."""
+    from golive.ops import rollback
+
+    if not args.status:
+        raise BadInputError(
+            "a step is recorded with its --status", where="--status", advice="e.g. --status done"
+        )
+    new = rollback.record_step(handle.session, args.step, args.status, args.note, by=args.by)
+    handle.save()
+    print(f"rollback.{args.step.removeprefix('rollback.')}: {new.value}")
+    return 0
+
+
+def _preview_or_run(args: argparse.Namespace, handle: Any, action: str) -> int:
+    # Long because preview and run share what they print, then run asks and shows each step.
+    """`rollback SESSION preview|run`: say exactly what it does; `run` then does it."""
+    from golive.ops import rollback
+
+    session = handle.session
     reason = args.reason
     if not reason and sys.stdin.isatty() and action == "run":
         reason = input("Why is the integration rolled back? ").strip()

@@ -55,6 +55,7 @@ def _rollout(sub: Sub) -> None:
 
 
 def cmd_rollout(args: argparse.Namespace) -> int:
+    # Long because each flag is one small action on the same session, saved once.
     from golive.ops import rollout
 
     handle = _open(args.session)
@@ -154,6 +155,7 @@ def _reviews(sub: Sub) -> None:
 
 
 def cmd_reviews(args: argparse.Namespace) -> int:
+    # Long because each flag is one small action on the same session, saved once.
     from golive.ops import reviews
 
     handle = _open(args.session)

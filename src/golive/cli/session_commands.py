@@ -32,6 +32,7 @@ def __getattr__(name: str) -> Any:
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    # Long because one add_argument per flag, each with its help text.
     new = sub.add_parser("new", help="create a session (and open the wizard on it)")
     new.add_argument("session", metavar="SESSION", help=SESSION_HELP)
     new.add_argument("--title", default="", help="what the deployment is called")
@@ -199,6 +200,7 @@ def cmd_countries(args: argparse.Namespace) -> int:
 
 
 def _countries_rules(handle: Any, action: str, words: list[str]) -> int:
+    # Long because date, answer and refresh are three short branches sharing the session.
     """`countries SESSION date|answer|refresh ...`: the go-live date and the dated rules."""
     from golive.countries.changes import country_changes, refresh
     from golive.countries.dated import parse_day

@@ -83,6 +83,7 @@ def _watch(sub: Sub) -> None:
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
+    # Long because it gathers three sources (log, Prometheus, probe) before one judgement.
     from golive.ops import watch
 
     handle = _open(args.session)

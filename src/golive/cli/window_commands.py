@@ -62,6 +62,7 @@ def _window(sub: Sub) -> None:
 
 
 def cmd_window(args: argparse.Namespace) -> int:
+    # Long because suggest, choose by number and choose by time share the same output.
     from golive.ops import window
 
     handle = _open(args.session)
