@@ -94,8 +94,9 @@ def test_a_rollback_runs_only_with_run(
     assert code == 0, err
     assert "golive rollback SESSION run" in out and "nothing was done" in out
     code, out, err = run(capsys, "rollback", "acme", "--reason", "errors", "--yes")
-    assert code == 0, err
+    assert code == 2, err  # a script that meant to roll back this way must notice
     assert "no longer runs the rollback" in err and "golive rollback SESSION run" in err
+    assert "golive rollback SESSION run" in out  # with the plan shown
     assert not flag.exists()
     assert SessionFile.open(session).session.rollback.started_at is None
     code, out, err = run(capsys, "rollback", "acme", "--dry-run", "--reason", "errors")

@@ -119,10 +119,7 @@ def _action(args: argparse.Namespace) -> str:
                 "rollback SESSION --PLAN-OPTION", "golive rollback SESSION plan --PLAN-OPTION"
             )
         elif args.reason or args.yes:
-            sys.stderr.write(
-                "golive: `rollback SESSION` no longer runs the rollback; use "
-                "`golive rollback SESSION run` (showing the plan instead)\n"
-            )
+            args.meant_to_run = True
         args.action = "plan"
     if args.action == "step" and not args.step_name:
         raise BadInputError(
@@ -161,7 +158,14 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     if action == "plan":
         if any(getattr(args, name) is not None for name in _PLAN_FLAGS):
             return _set_plan(args, handle)
-        return _show_plan(handle.session, handle.path)
+        shown = _show_plan(handle.session, handle.path)
+        if getattr(args, "meant_to_run", False):  # a script that ran it this way must notice
+            raise BadInputError(
+                "`golive rollback SESSION` no longer runs the rollback: nothing was done",
+                where="rollback",
+                advice="run `golive rollback SESSION run --reason ... --yes` (the plan is above)",
+            )
+        return shown
     if action == "step":
         return _record_step(args, handle)
     return _preview_or_run(args, handle, action)
