@@ -281,8 +281,9 @@ def test_ctrl_c_shows_what_the_unfinished_checks_had_reached(
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=20)
     assert process.returncode == 130, stderr
-    assert "stopped during" in stdout, stdout  # the partial progress, not an empty table
-    assert "of" in stdout and "done" in stdout
+    # the partial progress (the check that was running and the stage it had reached), not an
+    # empty table
+    assert "stopped during" in stdout, stdout
 
 
 PROBE = """

@@ -118,12 +118,17 @@ class ProgressView:
     def unfinished(self) -> list[tuple[str, str]]:
         """The checks still running when the run stopped: (id, what they had got to)."""
         with self._lock:
-            counted = f"; {self._done} of {self._total} done" if self._total else ""
-            return [
-                (check_id, f"stopped during {text}{counted}")
-                for check_id, (state, text) in self._rows.items()
-                if state == "running"
-            ]
+            counted = f"{self._done} of {self._total} done" if self._total else ""
+            rows = [(c, text) for c, (state, text) in self._rows.items() if state == "running"]
+        return [
+            (
+                check_id,
+                "; ".join(
+                    p for p in (f"stopped during {text}" if text else "stopped", counted) if p
+                ),
+            )
+            for check_id, text in rows
+        ]
 
     def display(self, err: Console) -> Any:
         import contextlib
@@ -146,6 +151,7 @@ class ProgressView:
                 self._rows[event.check] = (result.outcome, _shown(result.message))
             elif event.kind == "progress":
                 self._done, self._total = event.done, event.total
+                self._rows.setdefault(event.check, ("running", ""))
             elif event.kind == "notice":
                 self._notice = _shown(event.message)
             if not self.live and event.kind == "result":
