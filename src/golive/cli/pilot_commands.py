@@ -88,7 +88,8 @@ def _actions(args: argparse.Namespace) -> None:
     """Fold the action (or an old flag, with its deprecation line) into args.add/remove/..."""
     for flag in ("add", "remove", "checkpoint"):
         if getattr(args, flag) is not None:
-            deprecated(f"--{flag} NAME", f"golive pilot SESSION {flag} NAME")
+            what = "LABEL" if flag == "checkpoint" else "NAME"
+            deprecated(f"--{flag} {what}", f"golive pilot SESSION {flag} {what}")
     if args.enable:
         deprecated("--enable", "golive pilot SESSION enable")
     if args.action is None:
