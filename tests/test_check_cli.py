@@ -260,6 +260,32 @@ def test_ctrl_c_cancels_and_records_a_cancelled_run(
     del stdout
 
 
+def test_ctrl_c_shows_what_the_unfinished_checks_had_reached(
+    sandbox: SandboxServer, session_path: Path, golive_home: Path
+) -> None:
+    sandbox.set_faults(latency_ms=3000, endpoints=("calculate",))
+    quotes_before = sandbox.state.metrics.arrivals("calculate")
+    env = {**os.environ, **secrets_env(), "GOLIVE_HOME": str(golive_home)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "golive", "check", "acme", "--env", "staging", "--suite", "smoke"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    deadline = time.monotonic() + 60
+    while sandbox.state.metrics.arrivals("calculate") == quotes_before:  # a condition, not a delay
+        assert time.monotonic() < deadline, "the smoke tests never sent a quote"
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=20)
+    assert process.returncode == 130, stderr
+    # the partial progress (the check that was running and the stage it had reached), not an
+    # empty table
+    assert "stopped during" in stdout, stdout
+
+
 PROBE = """
 import sys
 from golive.cli import main

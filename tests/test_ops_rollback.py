@@ -355,11 +355,11 @@ def test_cli_rollback_previews_confirms_and_runs(
     assert dry.returncode == 0, dry.stderr
     assert "golive rollback will:" in dry.stdout and "notify-acme-corp.txt" in dry.stdout
     assert not (tmp_path / "flag").exists()
-    unconfirmed = run_golive("rollback", path, "--reason", "errors", env=env)
+    unconfirmed = run_golive("rollback", path, "run", "--reason", "errors", env=env)
     assert unconfirmed.returncode == 2
     assert "needs confirmation" in unconfirmed.stderr
     assert SessionFile.open(handle.path).session.rollback.started_at is None
-    done = run_golive("rollback", path, "--reason", "errors", "--yes", env=env)
+    done = run_golive("rollback", path, "run", "--reason", "errors", "--yes", env=env)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "flag").read_text() == "off"
     assert "rollback.disable_flag: done" in done.stdout

@@ -174,7 +174,9 @@ def test_a_fifo_in_the_log_folder_is_skipped_never_opened(
     session.session.rollback.log_locations.append(str(handle.path.with_name("top.fifo")))
     session.save()
     # a subprocess with a deadline: were the FIFO opened, the run would hang until killed
-    done = run_golive("rollback", str(handle.path), "--reason", "errors", "--yes", timeout=60)
+    done = run_golive(
+        "rollback", str(handle.path), "run", "--reason", "errors", "--yes", timeout=60
+    )
     assert done.returncode == 0, done.stderr
     assert f"not archived: {logs / 'pipe.log'} (a FIFO: not a regular file, not opened)" in (
         done.stdout
@@ -221,7 +223,17 @@ def test_a_rollback_killed_after_its_disable_step_leaves_an_honest_partial_recor
     env = {**os.environ, "GOLIVE_NOW": NOW}
     env.pop("GOLIVE_DEBUG", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "golive", "rollback", str(handle.path), "--reason", "x", "--yes"],
+        [
+            sys.executable,
+            "-m",
+            "golive",
+            "rollback",
+            str(handle.path),
+            "run",
+            "--reason",
+            "x",
+            "--yes",
+        ],
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,

@@ -13,11 +13,16 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from golive import __version__
-from golive.cli.flags import for_cli
-from golive.session.errors import BadInputError, GoliveError, SessionLoadError
+from golive.cli.flags import flag_for, for_cli
+from golive.session.errors import (
+    BadInputError,
+    GoliveError,
+    SaveError,
+    SessionConflictError,
+    SessionLoadError,
+)
 from golive.session.text import printable
 
-EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 
@@ -76,6 +81,23 @@ def build_parser(*, wizard_only: bool = False) -> argparse.ArgumentParser:
     return parser
 
 
+def unsaved(error: SaveError) -> str:
+    """A failed save as the command line says it: a command's changes end with the command, so
+    (unlike the wizard) nothing is "still in memory" — nothing was saved; say how to redo it."""
+    if isinstance(error, SessionConflictError):
+        advice = (
+            "run the command again: it starts from the file as it is now, with the other "
+            "changes in it (`golive status SESSION` shows them)"
+        )
+    else:
+        advice = "close the other golive (or fix what is named above), then run the command again"
+    where = flag_for(error.where)
+    head = f"{where}: {error.message}" if where else error.message
+    return (
+        f"{head}\n  nothing was saved: this command's changes were not kept\n  what to do: {advice}"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:2] == ["support", "bundle"]:  # `golive support bundle` is `golive support-bundle`
@@ -96,6 +118,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BadInputError as error:
         sys.stderr.write(printable(f"golive: {for_cli(error)}\n", multiline=True))
         return EXIT_BAD_INPUT
+    except SaveError as error:
+        sys.stderr.write(printable(f"golive: {unsaved(error)}\n", multiline=True))
+        return EXIT_FAILED
     except GoliveError as error:
         sys.stderr.write(printable(f"golive: {for_cli(error)}\n", multiline=True))
         return EXIT_FAILED

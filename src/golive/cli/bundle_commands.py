@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-SESSION_HELP = "a session name (in golive's sessions folder) or a path to a .toml file"
+from golive.cli.common import SESSION_HELP
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -15,28 +15,27 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import threading
-import time
 from typing import TYPE_CHECKING, Any
 
+from golive.cli.check_output import ProgressView, _console, _print_result, _shown
+from golive.cli.common import SESSION_HELP
 from golive.session.errors import BadInputError
-from golive.session.text import printable
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
-    from rich.console import Console, RenderableType
+    from rich.console import Console
 
     from golive.checks.events import CheckEvent
     from golive.checks.recording import RecordedRun
     from golive.checks.results import CheckResult, SuiteResult
     from golive.checks.suites import SuitePlan
 
-SESSION_HELP = "a session name (in golive's sessions folder) or a path to a .toml file"
 SUITE_NAMES = ("connectivity", "transaction", "smoke", "probe", "parity")
 EXIT_CANCELLED = 130
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    # Long because one add_argument per flag, each with its help text.
     """Add `golive check` to `golive`."""
     check = sub.add_parser(
         "check",
@@ -110,6 +109,7 @@ def _countries(raw: list[str]) -> list[str]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    # Long because the run is one sequence (inputs, gate, secrets, run, record, show) sharing its state.
     import asyncio
 
     from golive.checks.suites import plan_suite
@@ -186,7 +186,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     cancelled = False
     try:
-        with view.display(err):
+        with view.display(err), view.ticker(err):
             result = asyncio.run(
                 run_suite(
                     handle.session,
@@ -222,7 +222,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         }
         print(json.dumps(document, indent=2, ensure_ascii=False))
     else:
-        _print_result(result, recorded, handle.evidence_path.name)
+        _print_result(
+            result, recorded, handle.evidence_path.name, view.unfinished() if cancelled else None
+        )
     if cancelled:
         err.print("cancelled: the checks that finished are recorded; nothing else was sent")
         return EXIT_CANCELLED
@@ -230,20 +232,6 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 # --- asking --------------------------------------------------------------------------------------
-
-
-def _console(*, stderr: bool = False) -> Console:
-    from rich.console import Console
-
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
-
-
-def _shown(text: object) -> str:
-    """Text from a session or a server as this command shows it: escaped for the terminal (no
-    control characters, no bidi overrides) and for Rich markup."""
-    from rich.markup import escape
-
-    return escape(printable(text))
 
 
 def _confirm_production(plan: SuitePlan, err: Console) -> None:
@@ -354,156 +342,3 @@ def _write_junit(path: str, result: SuiteResult) -> None:
             where="--junit",
             advice="give a path in a writable folder",
         ) from None
-
-
-# --- showing -------------------------------------------------------------------------------------
-
-_MARK = {
-    "passed": "[green]passed[/green]",
-    "warning": "[yellow]warning[/yellow]",
-    "failed": "[red]FAILED[/red]",
-    "skipped": "[dim]not run[/dim]",
-    "cancelled": "[dim]cancelled[/dim]",
-}
-
-
-class ProgressView:
-    """The live progress display: one line per check with its current stage, plus a counter."""
-
-    def __init__(self, plan: SuitePlan, *, live: bool) -> None:
-        self.plan = plan
-        self.live = live
-        self._lock = threading.Lock()
-        self._rows: dict[str, tuple[str, str]] = {}  # check id -> (state, text)
-        self._done = 0
-        self._total = 0
-        self._notice = ""
-        self._started = time.monotonic()
-
-    def display(self, err: Console) -> Any:
-        import contextlib
-
-        if not self.live:
-            return contextlib.nullcontext()
-        from rich.live import Live
-
-        return Live(self, console=err, refresh_per_second=8, transient=True)
-
-    def update(self, event: CheckEvent, err: Console) -> None:
-        with self._lock:
-            if event.kind == "stage_started" and event.stage is not None:
-                self._rows[event.check] = (
-                    "running",
-                    _shown(f"{event.stage.label}: {event.message}"),
-                )
-            elif event.kind == "result" and event.result is not None:
-                result = event.result
-                self._rows[event.check] = (result.outcome, _shown(result.message))
-            elif event.kind == "progress":
-                self._done, self._total = event.done, event.total
-            elif event.kind == "notice":
-                self._notice = _shown(event.message)
-        if not self.live and event.kind == "result" and event.result is not None:
-            # No terminal (CI): one line per finished check.
-            result = event.result
-            err.print(
-                printable(
-                    f"{result.outcome:>9}  {result.id}  {result.elapsed_s * 1000:.0f} ms  "
-                    f"{result.message}"
-                ),
-                markup=False,
-            )
-
-    def __rich__(self) -> RenderableType:
-        from rich.spinner import Spinner
-        from rich.table import Table
-
-        with self._lock:
-            rows = list(self._rows.items())
-            done, total, notice = self._done, self._total, self._notice
-        elapsed = time.monotonic() - self._started
-        title = (
-            f"{self.plan.suite} against {self.plan.environment} ({self.plan.endpoints.host})"
-            f"  {elapsed:.1f} s"
-        )
-        if total:
-            title += f"  {done}/{total}"
-        table = Table(
-            title=title, title_justify="left", box=None, show_header=False, pad_edge=False
-        )
-        table.add_column(width=10)
-        table.add_column(no_wrap=True)
-        table.add_column(overflow="ellipsis", no_wrap=True)
-        shown = rows if len(rows) <= 20 else [r for r in rows if r[1][0] == "running"][-20:]
-        for check_id, (state, text) in shown:
-            mark: RenderableType = (
-                Spinner("dots") if state == "running" else _MARK.get(state, state)
-            )
-            table.add_row(mark, _shown(check_id), text)
-        if notice:
-            table.add_row("", "[dim]retry[/dim]", f"[dim]{notice}[/dim]")
-        return table
-
-
-def _print_result(result: SuiteResult, recorded: RecordedRun, log_name: str) -> None:
-    from rich.table import Table
-
-    out = _console()
-    heading = f"{result.suite} against {result.environment} ({result.base_url})"
-    if result.demo:
-        heading = f"DEMO SESSION: {heading}"
-    if result.rehearsal:
-        heading += " [rehearsal: the sandbox, a UAT host, or a local or private address]"
-    out.print(f"[bold]{_shown(heading)}[/bold]")
-    table = Table("check", "result", "stage", "time", "what happened", box=None, pad_edge=False)
-    for check in result.checks:
-        table.add_row(
-            _shown(check.id),
-            _MARK.get(check.outcome, check.outcome),
-            check.stage.label if check.stage else "",
-            f"{check.elapsed_s * 1000:.0f} ms" if check.elapsed_s else "",
-            _shown(check.message),
-        )
-    out.print(table)
-    if result.suite == "connectivity" and result.checks:
-        stages = Table("stage", "result", "time", "detail", box=None, pad_edge=False)
-        for stage in result.checks[0].stages:
-            stages.add_row(
-                stage.stage.label,
-                _MARK.get(stage.outcome, stage.outcome),
-                f"{stage.elapsed_s * 1000:.1f} ms" if stage.outcome != "skipped" else "",
-                _shown(stage.message),
-            )
-        out.print(stages)
-    if result.suite == "probe" and result.figures.get("requests"):
-        f = result.figures
-        out.print(
-            f"requests {f['requests']}, concurrency {f['concurrency']}, "
-            f"error rate {f['error_rate_pct']} % (target {f['targets']['error_rate_pct']} %), "
-            f"p50 {f['response_time_p50_s'] * 1000:.0f} ms, p95 {f['response_time_p95_s'] * 1000:.0f} ms "
-            f"(target {f['targets']['response_time_p95_s'] * 1000:.0f} ms), "
-            f"p99 {f['response_time_p99_s'] * 1000:.0f} ms, {f['throughput_rps']} req/s",
-            markup=False,
-        )
-        if f.get("rejections_by_country"):
-            out.print(
-                f"clearance rejections by country: {f['rejections_by_country']}", markup=False
-            )
-    for check in result.checks:
-        if check.outcome == "failed" and check.advice:
-            out.print(f"[red]{_shown(check.id)}[/red]: {_shown(check.message)}")
-            out.print(f"  what to do: {_shown(check.advice)}")
-            ids = check.details.get("request_ids") or []
-            if ids:  # what Thomson Reuters support looks the request up by
-                out.print(f"  X-API-REQUEST-ID: {_shown(str(ids[-1]))}", markup=True)
-    out.print(f"evidence {recorded.evidence.id} appended to {_shown(log_name)}", markup=True)
-    for item_id, status in recorded.items_set.items():
-        out.print(f"  {item_id}: {status.value}")
-    if recorded.not_ticked:
-        out.print(
-            f"  not ticked: {', '.join(recorded.not_ticked)} ({_shown(recorded.why_not_ticked)})"
-        )
-    verdict = "all checks passed" if result.passed else "a check failed"
-    if result.cancelled:
-        verdict = "cancelled"
-    out.print(f"[bold]{verdict}[/bold]")

@@ -17,12 +17,13 @@ import argparse
 import json
 from typing import TYPE_CHECKING, Any
 
+from golive.cli.common import SESSION_HELP
+from golive.cli.wire_commands import cmd_wire
 from golive.session.errors import BadInputError
 
 if TYPE_CHECKING:
     from golive.session.model import EnvironmentSettings, Session
 
-SESSION_HELP = "a session name (in golive's sessions folder) or a path to a .toml file"
 PRESET_CHOICES = ("us", "emea", "uat", "sandbox", "custom")
 # Settings whose value comes from a wire.toml entry: (setting, wire entry).
 GUESSED_SETTINGS = dict(
@@ -37,6 +38,7 @@ GUESSED_SETTINGS = dict(
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    # Long because one add_argument per flag, each with its help text.
     """Add `golive env` and `golive wire` to `golive`."""
     from golive.api.endpoints import NO_EMEA_UAT
 
@@ -168,6 +170,7 @@ def _internal_id(raw: str) -> int | None:
 
 
 def apply_changes(settings: EnvironmentSettings, args: argparse.Namespace) -> EnvironmentSettings:
+    # Long because one assignment per flag of `golive env`.
     """The environment's settings with the command's changes (validated by the model)."""
     from pydantic import ValidationError
 
@@ -377,41 +380,3 @@ def _print_settings(document: dict[str, Any]) -> None:
         print(f"  {code}: externalCompanyId {company}")
     for name, value in document["wire_overrides"].items():
         print(f"  wire override {name} = {value}")
-
-
-# --- golive wire ---------------------------------------------------------------------------------
-
-
-def cmd_wire(args: argparse.Namespace) -> int:
-    from golive.api import wire
-    from golive.session.model import EnvironmentSettings
-
-    settings = EnvironmentSettings()
-    if args.session:
-        from golive.session.store import SessionFile
-
-        handle = SessionFile.open(args.session, read_only=True)
-        settings = getattr(handle.session.environments, args.env)
-        wire.check_overrides(settings.wire, f"environments.{args.env}")
-    rows = [
-        {
-            "name": row.entry.name,
-            "value": row.value,
-            "confidence": row.entry.confidence,
-            "in_force": row.label(),
-            "source": row.entry.source,
-            "setting": row.entry.setting,
-        }
-        for row in wire.in_force(settings)
-    ]
-    if args.json:
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
-        return 0
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table("entry", "value", "how sure", "source", box=None, pad_edge=False)
-    for row_ in rows:
-        table.add_row(row_["name"], row_["value"], row_["in_force"], row_["source"])
-    Console(highlight=False).print(table, markup=False)
-    return 0

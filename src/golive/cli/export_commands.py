@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-SESSION_HELP = "a session name (in golive's sessions folder) or a path to a .toml file"
+from golive.cli.common import SESSION_HELP
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -56,6 +56,7 @@ _FLAGS = {
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    # Long because one add_argument per flag, each with its help text.
     """Add `golive sandbox` to `golive`."""
     parser = sub.add_parser(
         "sandbox",
@@ -157,6 +158,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def settings_from_args(args: argparse.Namespace, env: Mapping[str, str]) -> SandboxSettings:
+    # Long because one field per flag of the sandbox.
     """Settings from the flags and the environment; BadInputError naming each bad flag."""
     from pydantic import ValidationError
 

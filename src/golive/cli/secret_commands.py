@@ -11,13 +11,12 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
+from golive.cli.common import SESSION_HELP
 from golive.session.errors import BadInputError
 from golive.session.text import echo as print  # every line shown is sanitized
 
 if TYPE_CHECKING:
     from golive.session.model import Session
-
-SESSION_HELP = "a session name (in golive's sessions folder) or a path to a .toml file"
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

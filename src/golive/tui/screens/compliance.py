@@ -206,7 +206,7 @@ class ComplianceScreen(StepScreen):
             return None
 
         def add(text: str | None) -> None:
-            from golive.cli.session_commands import add_countries
+            from golive.countries.editing import add_countries
 
             if not text:
                 return

@@ -50,7 +50,8 @@ class NewSessionScreen(ModalScreen[Path | None]):
     @on(Button.Pressed, "#create")
     @on(Input.Submitted)
     def _create(self) -> None:
-        from golive.cli.session_commands import _country_codes, add_countries
+        from golive.countries.editing import add_countries
+        from golive.countries.editing import country_codes as _country_codes
         from golive.session.model import Session
         from golive.session.store import SessionFile, resolve
 
