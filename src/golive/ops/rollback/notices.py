@@ -15,19 +15,21 @@ from golive.session.model import Session
 from golive.session.sections import AffectedCustomer
 
 INTEGRATION = "ONESOURCE tax integration"
-PLACEHOLDERS = (
-    "customer",
-    "contact",
-    "email",
-    "started_at",
-    "reason",
-    "partner",
-    "support",
-    "integration",
-    "subject",
-    "what_happened",
-    "steps",
-)
+# what each placeholder stands for: the wizard and `golive rollback plan` show these
+PLACEHOLDER_MEANINGS: dict[str, str] = {
+    "customer": "the affected customer's name",
+    "contact": 'the customer\'s contact (else "<customer> team")',
+    "email": "the contact's e-mail",
+    "started_at": "when the rollback started (UTC)",
+    "reason": "the reason given for the rollback",
+    "partner": "your company (the session's partner, else its engineer)",
+    "support": "the first support contact, with e-mail and phone",
+    "integration": INTEGRATION,
+    "subject": "a subject line saying what happened",
+    "what_happened": "an opening sentence saying what the rollback did",
+    "steps": "the steps done so far, one line each",
+}
+PLACEHOLDERS = tuple(PLACEHOLDER_MEANINGS)
 # $what_happened and $steps say what the rollback actually did (a draft whose template leaves
 # out $steps gets the steps appended): never "we disabled it" when the disable step failed
 DEFAULT_TEMPLATE = """Subject: $integration for $customer: $subject
@@ -49,6 +51,28 @@ $partner
 """
 
 
+TEMPLATE_SYNTAX = (
+    "Write a placeholder as $customer, ${customer} or {customer}; $$ is a dollar sign. "
+    "A template that leaves out the reason or the steps gets them added at the end. "
+    "Empty: golive's default template."
+)
+
+
+def template_help() -> str:
+    """What the wizard shows beside the template field: the syntax, each placeholder, the default."""
+    listed = "\n".join(f"  ${name}: {meaning}" for name, meaning in PLACEHOLDER_MEANINGS.items())
+    return f"{TEMPLATE_SYNTAX}\n\nPlaceholders:\n{listed}\n\nDefault template:\n{DEFAULT_TEMPLATE}"
+
+
+# `{customer}` as well as `$customer` and `${customer}`: a brace pair not preceded by `$`
+_BRACE_ONLY = re.compile(r"(?<!\$)\{([_a-z][_a-z0-9]*)\}", re.I)
+
+
+def dollar_form(template: str) -> str:
+    """The template with each `{name}` written `${name}`, the one form the renderer reads."""
+    return _BRACE_ONLY.sub(r"${\1}", template)
+
+
 _PLACEHOLDER = re.compile(
     r"\$(?:(?P<named>[_a-z][_a-z0-9]*)|\{(?P<braced>[_a-z][_a-z0-9]*)\})", re.I
 )
@@ -57,7 +81,7 @@ _PLACEHOLDER = re.compile(
 def template_placeholders(template: str) -> list[str]:
     """The placeholders a template uses (`$$` is a literal dollar sign, not one)."""
     names: list[str] = []
-    for match in _PLACEHOLDER.finditer(template.replace("$$", "")):
+    for match in _PLACEHOLDER.finditer(dollar_form(template).replace("$$", "")):
         names.append(match.group("named") or match.group("braced"))
     return list(dict.fromkeys(names))
 
@@ -186,6 +210,7 @@ def render_notification(template: str, values: dict[str, str]) -> tuple[str, lis
 
     The header lines at the top (`Subject: ...`) take every value on one line: a line break in
     a customer's name can never add a header or start the body early."""
+    template = dollar_form(template)
     lines = template.split("\n")
     head = 0
     while head < len(lines) and _HEADER_LINE.match(lines[head]):
@@ -235,7 +260,11 @@ def write_notifications(
         text, dropped = render_notification(template, values)
         if dropped:
             warnings.append(f"{name}: unknown placeholder(s) left out: {', '.join(dropped)}")
-        if "steps" not in template_placeholders(template):
+        used = template_placeholders(template)
+        if "reason" not in used:
+            # a template of the user's own that leaves out why: the customer is told anyway
+            text = text.rstrip("\n") + "\n\nThe problem: " + values["reason"] + "\n"
+        if "steps" not in used:
             # a template of the user's own that does not say what happened: golive adds it
             text = text.rstrip("\n") + "\n\nWhat we have done so far:\n" + values["steps"] + "\n"
         header = (
