@@ -42,6 +42,12 @@ from golive.ops.monitoring.setup import (
     set_logging,
     set_metrics,
 )
+from golive.ops.monitoring.trust import (
+    PrometheusTrust,
+    failure_words,
+    prometheus_trust,
+    trust_or_words,
+)
 
 __all__ = [
     "ANSWER_LIMIT",
@@ -55,6 +61,7 @@ __all__ = [
     "LocationCheck",
     "MetricsArea",
     "PrometheusCheck",
+    "PrometheusTrust",
     "Recorded",
     "WebhookAnswer",
     "_folder_writable",
@@ -69,11 +76,14 @@ __all__ = [
     "check_log_location",
     "check_prometheus",
     "confirm_alert_received",
+    "failure_words",
     "looks_like_email",
     "pagerduty_event",
+    "prometheus_trust",
     "prometheus_url",
     "send_test_alert",
     "set_alerting",
     "set_logging",
     "set_metrics",
+    "trust_or_words",
 ]

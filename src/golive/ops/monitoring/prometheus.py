@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from golive.ops.monitoring.setup import DEFAULT_TIMEOUT, _url
+from golive.ops.monitoring.trust import PrometheusTrust, failure_words, trust_or_words
 from golive.session.errors import BadInputError
 from golive.session.evidence import EvidenceRecord, record
 from golive.session.model import ItemStatus, Session
@@ -36,27 +37,15 @@ def prometheus_url(session: Session) -> str:
     )
 
 
-def check_prometheus(
-    session: Session,
-    session_path: Path,
-    *,
-    url: str | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
-    by: str | None = None,
-) -> PrometheusCheck:
-    """Query the Prometheus HTTP API (build info and `up`); marks the areas using Prometheus done."""
+def _ask_prometheus(
+    target: str, trust: PrometheusTrust, timeout: float
+) -> tuple[str, int | None, str]:
+    """Build info and `up` from the query API: (version, targets up, the failure in words)."""
     import httpx
 
-    target = _url(url, "--prometheus-url") if url else prometheus_url(session)
-    if not target:
-        raise BadInputError(
-            "no Prometheus URL is recorded",
-            where="monitoring",
-            advice="give --prometheus-url http://host:9090",
-        )
     version, up, error = "", None, ""
     try:
-        with httpx.Client(timeout=timeout) as client:
+        with httpx.Client(timeout=timeout, verify=trust.context) as client:
             info = client.get(f"{target}/api/v1/status/buildinfo")
             if info.status_code == 200:
                 version = str(info.json().get("data", {}).get("version", ""))
@@ -69,12 +58,43 @@ def check_prometheus(
                 )
             else:
                 up = sum(1 for sample in document["data"]["result"] if sample["value"][1] == "1")
+    except httpx.HTTPStatusError as problem:
+        error = f"the query API answered HTTP {problem.response.status_code}"
+    except httpx.TransportError as problem:
+        error = failure_words(target, problem, trust)
     except (httpx.HTTPError, ValueError, KeyError, TypeError) as problem:
-        error = f"{type(problem).__name__}: {problem}"
+        error = (
+            f"the answer is not the Prometheus query API's ({type(problem).__name__}: {problem})"
+        )
+    return version, up, error
+
+
+def check_prometheus(
+    session: Session,
+    session_path: Path,
+    *,
+    url: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    by: str | None = None,
+) -> PrometheusCheck:
+    """Query the Prometheus HTTP API (build info and `up`); marks the areas using Prometheus done."""
+    target = _url(url, "--prometheus-url") if url else prometheus_url(session)
+    if not target:
+        raise BadInputError(
+            "no Prometheus URL is recorded",
+            where="monitoring",
+            advice="give --prometheus-url http://host:9090",
+        )
+    version, up = "", None
+    trust, error = trust_or_words(session, target)
+    if trust is not None:
+        version, up, error = _ask_prometheus(target, trust, timeout)
     passed = not error
     host = urlsplit(target).hostname or ""
     if passed:
         summary = f"Prometheus {version or '(version unknown)'} at {target} answers queries; {up} target(s) up"
+        if trust is not None and trust.environment:
+            summary += f" (its certificate checked against the {trust.environment} CA bundle)"
     else:
         summary = f"Prometheus at {target} did not answer a query: {error}"
     items = [

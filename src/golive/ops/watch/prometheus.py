@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from golive.api.tls import tls_context
+from golive.ops.monitoring.trust import PrometheusTrust, failure_words
 from golive.ops.watch.fields import REJECTED
 from golive.ops.watch.figures import CLEARANCE_SUCCESS, PENDING, Rejection
 from golive.session.model import Session
@@ -118,6 +120,41 @@ def _float(text: Any) -> float | None:
     return value if math.isfinite(value) else None
 
 
+def _ask(client: Any, url: str, promql: str, until: datetime) -> Any:
+    return client.get(
+        f"{url.rstrip('/')}/api/v1/query",
+        params={"query": promql, "time": f"{until.timestamp():.3f}"},
+    )
+
+
+def _vector(data: Mapping[str, Any]) -> list[SeriesValue]:
+    return [SeriesValue(dict(s.get("metric", {})), _float(s["value"][1])) for s in data["result"]]
+
+
+def _take_answer(result: PrometheusFigures, name: str, answer: Any, document: Any) -> None:
+    """One query's answer into the figures (a number, a vector summed) or its error."""
+    if document.get("status") != "success":
+        result.errors[name] = str(document.get("error") or f"HTTP {answer.status_code}")
+        return
+    data = document.get("data", {})
+    kind = data.get("resultType")
+    if kind == "scalar":
+        result.values[name] = _float(data["result"][1])
+        return
+    if kind != "vector":
+        result.errors[name] = f"the query gives a {kind}, not a number or a vector"
+        return
+    samples = _vector(data)
+    result.series[name] = samples
+    values = [s.value for s in samples if s.value is not None]
+    if not samples or not values:
+        result.values[name] = None
+    elif len(samples) == 1:
+        result.values[name] = values[0]
+    else:
+        result.values[name] = sum(values)
+
+
 def query_prometheus(
     url: str,
     queries: Mapping[str, str],
@@ -126,62 +163,37 @@ def query_prometheus(
     until: datetime,
     timeout: float = 15.0,
     by_country: bool = False,
+    trust: PrometheusTrust | None = None,
 ) -> PrometheusFigures:
     """Each query evaluated at `until` over the range since..until ({window} in the query);
     with `by_country`, also COUNTRY_QUERIES (their failures are not errors: a Prometheus
-    without a country label simply has no per-country figures)."""
+    without a country label simply has no per-country figures). `trust`: the certificates the
+    server is checked against (default: the system's trust store; verification always on)."""
     import httpx
 
     window_s = max(1, round((until - since).total_seconds()))
     result = PrometheusFigures(url, until, window_s, dict(queries))
-    with httpx.Client(timeout=timeout) as client:
+    trust = trust or PrometheusTrust(tls_context())
+    with httpx.Client(timeout=timeout, verify=trust.context) as client:
         for name, template in queries.items():
             promql = template.replace("{window}", f"{window_s}s")
             try:
-                answer = client.get(
-                    f"{url.rstrip('/')}/api/v1/query",
-                    params={"query": promql, "time": f"{until.timestamp():.3f}"},
-                )
+                answer = _ask(client, url, promql, until)
                 document = answer.json()
+            except httpx.TransportError as error:
+                result.errors[name] = failure_words(url, error, trust)
+                continue
             except (httpx.HTTPError, ValueError) as error:
                 result.errors[name] = f"{type(error).__name__}: {error}"
                 continue
-            if document.get("status") != "success":
-                result.errors[name] = str(document.get("error") or f"HTTP {answer.status_code}")
-                continue
-            data = document.get("data", {})
-            kind = data.get("resultType")
-            if kind == "scalar":
-                result.values[name] = _float(data["result"][1])
-                continue
-            if kind != "vector":
-                result.errors[name] = f"the query gives a {kind}, not a number or a vector"
-                continue
-            samples = [
-                SeriesValue(dict(s.get("metric", {})), _float(s["value"][1]))
-                for s in data["result"]
-            ]
-            result.series[name] = samples
-            values = [s.value for s in samples if s.value is not None]
-            if not samples or not values:
-                result.values[name] = None
-            elif len(samples) == 1:
-                result.values[name] = values[0]
-            else:
-                result.values[name] = sum(values)
+            _take_answer(result, name, answer, document)
         for name, template in COUNTRY_QUERIES.items() if by_country else ():
             promql = template.replace("{window}", f"{window_s}s")
             try:
-                document = client.get(
-                    f"{url.rstrip('/')}/api/v1/query",
-                    params={"query": promql, "time": f"{until.timestamp():.3f}"},
-                ).json()
+                document = _ask(client, url, promql, until).json()
             except (httpx.HTTPError, ValueError):
                 continue
             data = document.get("data", {}) if document.get("status") == "success" else {}
             if data.get("resultType") == "vector":
-                result.country_series[name] = [
-                    SeriesValue(dict(s.get("metric", {})), _float(s["value"][1]))
-                    for s in data["result"]
-                ]
+                result.country_series[name] = _vector(data)
     return result

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from golive.ops.monitoring.trust import trust_or_words
 from golive.ops.pilot import due_checkpoint, find_checkpoint, record_checkpoint
 from golive.ops.watch.fields import canonical_field
 from golive.ops.watch.probe import ProbeFigures
@@ -131,7 +132,10 @@ def run_watch(
         if not log_figures.calls:
             notes.append("the log holds no calls in the range (no status or duration found)")
     prom_figures = None
-    if prom_url:
+    trust, untrusted = trust_or_words(session, prom_url) if prom_url else (None, "")
+    if untrusted:
+        notes.append(f"Prometheus was not asked: {untrusted}")
+    if prom_url and trust is not None:
         prom_start = start or end - timedelta(hours=24)
         prom_figures = query_prometheus(
             prom_url,
@@ -139,6 +143,7 @@ def run_watch(
             since=prom_start,
             until=end,
             by_country=True,
+            trust=trust,
         )
         notes.extend(f"Prometheus query {k}: {v}" for k, v in prom_figures.errors.items())
     probe_figures = probe
