@@ -237,7 +237,7 @@ def build_bundle(
     except SaveError as error:
         raise BadInputError(
             f"cannot write the support bundle {output}: {error.message}",
-            where="-o",
+            where="bundle.output",
             advice="give a path in a writable folder",
         ) from None
     return bundle

@@ -224,12 +224,14 @@ def export_calendar(session: Session, path: Path | None) -> CalendarExport:
         if path.suffix.lower() != ".ics":
             raise BadInputError(
                 f"{path.name} does not end in .ics",
-                where="-o",
+                where="calendar.output",
                 advice="name the file FILE.ics so calendars recognise it",
             )
         if not path.parent.is_dir():
             raise BadInputError(
-                f"the folder {path.parent} does not exist", where="-o", advice="create it first"
+                f"the folder {path.parent} does not exist",
+                where="calendar.output",
+                advice="create it first",
             )
         write_atomically(path, content, mode=0o644)
     counts = dict(Counter(e.kind for e in events))

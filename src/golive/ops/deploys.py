@@ -55,14 +55,14 @@ def record_deploy(
     if environment not in ("staging", "production"):
         raise BadInputError(
             f"{environment!r} is not an environment",
-            where="--env",
+            where="deploys.environment",
             advice="use staging or production",
         )
     version = version.strip()
     if not version or len(version) > 200 or any(ord(c) < 32 for c in version):
         raise BadInputError(
             "the version is empty, too long or holds control characters",
-            where="--version",
+            where="deploys.version",
             advice="give the release tag or commit, e.g. v2.4.1 or 3f9c2e1",
         )
     actor = by or default_actor(session)

@@ -78,7 +78,7 @@ def check_prometheus(
     by: str | None = None,
 ) -> PrometheusCheck:
     """Query the Prometheus HTTP API (build info and `up`); marks the areas using Prometheus done."""
-    target = _url(url, "--prometheus-url") if url else prometheus_url(session)
+    target = _url(url, "monitoring.metrics.prometheus_url") if url else prometheus_url(session)
     if not target:
         raise BadInputError(
             "no Prometheus URL is recorded",

@@ -46,13 +46,13 @@ def set_logging(
     if format is not None and format not in ("", *LOG_FORMATS):
         raise BadInputError(
             f"{format!r} is not a log format golive knows",
-            where="--log-format",
+            where="monitoring.logging.format",
             advice="use json (one JSON object per line) or text",
         )
     if level is not None and level and level.lower() not in LOG_LEVELS:
         raise BadInputError(
             f"{level!r} is not a log level",
-            where="--log-level",
+            where="monitoring.logging.level",
             advice=f"use one of: {', '.join(LOG_LEVELS)}",
         )
     if location is not None:
@@ -87,7 +87,7 @@ def set_alerting(
         if channel not in ("", *CHANNELS):
             raise BadInputError(
                 f"{channel!r} is not an alert channel",
-                where="--alert",
+                where="monitoring.alerting.channel",
                 advice=f"use one of: {', '.join(CHANNELS)}",
             )
         alerting.channel = channel  # type: ignore[assignment]
@@ -98,12 +98,14 @@ def set_alerting(
             check_name(webhook_secret)
         alerting.webhook_secret = webhook_secret
     if pagerduty_url is not None:
-        alerting.pagerduty_url = _url(pagerduty_url, "--pagerduty-url") if pagerduty_url else ""
+        alerting.pagerduty_url = (
+            _url(pagerduty_url, "monitoring.alerting.pagerduty_url") if pagerduty_url else ""
+        )
     if teams_card is not None:
         if teams_card not in ("adaptive", "messagecard"):
             raise BadInputError(
                 f"{teams_card!r} is not a Teams card kind",
-                where="--teams-card",
+                where="monitoring.alerting.teams_card",
                 advice="use adaptive or messagecard",
             )
         alerting.teams_card = teams_card  # type: ignore[assignment]
@@ -112,7 +114,7 @@ def set_alerting(
         if bad:
             raise BadInputError(
                 f"not e-mail addresses: {', '.join(bad)}",
-                where="--alert-email",
+                where="monitoring.alerting.email_recipients",
                 advice="give name@example.com",
             )
         alerting.email_recipients = list(dict.fromkeys(email_recipients))
@@ -151,12 +153,14 @@ def set_metrics(
         if tool not in ("", *TOOLS):
             raise BadInputError(
                 f"{tool!r} is not a metrics tool golive knows",
-                where="--metrics",
+                where="monitoring.metrics.tool",
                 advice=f"use one of: {', '.join(TOOLS)}",
             )
         setup.tool = tool  # type: ignore[assignment]
     if prometheus_url is not None:
-        setup.prometheus_url = _url(prometheus_url, "--prometheus-url") if prometheus_url else ""
+        setup.prometheus_url = (
+            _url(prometheus_url, "monitoring.metrics.prometheus_url") if prometheus_url else ""
+        )
     if dashboard is not None:
         setup.dashboard = dashboard
     if notes is not None:
@@ -189,7 +193,11 @@ def set_metrics(
 
 
 def confirm_alert_received(
-    session: Session, note: str, *, by: str | None = None, where: str = "--alert-received"
+    session: Session,
+    note: str,
+    *,
+    by: str | None = None,
+    where: str = "monitoring.alerting.received",
 ) -> Recorded:
     """A person's word that a test alert arrived (the way to finish e-mail alerting, which golive
     cannot send): recorded as an attestation with its reason, never as golive's own evidence."""

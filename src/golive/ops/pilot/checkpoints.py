@@ -74,7 +74,7 @@ def enable_pilot(
     if any(h <= 0 or h > 24 * 30 for h in hours):
         raise BadInputError(
             "checkpoints are hours after enabling, above 0 and at most 720",
-            where="--checkpoints",
+            where="golive.checkpoints",
             advice="for example --checkpoints 1,4,24,48",
         )
     actor = by or default_actor(session)
@@ -168,7 +168,7 @@ def find_checkpoint(session: Session, label: str) -> WatchCheckpoint:
             return checkpoint
     raise BadInputError(
         f"{label!r} is not a checkpoint of the watch",
-        where="--checkpoint",
+        where="golive.checkpoint",
         advice="the checkpoints are: "
         + (
             ", ".join(c.label for c in session.golive.checkpoints)
@@ -216,7 +216,7 @@ def record_checkpoint(
     if session.golive.pilot_enabled_at is None:
         raise BadInputError(
             "the pilot is not enabled, so the watch has no checkpoints",
-            where="--checkpoint",
+            where="golive.checkpoint",
             advice="enable it first: `golive pilot SESSION --enable`",
         )
     checkpoint = find_checkpoint(session, label)

@@ -85,14 +85,16 @@ def add_pilot_customer(
     name = name.strip()
     if not name:
         raise BadInputError(
-            "the pilot customer's name is empty", where="--add", advice="give a name"
+            "the pilot customer's name is empty",
+            where="golive.pilot_customers",
+            advice="give a name",
         )
     codes = [c.strip().upper() for c in countries or [] if c.strip()]
     unknown = [c for c in codes if c not in session.active_countries()]
     if unknown:
         raise BadInputError(
             f"not countries of this session: {', '.join(unknown)}",
-            where="--countries",
+            where="golive.pilot_customers.countries",
             advice=f"the session has: {', '.join(session.active_countries()) or 'none'}",
         )
     customers = list(session.golive.pilot_customers)
@@ -121,7 +123,7 @@ def remove_pilot_customer(session: Session, name: str, *, by: str | None = None)
     if len(customers) == len(session.golive.pilot_customers):
         raise BadInputError(
             f"{name!r} is not a pilot customer",
-            where="--remove",
+            where="golive.pilot_customers.remove",
             advice="the pilot customers are: "
             + (", ".join(c.name for c in session.golive.pilot_customers) or "none"),
         )

@@ -236,7 +236,7 @@ def set_plan(
         if not command or not command[0].strip():
             raise BadInputError(
                 "the disable command is empty",
-                where="--command",
+                where="rollback.disable_command",
                 advice="give the program and its arguments, e.g. --command flagctl off onesource",
             )
         plan.disable_command = list(command)
@@ -254,13 +254,15 @@ def set_plan(
                 url = check_url(flag_url.strip())
             except ValueError as error:
                 raise BadInputError(
-                    str(error), where="--flag-url", advice="give the feature-flag service's URL"
+                    str(error),
+                    where="rollback.disable_http.url",
+                    advice="give the feature-flag service's URL",
                 ) from None
         method = (flag_method or current.method).upper()
         if method not in ("POST", "PUT", "PATCH", "DELETE"):
             raise BadInputError(
                 f"{method} is not a method for switching a flag",
-                where="--flag-method",
+                where="rollback.disable_http.method",
                 advice="use POST, PUT, PATCH or DELETE",
             )
         token = current.token_secret if flag_token_secret is None else flag_token_secret
@@ -285,20 +287,22 @@ def set_plan(
         customers = list(plan.notify)
         for new in notify:
             if not new.customer.strip():
-                raise BadInputError("an affected customer needs a name", where="--notify")
+                raise BadInputError("an affected customer needs a name", where="rollback.notify")
             if any(
                 _LINE_BREAKS.search(v) for v in (new.customer, new.contact, new.email, new.phone)
             ):
                 raise BadInputError(
                     f"the customer {new.customer.strip()!r} holds a line break or control character",
-                    where="--notify",
+                    where="rollback.notify",
                     advice="give each of CUSTOMER,CONTACT,EMAIL,PHONE on one line",
                 )
             if new.email:
                 from golive.ops.monitoring import looks_like_email
 
                 if not looks_like_email(new.email):
-                    raise BadInputError(f"{new.email!r} is not an e-mail address", where="--notify")
+                    raise BadInputError(
+                        f"{new.email!r} is not an e-mail address", where="rollback.notify"
+                    )
             same = [c for c in customers if c.customer.casefold() == new.customer.casefold()]
             for old in same:
                 customers.remove(old)
@@ -321,7 +325,7 @@ def parse_customer(text: str) -> AffectedCustomer:
     if not parts[0]:
         raise BadInputError(
             f"{text!r} names no customer",
-            where="--notify",
+            where="rollback.notify",
             advice="give CUSTOMER,CONTACT,EMAIL[,PHONE], e.g. 'ACME Corp,Jane Doe,jane@acme.example'",
         )
     parts += [""] * (4 - len(parts))

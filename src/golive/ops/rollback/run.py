@@ -261,19 +261,19 @@ def record_step(
     if item_id not in STEP_ITEMS:
         raise BadInputError(
             f"{step!r} is not a rollback step",
-            where="--step",
+            where="rollback.step",
             advice="use one of: " + ", ".join(i.removeprefix("rollback.") for i in STEP_ITEMS),
         )
     if session.rollback.started_at is None:
         raise BadInputError(
             "no rollback was started, so its steps do not apply",
-            where="--step",
+            where="rollback.step",
             advice="start it with `golive rollback SESSION --reason ...`",
         )
     if status == ItemStatus.DONE.value and not note.strip():
         raise BadInputError(
             f"say what was done for {item_id}",
-            where="--note",
+            where="rollback.step_note",
             advice="e.g. --note 'flag switched off in the admin console at 10:42' (recorded as "
             "your word: golive did not see it happen)",
         )

@@ -71,7 +71,7 @@ def canonical_field(name: str) -> str:
         return ALIASES[key]
     raise BadInputError(
         f"{name!r} is not a field golive reads from logs",
-        where="--map",
+        where="post_deployment.log.field_map",
         advice="use one of: time, level, status, latency (ms), duration_s, country, message, "
         "outcome, reason, error, final",
     )
@@ -85,7 +85,7 @@ def parse_field_map(pairs: Iterable[str]) -> dict[str, str]:
         if not sep or not ours.strip() or not theirs.strip():
             raise BadInputError(
                 f"{pair!r} is not OURS=THEIRS",
-                where="--map",
+                where="post_deployment.log.field_map",
                 advice="for example --map latency=elapsed --map status=http.code",
             )
         mapping[canonical_field(ours)] = theirs.strip()
@@ -98,13 +98,13 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
     except re.error as error:
         raise BadInputError(
             f"the log pattern is not a regular expression: {error}",
-            where="--pattern",
+            where="post_deployment.log.pattern",
             advice=r"use named groups, e.g. (?P<time>\S+) (?P<level>\w+) status=(?P<status>\d+)",
         ) from None
     if not compiled.groupindex:
         raise BadInputError(
             "the log pattern has no named groups",
-            where="--pattern",
+            where="post_deployment.log.pattern",
             advice=r"name the parts golive should read: (?P<status>\d+), (?P<latency>\d+) ...",
         )
     return compiled
@@ -151,7 +151,7 @@ def parse_since(text: str, *, until: datetime | None = None) -> datetime:
     if moment is None:
         raise BadInputError(
             f"{text!r} is neither a date-time nor a span",
-            where="--since",
+            where="watch.since",
             advice="for example --since 24h, --since 90m or --since 2026-11-02T08:00Z",
         )
     return moment

@@ -134,7 +134,7 @@ def log_files(location: Path) -> list[Path]:
         )
     raise BadInputError(
         f"no log at {location}",
-        where="--log",
+        where="post_deployment.log.path",
         advice="give the integration's log file (or its folder) as it is on this machine",
     )
 

@@ -235,14 +235,14 @@ def remember_sources(
             session.post_deployment.prometheus_url = check_url(prometheus.strip())
         except ValueError as error:
             raise BadInputError(
-                str(error), where="--prometheus", advice="give http://host:9090"
+                str(error), where="post_deployment.prometheus_url", advice="give http://host:9090"
             ) from None
     if queries:
         unknown = [name for name in queries if not re.fullmatch(r"[a-z][a-z0-9_]{0,40}", name)]
         if unknown:
             raise BadInputError(
                 f"not usable figure names: {', '.join(unknown)}",
-                where="--query",
+                where="post_deployment.prometheus_queries",
                 advice="name figures in lower case, e.g. error_rate_pct=PROMQL",
             )
         session.post_deployment.prometheus_queries = {

@@ -29,6 +29,18 @@ from golive.session.store import evidence_path
 from golive.session.targets import FigureVerdict, judge
 
 
+def _when_to_watch(session: Session, enabled: datetime) -> str:
+    """What to do when the watch comes too early: when the first checkpoint is due."""
+    offsets = sorted(c.offset_hours for c in session.golive.checkpoints if c.offset_hours > 0)
+    if not offsets:
+        return "run golive watch again once the integration has made calls since the pilot started"
+    due = enabled + timedelta(hours=offsets[0])
+    return (
+        "run golive watch again once the integration has made calls since the pilot started: "
+        f"the first checkpoint (+{offsets[0]:g} h) is due at {due:%Y-%m-%d %H:%M} UTC"
+    )
+
+
 def _watch_start(
     session: Session, since: datetime | None, end: datetime
 ) -> tuple[datetime | None, list[str]]:
@@ -58,13 +70,12 @@ def _watch_start(
         raise GoliveError(
             f"no data yet: the pilot was enabled at {enabled:%Y-%m-%d %H:%M:%S} UTC, and the "
             "post-deployment figures count only what happened after that",
-            where="golive watch",
-            advice="run golive watch again once the integration has made calls since the pilot "
-            "started (the first checkpoint is the usual moment)",
+            where="golive.pilot_enabled_at",
+            advice=_when_to_watch(session, enabled),
         )
     raise BadInputError(
         "the range is empty: --since is not before the end",
-        where="--since",
+        where="watch.since",
         advice="give an earlier --since (e.g. 24h)",
     )
 

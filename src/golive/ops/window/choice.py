@@ -25,7 +25,7 @@ def _check_length(hours: float) -> timedelta:
     if not 0.25 <= hours <= 24:
         raise BadInputError(
             f"a window of {hours:g} hours is not usable",
-            where="--hours",
+            where="production.window.hours",
             advice="give a length between 0.25 and 24 hours (for example 2)",
         )
     return timedelta(hours=hours)
@@ -47,7 +47,9 @@ def suggest_windows(
     """
     if not 1 <= days <= 90:
         raise BadInputError(
-            f"{days} days is not a usable search range", where="--days", advice="give 1 to 90 days"
+            f"{days} days is not a usable search range",
+            where="window.search_days",
+            advice="give 1 to 90 days",
         )
     length = _check_length(hours)
     user_zone = local_zone(zone)
@@ -110,7 +112,7 @@ def choose_window(
     if not assessment.clear and not reason:
         raise BadInputError(
             "this window is " + "; ".join(w for w in assessment.warnings if "past" not in w),
-            where="--reason",
+            where="production.window.reason",
             advice="choose a window outside business hours and holidays (`golive window SESSION` "
             "suggests some), or say why this one is right with --reason TEXT (it is recorded)",
         )
@@ -166,7 +168,9 @@ def choose_window(
     return assessment
 
 
-def parse_moment(text: str, *, zone: str | None = None, where: str = "--start") -> datetime:
+def parse_moment(
+    text: str, *, zone: str | None = None, where: str = "production.window.start"
+) -> datetime:
     """An ISO 8601 date-time; without an offset it is read in the user's zone."""
     try:
         moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))

@@ -46,7 +46,7 @@ def local_zone(name: str | None = None) -> tzinfo:
         except (ZoneInfoNotFoundError, ValueError):
             raise BadInputError(
                 f"{name!r} is not a time zone of the tz database",
-                where="--tz",
+                where="time_zone",
                 advice="use an IANA name such as Europe/Berlin or America/Mexico_City",
             ) from None
     zone = datetime.now().astimezone().tzinfo
