@@ -146,7 +146,7 @@ def set_escalation_level(
         raise BadInputError(
             f"level {level} needs the contact's name",
             where="support.escalation.contact.name",
-            advice="give --name",
+            advice="give the contact's name as well",
         )
     new_contact = (
         Contact(

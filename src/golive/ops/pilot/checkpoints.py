@@ -62,7 +62,7 @@ def enable_pilot(
             f"the pilot needs at least {session.targets.pilot_min} customer(s); "
             f"{len(customers)} named",
             where="golive.pilot",
-            advice="name them first: `golive pilot SESSION --add NAME --contact EMAIL`",
+            advice="name the pilot customers first (one to three, each with a contact)",
         )
     if session.golive.pilot_enabled_at is not None and not restart:
         raise BadInputError(
@@ -75,7 +75,7 @@ def enable_pilot(
         raise BadInputError(
             "checkpoints are hours after enabling, above 0 and at most 720",
             where="golive.checkpoints",
-            advice="for example --checkpoints 1,4,24,48",
+            advice="for example 1, 4, 24 and 48 hours",
         )
     actor = by or default_actor(session)
     gate = pass_gate(session, "golive", override=override, by=actor, session_path=session_path)
@@ -217,7 +217,7 @@ def record_checkpoint(
         raise BadInputError(
             "the pilot is not enabled, so the watch has no checkpoints",
             where="golive.checkpoint",
-            advice="enable it first: `golive pilot SESSION --enable`",
+            advice="enable the pilot first: its checkpoints start then",
         )
     checkpoint = find_checkpoint(session, label)
     actor = by or default_actor(session)

@@ -56,7 +56,9 @@ def plan_gaps(session: Session) -> list[str]:
     plan = session.rollback
     missing: list[str] = []
     if plan.disable_method == "":
-        missing.append("how to disable the integration (--command, --flag-url or --manual)")
+        missing.append(
+            "how to disable the integration (a command, a feature-flag call or manual steps)"
+        )
     elif plan.disable_method == "command" and not plan.disable_command:
         missing.append("the disable command")
     elif plan.disable_method == "http" and not plan.disable_http.url:
@@ -64,9 +66,9 @@ def plan_gaps(session: Session) -> list[str]:
     elif plan.disable_method == "manual" and not plan.manual_steps.strip():
         missing.append("the manual steps")
     if not plan.notify:
-        missing.append("the affected customers to notify (--notify)")
+        missing.append("the affected customers to notify")
     if not plan.log_locations:
-        missing.append("where the error logs are (--logs)")
+        missing.append("where the error logs are")
     return missing
 
 

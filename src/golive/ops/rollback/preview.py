@@ -54,7 +54,7 @@ def preview_rollback(
     elif plan.disable_method == "http" and not plan.disable_http.url:
         problems.append("the plan has no feature-flag URL")
     if not reason.strip():
-        problems.append("give the reason for the rollback (--reason)")
+        problems.append("give the reason for the rollback")
     actions: list[str] = [
         f"record the rollback as started at {moment:%Y-%m-%d %H:%M:%S} UTC, reason: {reason.strip() or '?'}"
     ]

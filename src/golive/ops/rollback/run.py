@@ -55,8 +55,8 @@ def run_rollback(
         raise BadInputError(
             "the rollback cannot run: " + "; ".join(preview.problems),
             where="rollback",
-            advice="prepare the plan first: `golive rollback SESSION --command ...` (or --flag-url, "
-            "--manual), --notify, --logs",
+            advice="prepare the plan first: how to disable the integration, the customers to "
+            "notify and where the error logs are",
         )
     actor = by or default_actor(session)
     folder = preview.folder
