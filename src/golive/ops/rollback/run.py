@@ -101,11 +101,7 @@ def run_rollback(
             items=list(updates),
             by=actor,
         )
-        record(session, log_path, evidence, None)
-        for item_id, status in updates.items():
-            set_item_status(
-                session, item_id, status, by=actor, note=notes[item_id], evidence=[evidence.id]
-            )
+        record(session, log_path, evidence, updates, by=actor, notes=notes)
         if save is not None:
             save()
         return evidence

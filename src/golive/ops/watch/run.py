@@ -192,19 +192,8 @@ def run_watch(
         items=sorted(updates),
         by=actor,
     )
-    record(session, evidence_path(session_path), evidence, None)
-    from golive.session.checklist import set_item_status
-
+    record(session, evidence_path(session_path), evidence, updates, by=actor, notes=item_notes)
     for item_id, status in updates.items():
-        set_item_status(
-            session,
-            item_id,
-            status,
-            by=actor,
-            note=item_notes[item_id],
-            evidence=[evidence.id],
-            at=end,
-        )
         result.items.append(ItemRecorded(item_id, status, item_notes[item_id]))
     result.evidence_id = evidence.id
     target = None
