@@ -26,6 +26,7 @@ from golive.ops.monitoring.location import (
 from golive.ops.monitoring.prometheus import PrometheusCheck, check_prometheus, prometheus_url
 from golive.ops.monitoring.setup import (
     ANSWER_LIMIT,
+    CHANNEL_WORDS,
     CHANNELS,
     DEFAULT_TIMEOUT,
     LOG_FORMATS,
@@ -52,6 +53,7 @@ from golive.ops.monitoring.trust import (
 __all__ = [
     "ANSWER_LIMIT",
     "CHANNELS",
+    "CHANNEL_WORDS",
     "DEFAULT_TIMEOUT",
     "LOG_FORMATS",
     "LOG_LEVELS",

@@ -4,16 +4,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from golive.session.checklist import set_item_status
 from golive.session.errors import BadInputError
 from golive.session.model import ItemStatus, Session, check_url
-from golive.session.sections import MetricsSetup
+from golive.session.sections import AlertingSetup, MetricsSetup
 
-Channel = Literal["slack", "teams", "pagerduty", "webhook", "email"]
 MetricsArea = Literal["api_usage", "performance"]
-CHANNELS: tuple[str, ...] = ("slack", "teams", "pagerduty", "webhook", "email")
+# the alert channels: the session model's list (AlertingSetup.channel) is the one list
+CHANNELS: tuple[str, ...] = tuple(
+    c for c in get_args(AlertingSetup.model_fields["channel"].annotation) if c
+)
+Channel = str  # one of CHANNELS
+# how the report and the wizard name each channel
+CHANNEL_WORDS: dict[str, str] = {
+    "slack": "Slack",
+    "teams": "Microsoft Teams",
+    "pagerduty": "PagerDuty",
+    "webhook": "a webhook",
+    "email": "e-mail",
+}
 TOOLS: tuple[str, ...] = ("prometheus", "datadog", "cloudwatch", "other")
 LOG_FORMATS: tuple[str, ...] = ("json", "text")
 LOG_LEVELS: tuple[str, ...] = ("debug", "info", "warning", "error", "critical")
