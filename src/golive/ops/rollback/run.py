@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from golive.ops.rollback.archive import archive_logs
 from golive.ops.rollback.disable import (
     DisableOutcome,
+    LogArchive,
     RollbackResult,
     _disable_command,
     _disable_http,
@@ -35,6 +37,152 @@ INVESTIGATION_NOTES = {
 }
 
 
+@dataclass
+class _Run:
+    """One rollback run: what every step records with, and the warnings it gathers."""
+
+    session: Session
+    log_path: Path
+    folder: Path
+    moment: datetime
+    actor: str
+    save: Callable[[], object] | None
+    warnings: list[str] = field(default_factory=list)
+
+    def step(
+        self,
+        kind: str,
+        outcome: Outcome,
+        summary: str,
+        notes: dict[str, tuple[ItemStatus, str]],
+        figures: dict[str, Any] | None = None,
+        diagnosis: dict[str, Any] | None = None,
+    ) -> EvidenceRecord:
+        """Record one step as it ends (evidence, its items, then the caller's save)."""
+        updates = {item_id: status for item_id, (status, _) in notes.items()}
+        evidence = EvidenceRecord(
+            kind=kind,
+            environment="production",
+            host=self.session.environments.production.host(),
+            started=self.moment,
+            outcome=outcome,
+            summary=summary,
+            figures=figures or {},
+            diagnosis=diagnosis or {},
+            items=list(updates),
+            by=self.actor,
+        )
+        item_notes = {item_id: note for item_id, (_, note) in notes.items()}
+        record(self.session, self.log_path, evidence, updates, by=self.actor, notes=item_notes)
+        if self.save is not None:
+            self.save()
+        return evidence
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(mode=0o700)
+    except FileExistsError:
+        raise BadInputError(
+            f"{folder} already exists", where="rollback", advice="wait a second and run it again"
+        ) from None
+    except OSError as error:
+        raise GoliveError(
+            f"cannot create {folder}: {error.strerror}",
+            where=str(folder),
+            advice="check the session folder is writable",
+        ) from None
+
+
+def _disable(run: _Run, how: str) -> tuple[DisableOutcome, ItemStatus, str]:
+    """Step 1: disable the integration (command, HTTP call, or the manual steps to do now)."""
+    plan = run.session.rollback
+    timeout = plan.disable_timeout_s
+    if plan.disable_method == "command":
+        disable = _disable_command(list(plan.disable_command), timeout, run.folder)
+    elif plan.disable_method == "http":
+        disable = _disable_http(run.session, plan.disable_http, timeout)
+    else:
+        disable = DisableOutcome("manual", False, manual=True)
+    if disable.manual:
+        status = ItemStatus.IN_PROGRESS
+        note = f"do now: {plan.manual_steps}; then `golive rollback SESSION --step disable_flag --status done`"
+    else:
+        status = ItemStatus.DONE if disable.ok else ItemStatus.FAILED
+        note = f"{how}: {disable.describe()}"
+    run.step(
+        "rollback_disable",
+        "info" if disable.manual else ("passed" if disable.ok else "failed"),
+        f"disable: {note}",
+        {"rollback.disable_flag": (status, note)},
+        figures={
+            "method": plan.disable_method,
+            "exit_code": disable.exit_code,
+            "http_status": disable.http_status,
+        },
+        diagnosis={"output": disable.output, "error": disable.error},
+    )
+    return disable, status, note
+
+
+def _preserve_logs(run: _Run) -> tuple[LogArchive, ItemStatus, str]:
+    """Step 2: archive the error logs."""
+    locations = run.session.rollback.log_locations
+    archive = archive_logs(locations, run.folder, run.moment)
+    if archive.missing:
+        run.warnings.append("log locations not found: " + ", ".join(archive.missing))
+    run.warnings.extend(f"not archived: {skipped}" for skipped in archive.skipped)
+    if archive.path is not None:
+        status = ItemStatus.DONE
+        note = (
+            f"{archive.files} file(s), {archive.bytes} bytes in {archive.path} "
+            f"(sha256 {archive.sha256})"
+        )
+    else:
+        status = ItemStatus.FAILED
+        note = "no log file found in " + (", ".join(locations) or "(no location recorded)")
+    if archive.skipped:
+        note += f"; {len(archive.skipped)} path(s) skipped (not regular files)"
+    run.step(
+        "rollback_logs",
+        "passed" if archive.path is not None else "failed",
+        f"logs: {note}",
+        {"rollback.preserve_logs": (status, note)},
+        figures={
+            "archived_files": archive.files,
+            "archived_bytes": archive.bytes,
+            "archive_sha256": archive.sha256,
+        },
+        diagnosis={"missing": archive.missing, "skipped": archive.skipped},
+    )
+    return archive, status, note
+
+
+def _draft_notices(run: _Run, reason: str, steps: StepsDone) -> tuple[list[Path], ItemStatus, str]:
+    """Step 3: the drafts, saying what steps 1 and 2 did."""
+    drafts, draft_warnings = write_notifications(
+        run.session, run.folder, started_at=run.moment, reason=reason, steps=steps
+    )
+    run.warnings.extend(draft_warnings)
+    if drafts:
+        status = ItemStatus.IN_PROGRESS
+        note = (
+            f"{len(drafts)} draft(s) written in {run.folder}: send them, then "
+            "`golive rollback SESSION --step notify --status done`"
+        )
+    else:
+        status = ItemStatus.TODO
+        note = "no affected customers recorded: tell them yourself"
+    run.step(
+        "rollback_notify",
+        "info",
+        f"notify: {note}",
+        {"rollback.notify": (status, note)},
+        figures={"drafts": len(drafts)},
+    )
+    return drafts, status, note
+
+
 def run_rollback(
     session: Session,
     session_path: Path,
@@ -58,172 +206,46 @@ def run_rollback(
             advice="prepare the plan first: how to disable the integration, the customers to "
             "notify and where the error logs are",
         )
-    actor = by or default_actor(session)
-    folder = preview.folder
-    try:
-        folder.mkdir(mode=0o700)
-    except FileExistsError:
-        raise BadInputError(
-            f"{folder} already exists", where="rollback", advice="wait a second and run it again"
-        ) from None
-    except OSError as error:
-        raise GoliveError(
-            f"cannot create {folder}: {error.strerror}",
-            where=str(folder),
-            advice="check the session folder is writable",
-        ) from None
-    log_path = evidence_path(session_path)
+    _make_folder(preview.folder)
     plan = session.rollback
     plan.started_at = moment
     plan.reason = reason.strip()
-    plan.run_folder = str(folder)
+    plan.run_folder = str(preview.folder)
     how = describe_disable(plan.disable_method, plan)
-    warnings: list[str] = [f"the plan as prepared: {p}" for p in preview.plan_problems]
-
-    def step(
-        kind: str,
-        outcome: Outcome,
-        summary: str,
-        updates: dict[str, ItemStatus],
-        notes: dict[str, str],
-        figures: dict[str, Any] | None = None,
-        diagnosis: dict[str, Any] | None = None,
-    ) -> EvidenceRecord:
-        evidence = EvidenceRecord(
-            kind=kind,
-            environment="production",
-            host=session.environments.production.host(),
-            started=moment,
-            outcome=outcome,
-            summary=summary,
-            figures=figures or {},
-            diagnosis=diagnosis or {},
-            items=list(updates),
-            by=actor,
-        )
-        record(session, log_path, evidence, updates, by=actor, notes=notes)
-        if save is not None:
-            save()
-        return evidence
-
+    run = _Run(
+        session,
+        evidence_path(session_path),
+        preview.folder,
+        moment,
+        by or default_actor(session),
+        save,
+        [f"the plan as prepared: {p}" for p in preview.plan_problems],
+    )
     # 0. started: recorded before anything is done, so a kill in the disable step says so
-    step(
+    started = f"started at {moment:%Y-%m-%d %H:%M:%S} UTC: {how}; no outcome recorded yet"
+    run.step(
         "rollback_started",
         "info",
         f"rollback started ({plan.reason}): disabling by {how}",
-        {"rollback.disable_flag": ItemStatus.IN_PROGRESS},
-        {
-            "rollback.disable_flag": f"started at {moment:%Y-%m-%d %H:%M:%S} UTC: {how}; "
-            "no outcome recorded yet"
-        },
+        {"rollback.disable_flag": (ItemStatus.IN_PROGRESS, started)},
         figures={"method": plan.disable_method},
-        diagnosis={"folder": str(folder)},
+        diagnosis={"folder": str(run.folder)},
     )
-    # 1. disable
-    timeout = plan.disable_timeout_s
-    if plan.disable_method == "command":
-        disable = _disable_command(list(plan.disable_command), timeout, folder)
-    elif plan.disable_method == "http":
-        disable = _disable_http(session, plan.disable_http, timeout)
-    else:
-        disable = DisableOutcome("manual", False, manual=True)
-    if disable.manual:
-        disable_status = ItemStatus.IN_PROGRESS
-        disable_note = f"do now: {plan.manual_steps}; then `golive rollback SESSION --step disable_flag --status done`"
-    else:
-        disable_status = ItemStatus.DONE if disable.ok else ItemStatus.FAILED
-        disable_note = f"{how}: {disable.describe()}"
-    step(
-        "rollback_disable",
-        "info" if disable.manual else ("passed" if disable.ok else "failed"),
-        f"disable: {disable_note}",
-        {"rollback.disable_flag": disable_status},
-        {"rollback.disable_flag": disable_note},
-        figures={
-            "method": plan.disable_method,
-            "exit_code": disable.exit_code,
-            "http_status": disable.http_status,
-        },
-        diagnosis={"output": disable.output, "error": disable.error},
-    )
-    # 2. preserve the logs
-    archive = archive_logs(plan.log_locations, folder, moment)
-    if archive.missing:
-        warnings.append("log locations not found: " + ", ".join(archive.missing))
-    warnings.extend(f"not archived: {skipped}" for skipped in archive.skipped)
-    if archive.path is not None:
-        logs_status = ItemStatus.DONE
-        logs_note = (
-            f"{archive.files} file(s), {archive.bytes} bytes in {archive.path} "
-            f"(sha256 {archive.sha256})"
-        )
-    else:
-        logs_status = ItemStatus.FAILED
-        logs_note = "no log file found in " + (
-            ", ".join(plan.log_locations) or "(no location recorded)"
-        )
-    if archive.skipped:
-        logs_note += f"; {len(archive.skipped)} path(s) skipped (not regular files)"
-    step(
-        "rollback_logs",
-        "passed" if archive.path is not None else "failed",
-        f"logs: {logs_note}",
-        {"rollback.preserve_logs": logs_status},
-        {"rollback.preserve_logs": logs_note},
-        figures={
-            "archived_files": archive.files,
-            "archived_bytes": archive.bytes,
-            "archive_sha256": archive.sha256,
-        },
-        diagnosis={"missing": archive.missing, "skipped": archive.skipped},
-    )
-    # 3. the drafts, saying what steps 1 and 2 did
-    drafts, draft_warnings = write_notifications(
-        session,
-        folder,
-        started_at=moment,
-        reason=reason,
-        steps=StepsDone(disable=disable, archive=archive),
-    )
-    warnings.extend(draft_warnings)
-    if drafts:
-        notify_status = ItemStatus.IN_PROGRESS
-        notify_note = (
-            f"{len(drafts)} draft(s) written in {folder}: send them, then "
-            "`golive rollback SESSION --step notify --status done`"
-        )
-    else:
-        notify_status = ItemStatus.TODO
-        notify_note = "no affected customers recorded: tell them yourself"
-    step(
-        "rollback_notify",
-        "info",
-        f"notify: {notify_note}",
-        {"rollback.notify": notify_status},
-        {"rollback.notify": notify_note},
-        figures={"drafts": len(drafts)},
-    )
+    disable, disable_status, disable_note = _disable(run, how)
+    archive, logs_status, logs_note = _preserve_logs(run)
+    drafts, notify_status, _ = _draft_notices(run, reason, StepsDone(disable, archive))
     # 4. the investigation and resolution items, and the run as a whole
     shown_archive = str(archive.path) if archive.path else "(no archive: see preserve_logs)"
-    items: dict[str, ItemStatus] = {
-        "rollback.disable_flag": disable_status,
-        "rollback.notify": notify_status,
-        "rollback.preserve_logs": logs_status,
-    }
-    notes = {
-        item_id: text.format(archive=shown_archive) for item_id, text in INVESTIGATION_NOTES.items()
-    }
     ok = (disable.ok or disable.manual) and archive.path is not None
-    summary = (
-        f"rollback started ({plan.reason}): {disable_note}; "
-        f"{len(drafts)} notification draft(s); logs: {logs_note}"
-    )
-    evidence = step(
+    evidence = run.step(
         "rollback",
         "passed" if ok else "failed",
-        summary,
-        dict.fromkeys(INVESTIGATION_NOTES, ItemStatus.TODO),
-        notes,
+        f"rollback started ({plan.reason}): {disable_note}; "
+        f"{len(drafts)} notification draft(s); logs: {logs_note}",
+        {
+            item_id: (ItemStatus.TODO, text.format(archive=shown_archive))
+            for item_id, text in INVESTIGATION_NOTES.items()
+        },
         figures={
             "method": plan.disable_method,
             "exit_code": disable.exit_code,
@@ -236,12 +258,19 @@ def run_rollback(
         diagnosis={
             "output": disable.output,
             "error": disable.error,
-            "folder": str(folder),
-            "warnings": warnings,
+            "folder": str(run.folder),
+            "warnings": run.warnings,
         },
     )
-    items.update(dict.fromkeys(INVESTIGATION_NOTES, ItemStatus.TODO))
-    return RollbackResult(moment, folder, disable, drafts, archive, items, warnings, evidence.id)
+    items: dict[str, ItemStatus] = {
+        "rollback.disable_flag": disable_status,
+        "rollback.notify": notify_status,
+        "rollback.preserve_logs": logs_status,
+        **dict.fromkeys(INVESTIGATION_NOTES, ItemStatus.TODO),
+    }
+    return RollbackResult(
+        moment, run.folder, disable, drafts, archive, items, run.warnings, evidence.id
+    )
 
 
 def record_step(
