@@ -9,8 +9,9 @@ from pathlib import Path
 from golive.ops.monitoring.trust import trust_or_words
 from golive.ops.pilot import due_checkpoint, find_checkpoint, record_checkpoint
 from golive.ops.watch.fields import canonical_field
+from golive.ops.watch.figures import LogFigures
 from golive.ops.watch.probe import ProbeFigures
-from golive.ops.watch.prometheus import prometheus_queries, query_prometheus
+from golive.ops.watch.prometheus import PrometheusFigures, prometheus_queries, query_prometheus
 from golive.ops.watch.reading import read_log
 from golive.ops.watch.records import (
     ItemRecorded,
@@ -117,8 +118,7 @@ def run_watch(
         raise BadInputError(
             "no source for the figures",
             where="golive watch",
-            advice="give the integration's log (--log FILE), a Prometheus server (--prometheus URL) "
-            "or --probe",
+            advice="give the integration's log, a Prometheus server or a probe run",
         )
     end = until or now()
     start, notes = _watch_start(session, since, end)
@@ -126,38 +126,95 @@ def run_watch(
     log_figures = None
     if log_path is not None:
         mapping = field_map if field_map is not None else source.field_map
-        log_figures = read_log(
-            log_path,
-            # a hand-edited session may say `latency = "elapsed"`: our names, however written
-            field_map={canonical_field(ours): theirs for ours, theirs in mapping.items()},
-            pattern=pattern if pattern is not None else source.pattern,
-            since=start,
-            until=until if until is not None else None,
+        log_figures = _read_log_source(
+            log_path, mapping, pattern if pattern is not None else source.pattern, start, until
         )
-        if log_figures.skipped:
-            notes.append(f"{log_figures.skipped} log line(s) could not be read and were skipped")
-        if log_figures.without_time:
-            notes.append(
-                f"{log_figures.without_time} log line(s) without a time were left out of the range"
-            )
-        if not log_figures.calls:
-            notes.append("the log holds no calls in the range (no status or duration found)")
+        notes.extend(_log_notes(log_figures))
     prom_figures = None
-    trust, untrusted = trust_or_words(session, prom_url) if prom_url else (None, "")
-    if untrusted:
-        notes.append(f"Prometheus was not asked: {untrusted}")
-    if prom_url and trust is not None:
+    if prom_url:
         prom_start = start or end - timedelta(hours=24)
-        prom_figures = query_prometheus(
-            prom_url,
-            queries if queries is not None else prometheus_queries(session),
-            since=prom_start,
-            until=end,
-            by_country=True,
-            trust=trust,
+        chosen = queries if queries is not None else prometheus_queries(session)
+        prom_figures = _ask_prometheus(session, prom_url, chosen, prom_start, end, notes)
+    verdicts = _verdicts(session, log_figures, prom_figures, probe, notes)
+    result = WatchResult(start, end, log_figures, prom_figures, probe, verdicts, [], notes=notes)
+    _record_watch(session, session_path, result, actor)
+    target = None
+    if checkpoint:
+        target = find_checkpoint(session, checkpoint)
+    elif record_checkpoint_when_due:
+        target = due_checkpoint(session, end)
+    if target is not None:
+        flat = {k: v for k, v in result.figures().items() if v is not None}
+        recorded = record_checkpoint(
+            session,
+            session_path,
+            target.label,
+            flat,
+            note="recorded by golive watch",
+            evidence_id=result.evidence_id,
+            at=end,
+            by=actor,
         )
-        notes.extend(f"Prometheus query {k}: {v}" for k, v in prom_figures.errors.items())
-    probe_figures = probe
+        result.checkpoint = recorded.checkpoint.label
+    return result
+
+
+def _read_log_source(
+    path: Path,
+    mapping: Mapping[str, str],
+    pattern: str,
+    start: datetime | None,
+    until: datetime | None,
+) -> LogFigures:
+    return read_log(
+        path,
+        # a hand-edited session may say `latency = "elapsed"`: our names, however written
+        field_map={canonical_field(ours): theirs for ours, theirs in mapping.items()},
+        pattern=pattern,
+        since=start,
+        until=until,
+    )
+
+
+def _log_notes(figures: LogFigures) -> list[str]:
+    notes: list[str] = []
+    if figures.skipped:
+        notes.append(f"{figures.skipped} log line(s) could not be read and were skipped")
+    if figures.without_time:
+        notes.append(
+            f"{figures.without_time} log line(s) without a time were left out of the range"
+        )
+    if not figures.calls:
+        notes.append("the log holds no calls in the range (no status or duration found)")
+    return notes
+
+
+def _ask_prometheus(
+    session: Session,
+    url: str,
+    queries: Mapping[str, str],
+    start: datetime,
+    end: datetime,
+    notes: list[str],
+) -> PrometheusFigures | None:
+    """The Prometheus figures, over TLS the session trusts for `url` (None: it was not asked)."""
+    trust, untrusted = trust_or_words(session, url)
+    if trust is None:
+        notes.append(f"Prometheus was not asked: {untrusted}")
+        return None
+    figures = query_prometheus(url, queries, since=start, until=end, by_country=True, trust=trust)
+    notes.extend(f"Prometheus query {k}: {v}" for k, v in figures.errors.items())
+    return figures
+
+
+def _verdicts(
+    session: Session,
+    log_figures: LogFigures | None,
+    prom_figures: PrometheusFigures | None,
+    probe: ProbeFigures | None,
+    notes: list[str],
+) -> dict[str, list[FigureVerdict]]:
+    """Each source's figures held against the targets (a rehearsal probe's only shown)."""
     if probe is not None and not probe.passed:
         notes.append(f"probe: {probe.summary}")
     verdicts: dict[str, list[FigureVerdict]] = {}
@@ -172,21 +229,23 @@ def run_watch(
         )
     elif probe is not None:
         verdicts["probe"] = judge(session, probe.targeted())
-    result = WatchResult(
-        start, end, log_figures, prom_figures, probe_figures, verdicts, [], notes=notes
-    )
+    return verdicts
+
+
+def _record_watch(session: Session, session_path: Path, result: WatchResult, actor: str) -> None:
+    """The watch's evidence and the post.day1.* items it sets, through evidence.record."""
     updates, item_notes = _item_updates(session, result)
-    summary = _summary(result)
+    end = result.until
     evidence = EvidenceRecord(
         kind="watch",
-        started=start or end,
+        started=result.since or end,
         ended=end,
         outcome="failed"
         if result.meets_targets is False
         else "passed"
         if result.meets_targets
         else "info",
-        summary=summary,
+        summary=_summary(result),
         figures=_evidence_figures(result),
         diagnosis=_diagnosis(result),
         items=sorted(updates),
@@ -196,22 +255,3 @@ def run_watch(
     for item_id, status in updates.items():
         result.items.append(ItemRecorded(item_id, status, item_notes[item_id]))
     result.evidence_id = evidence.id
-    target = None
-    if checkpoint:
-        target = find_checkpoint(session, checkpoint)
-    elif record_checkpoint_when_due:
-        target = due_checkpoint(session, end)
-    if target is not None:
-        flat = {k: v for k, v in result.figures().items() if v is not None}
-        recorded = record_checkpoint(
-            session,
-            session_path,
-            target.label,
-            flat,
-            note="recorded by golive watch",
-            evidence_id=evidence.id,
-            at=end,
-            by=actor,
-        )
-        result.checkpoint = recorded.checkpoint.label
-    return result
