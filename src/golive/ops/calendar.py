@@ -58,6 +58,7 @@ def _who(session: Session) -> str:
 
 
 def calendar_events(session: Session) -> list[CalendarEvent]:
+    # Long because one block per kind of event (window, checkpoints, stages, reviews).
     """Every dated thing of the session, as events."""
     who = _who(session)
     events: list[CalendarEvent] = []

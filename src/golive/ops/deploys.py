@@ -47,6 +47,7 @@ def record_deploy(
     by: str | None = None,
     override: str | None = None,
 ) -> DeployRecorded:
+    # Long because the checks of a deploy and its record belong together.
     """Record the version or commit deployed to staging or production (staging.deploy,
     production.deploy done), with an evidence record so the history shows every deploy.
 
@@ -202,6 +203,7 @@ def _shown(value: Any) -> str:
 
 
 def compare_settings(session: Session) -> ConfigComparison:
+    # Long because one comparison per setting that must match between staging and production.
     """Staging and production settings side by side, and what looks wrong in them."""
     staging = session.environments.staging
     production = session.environments.production

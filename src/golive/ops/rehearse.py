@@ -275,6 +275,7 @@ def run_rehearsal(
     field_map: dict[str, str] | None = None,
     by: str | None = None,
 ) -> RehearsalResult:
+    # Long because the sandbox, the phases and the record of a rehearsal in order.
     """Run the proxy, let `wait(proxy_url, plan)` run or wait for the integration, then judge and
     record. `verify`: how the proxy checks the upstream's certificate (a CA bundle path)."""
     from golive.sandbox.faults import FaultBoard, Faults

@@ -153,6 +153,7 @@ def open_stage(
     by: str | None = None,
     override: str | None = None,
 ) -> StageOpened:
+    # Long because the gate, the stage, its evidence and the item in one record.
     """Open a stage when the figures meet the targets; against a failing (or missing) figure only
     with a reason, which is recorded. Without one nothing changes and `needs_reason` is set.
 

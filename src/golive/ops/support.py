@@ -119,6 +119,7 @@ def set_escalation_level(
     team: str | None = None,
     by: str | None = None,
 ) -> SupportView:
+    # Long because each contact field is checked, and a changed contact loses its confirmation.
     """Set one level's team and contact (given parts replace, the others are kept).
 
     A contact set here is not confirmed: only `confirm_level` (with a date) says it is. A

@@ -150,6 +150,7 @@ def send_test_alert(
     timeout: float = DEFAULT_TIMEOUT,
     by: str | None = None,
 ) -> AlertTest:
+    # Long because one channel's round trip: payload, secret, the call, its answer, the record.
     """Send a test alert to the recorded webhook; record the answer as evidence.
 
     The webhook URL (for PagerDuty, the routing key) comes from the keyring secret named in the

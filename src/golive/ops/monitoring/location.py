@@ -48,6 +48,7 @@ def _sample_json_lines(path: Path, lines: int = 20) -> tuple[int, int]:
 def check_log_location(
     session: Session, session_path: Path, *, by: str | None = None
 ) -> LocationCheck:
+    # Long because each way a log location can be wrong is said apart.
     """The log location exists on this machine and can be written (a folder: a file is created and
     removed in it; a file: it is opened for appending, nothing is written)."""
     location = session.monitoring.logging.location

@@ -92,6 +92,7 @@ def set_alerting(
     email_recipients: list[str] | None = None,
     by: str | None = None,
 ) -> Recorded:
+    # Long because each alerting field is checked and recorded with the note it gives.
     """How errors alert someone: a webhook (its URL a keyring secret) or e-mail recipients."""
     alerting = session.monitoring.alerting
     if channel is not None:

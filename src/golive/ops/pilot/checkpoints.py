@@ -52,6 +52,7 @@ def enable_pilot(
     by: str | None = None,
     override: str | None = None,
 ) -> PilotEnabled:
+    # Long because the gate, the checkpoints and the two items it sets belong together.
     """The pilot is on: the watch starts now (or `at`), with its checkpoints.
 
     Enabling acts past the go-live gate: held (and not overridden) it raises GoliveError naming
@@ -212,6 +213,7 @@ def record_checkpoint(
     at: datetime | None = None,
     by: str | None = None,
 ) -> CheckpointRecorded:
+    # Long because the figures, their verdicts, the evidence and the item are one record.
     """Record a checkpoint's figures (given by hand, or by `golive watch` with its evidence id)."""
     if session.golive.pilot_enabled_at is None:
         raise BadInputError(

@@ -62,6 +62,7 @@ def _regular_files(location: Path) -> tuple[list[tuple[Path, str]], list[str]]:
 
 
 def archive_logs(locations: list[str], folder: Path, at: datetime) -> LogArchive:
+    # Long because the tar, its manifest and each skipped path are written in one pass.
     """The logs into folder/logs-<time>.tar.gz with MANIFEST.sha256 (inside and beside it)."""
     entries: list[tuple[Path, str]] = []
     missing: list[str] = []

@@ -230,6 +230,7 @@ def set_plan(
     by: str | None = None,
     session_path: Path | None = None,
 ) -> PlanStatus:
+    # Long because each plan field is checked and set in turn before the plan check records it.
     """Prepare (or change) the plan, then check it can run, recorded in the session's evidence
     log (`session_path`); without one the plan stays in progress. The last disable method given
     is the one used."""

@@ -43,6 +43,7 @@ class RollbackPreview:
 def preview_rollback(
     session: Session, session_path: Path, *, reason: str, at: datetime | None = None
 ) -> RollbackPreview:
+    # Long because it lists every action and problem the preview shows, in order.
     moment = at or now()
     plan = session.rollback
     folder = run_folder(session_path, moment)

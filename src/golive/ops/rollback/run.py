@@ -192,6 +192,7 @@ def run_rollback(
     by: str | None = None,
     save: Callable[[], object] | None = None,
 ) -> RollbackResult:
+    # Long because the order of the steps is the record: started, disable, logs, notices, the run.
     """Run the plan (after the caller showed `preview_rollback` and the user confirmed).
 
     Each step is recorded as it ends: an evidence record, its item's state and then `save()`

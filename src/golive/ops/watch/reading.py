@@ -90,6 +90,7 @@ def _read_json_lines(
     result: LogFigures,
     tally: _Tally,
 ) -> None:
+    # Long because the watch's inner loop, kept in one frame for speed on large logs.
     """JSON lines: the first lines through the generic reader (they show which names the log
     uses), then the fast reader, which counts a line inline, as `_Tally.add` would; a line it
     cannot read goes through the generic reader."""

@@ -76,6 +76,7 @@ def _join(parts: list[str]) -> str:
 def _item_updates(
     session: Session, result: WatchResult
 ) -> tuple[dict[str, ItemStatus], dict[str, str]]:
+    # Long because one branch per post.day1 item.
     complete, partial = _coverage_note(session, result.until)
     updates: dict[str, ItemStatus] = {}
     notes: dict[str, str] = {}

@@ -98,6 +98,7 @@ def run_watch(
     use_session_sources: bool = True,
     by: str | None = None,
 ) -> WatchResult:
+    # Long because the sources in order, then the checkpoint; each part is its own function.
     """Compute the figures, hold them against the targets and record them: on the post.day1.*
     items, in the evidence, and on the watch checkpoint that is due (or the one named).
 

@@ -102,6 +102,7 @@ def choose_window(
     reason: str = "",
     session_path: Path | None = None,
 ) -> WindowAssessment:
+    # Long because assessment, the reason check, the record and its evidence in one place.
     """Keep the window in `production.window` and mark production.schedule done, backed by an
     evidence record of the choice (in the session's evidence log, `session_path`).
 
