@@ -33,7 +33,6 @@ OPS_FLAGS: dict[str, str] = {
     "monitoring.alerting.pagerduty_url": "--pagerduty-url",
     "monitoring.alerting.received": "--alert-received",
     "monitoring.alerting.teams_card": "--teams-card",
-    "monitoring.alerting.webhook_secret": "--webhook-secret",
     "monitoring.logging.format": "--log-format",
     "monitoring.logging.location": "--log-location",
     "monitoring.logging.level": "--log-level",
