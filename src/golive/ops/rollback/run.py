@@ -30,10 +30,10 @@ INVESTIGATION_NOTES = {
     "rollback.review_logs": "review the archived error logs: {archive}",
     "rollback.root_cause": "identify the root cause (record it in this item's note)",
     "rollback.fix_timeline": "agree the fix timeline and tell the affected customers",
-    "rollback.fix_staging": "fix the cause in staging (`golive deploy SESSION --env staging`)",
-    "rollback.verify_fix": "verify the fix on staging (smoke tests, `golive check`)",
-    "rollback.redeploy": "redeploy to production (`golive deploy SESSION --env production`)",
-    "rollback.reenable": "re-enable the integration, then watch again (`golive pilot --enable --restart`)",
+    "rollback.fix_staging": "fix the cause in staging and record the staging deploy",
+    "rollback.verify_fix": "verify the fix on staging (smoke tests and the live checks)",
+    "rollback.redeploy": "redeploy to production and record the deploy",
+    "rollback.reenable": "re-enable the integration, then restart the pilot's watch",
 }
 
 
@@ -106,7 +106,7 @@ def _disable(run: _Run, how: str) -> tuple[DisableOutcome, ItemStatus, str]:
         disable = DisableOutcome("manual", False, manual=True)
     if disable.manual:
         status = ItemStatus.IN_PROGRESS
-        note = f"do now: {plan.manual_steps}; then `golive rollback SESSION --step disable_flag --status done`"
+        note = f"do now: {plan.manual_steps}; then mark this step done"
     else:
         status = ItemStatus.DONE if disable.ok else ItemStatus.FAILED
         note = f"{how}: {disable.describe()}"
@@ -167,8 +167,7 @@ def _draft_notices(run: _Run, reason: str, steps: StepsDone) -> tuple[list[Path]
     if drafts:
         status = ItemStatus.IN_PROGRESS
         note = (
-            f"{len(drafts)} draft(s) written in {run.folder}: send them, then "
-            "`golive rollback SESSION --step notify --status done`"
+            f"{len(drafts)} draft(s) written in {run.folder}: send them, then mark this step done"
         )
     else:
         status = ItemStatus.TODO
