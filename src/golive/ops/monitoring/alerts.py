@@ -170,13 +170,13 @@ def send_test_alert(
         raise BadInputError(
             "golive cannot send e-mail",
             where="monitoring.alerting",
-            advice="trigger a test alert from your alerting system, then confirm it arrived with --alert-received NOTE",
+            advice="trigger a test alert from your alerting system, then confirm it arrived (who saw it, and when)",
         )
     if not alerting.webhook_secret:
         raise BadInputError(
             f"no keyring secret is named for the {alerting.channel} {_secret_words(alerting.channel)}",
             where="monitoring.alerting.webhook_secret",
-            advice="store it with `golive secret set SESSION alerting_webhook`, then --webhook-secret alerting_webhook",
+            advice="store the webhook URL as a secret (e.g. alerting_webhook) and name that secret as the alerting's webhook secret",
         )
     resolved = resolve_secret(session, alerting.webhook_secret, prompt=prompt)
     secret = resolved.value.get_secret_value()

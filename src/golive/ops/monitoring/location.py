@@ -56,7 +56,7 @@ def check_log_location(
         raise BadInputError(
             "no log location is recorded",
             where="monitoring.logging.location",
-            advice="set --log-location first",
+            advice="record where the integration logs to first",
         )
     path = Path(location).expanduser()
     host = socket.gethostname()

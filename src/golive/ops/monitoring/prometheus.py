@@ -83,7 +83,7 @@ def check_prometheus(
         raise BadInputError(
             "no Prometheus URL is recorded",
             where="monitoring",
-            advice="give --prometheus-url http://host:9090",
+            advice="give the Prometheus server's URL, e.g. http://host:9090",
         )
     version, up = "", None
     trust, error = trust_or_words(session, target)

@@ -77,7 +77,7 @@ def set_logging(
     if missing:
         note = f"recorded {what}; still to give: {', '.join(missing)}"
     else:
-        note = f"recorded {what}; check it with `golive monitoring SESSION --check-log-location`"
+        note = f"recorded {what}; check the log location"
     set_item_status(session, "monitoring.logging", ItemStatus.IN_PROGRESS, by=by, note=note)
     return Recorded("monitoring.logging", ItemStatus.IN_PROGRESS, note)
 
@@ -136,14 +136,14 @@ def set_alerting(
         to = ", ".join(alerting.email_recipients) or "no recipients yet"
         note = (
             f"alerts by e-mail to {to}; golive cannot send e-mail: trigger a test alert from your "
-            "alerting system and confirm it arrived (`--alert-received NOTE`)"
+            "alerting system and confirm it arrived (who saw it, and when)"
         )
     elif not alerting.webhook_secret:
         note = f"{alerting.channel} chosen; name the keyring secret holding its {_secret_words(alerting.channel)}"
     else:
         note = (
             f"{alerting.channel} webhook, {_secret_words(alerting.channel)} in the secret "
-            f"{alerting.webhook_secret!r}; send a test alert (`--test-alert`)"
+            f"{alerting.webhook_secret!r}; send a test alert"
         )
     set_item_status(session, "monitoring.alerting", ItemStatus.IN_PROGRESS, by=by, note=note)
     return Recorded("monitoring.alerting", ItemStatus.IN_PROGRESS, note)
@@ -185,13 +185,13 @@ def set_metrics(
     elif setup.tool == "prometheus":
         status = ItemStatus.IN_PROGRESS
         if setup.prometheus_url:
-            note = f"Prometheus at {setup.prometheus_url}{where}; check it (`--check-prometheus`)"
+            note = f"Prometheus at {setup.prometheus_url}{where}; check the Prometheus endpoint"
         else:
-            note = f"Prometheus chosen{where}; give its URL (`--prometheus-url`)"
+            note = f"Prometheus chosen{where}; give its URL"
     elif setup.tool == "other" and not (setup.dashboard or setup.notes):
         status, note = (
             ItemStatus.IN_PROGRESS,
-            "'other' chosen; say what it is (--dashboard or --metrics-notes)",
+            "'other' chosen; say what it is (its dashboard or a note)",
         )
     else:
         status = ItemStatus.DONE
@@ -217,7 +217,7 @@ def confirm_alert_received(
         raise BadInputError(
             "say when and where the test alert arrived",
             where=where,
-            advice="for example --attest 'test mail received by ops@acme.example at 10:42'",
+            advice="say who saw it and when, e.g. 'test mail received by ops@acme.example at 10:42'",
         )
     if not session.monitoring.alerting.channel:
         raise BadInputError("no alert channel is recorded", where=where, advice="set --alert first")
