@@ -174,13 +174,13 @@ def tick_review(
         raise BadInputError(
             "a review is ticked with a note",
             where="post_deployment.reviews.note",
-            advice="say what was looked at and found, e.g. --note 'usage as expected, 2 % 429s'",
+            advice="say what was looked at and found, e.g. 'usage as expected, 2 % 429s'",
         )
     if not session.post_deployment.reviews:
         raise BadInputError(
             "there is no review schedule yet",
             where="golive reviews",
-            advice="lay it out first: `golive reviews SESSION --generate`",
+            advice="lay out the review schedule first",
         )
     moment = at or now()
     candidates = [o for o in session.post_deployment.reviews if o.item == item_id]
@@ -200,7 +200,7 @@ def tick_review(
             raise BadInputError(
                 f"no {item_id} review is due yet",
                 where="post_deployment.reviews.item",
-                advice=f"the next is due on {upcoming.due}; give --due to tick it early"
+                advice=f"the next is due on {upcoming.due}; name that due date to tick it early"
                 if upcoming
                 else "all of them are ticked",
             )

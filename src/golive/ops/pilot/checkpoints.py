@@ -69,7 +69,7 @@ def enable_pilot(
         raise BadInputError(
             f"the pilot was enabled at {session.golive.pilot_enabled_at:%Y-%m-%d %H:%M} UTC",
             where="golive.pilot",
-            advice="to start the watch again (after a rollback and redeploy), use --restart",
+            advice="to start the watch again (after a rollback and redeploy), restart the pilot",
         )
     hours = sorted(set(offsets)) if offsets else default_offsets(session)
     if any(h <= 0 or h > 24 * 30 for h in hours):
