@@ -10,5 +10,5 @@ from golive.session.sections import AlertingSetup
 
 def test_the_channels_are_the_session_models_and_each_has_its_words() -> None:
     allowed = get_args(AlertingSetup.model_fields["channel"].annotation)
-    assert CHANNELS == tuple(c for c in allowed if c)
+    assert tuple(c for c in allowed if c) == CHANNELS
     assert set(CHANNEL_WORDS) == set(CHANNELS)
