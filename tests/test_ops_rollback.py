@@ -88,8 +88,8 @@ def test_the_plan_says_what_is_missing_until_complete(tmp_path: Path) -> None:
     )
     assert not plan.ready
     assert plan.missing == [
-        "the affected customers to notify (--notify)",
-        "where the error logs are (--logs)",
+        "the affected customers to notify",
+        "where the error logs are",
     ]
     assert build_checklist(session)["rollback.plan"].status.value == "in_progress"
     plan = set_plan(

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import holidays
 import pytest
 
+from golive.cli.flags import flag_for
 from golive.ops.window import (
     assess_window,
     choose_window,
@@ -126,7 +127,9 @@ def test_a_window_in_business_hours_is_recorded_only_with_a_reason(tmp_path: Pat
     path = tmp_path / "acme.toml"
     with pytest.raises(BadInputError, match="this window is in business hours in DE") as refused:
         choose_window(session, datetime(2026, 12, 15, 10, tzinfo=UTC), 1, session_path=path)
-    assert refused.value.where == "--reason"
+    # the core names the session field; the CLI spells it as the flag the user typed
+    assert refused.value.where == "production.window.reason"
+    assert flag_for(refused.value.where) == "--reason"
     assert session.production.window is None
     assert build_checklist(session)["production.schedule"].status.value == "todo"
     assert not evidence_path(path).exists()

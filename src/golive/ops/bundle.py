@@ -166,6 +166,7 @@ def build_bundle(
     *,
     extra_traces: list[Path] | None = None,
 ) -> Bundle:
+    # Long because each file of the bundle is written and listed in turn.
     """Write the support bundle zip to `output` and say what is in it."""
     from golive.ops.deploys import compare_settings
     from golive.secrets.redaction import redact
@@ -237,7 +238,7 @@ def build_bundle(
     except SaveError as error:
         raise BadInputError(
             f"cannot write the support bundle {output}: {error.message}",
-            where="-o",
+            where="bundle.output",
             advice="give a path in a writable folder",
         ) from None
     return bundle

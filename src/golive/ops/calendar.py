@@ -58,6 +58,7 @@ def _who(session: Session) -> str:
 
 
 def calendar_events(session: Session) -> list[CalendarEvent]:
+    # Long because one block per kind of event (window, checkpoints, stages, reviews).
     """Every dated thing of the session, as events."""
     who = _who(session)
     events: list[CalendarEvent] = []
@@ -224,12 +225,14 @@ def export_calendar(session: Session, path: Path | None) -> CalendarExport:
         if path.suffix.lower() != ".ics":
             raise BadInputError(
                 f"{path.name} does not end in .ics",
-                where="-o",
+                where="calendar.output",
                 advice="name the file FILE.ics so calendars recognise it",
             )
         if not path.parent.is_dir():
             raise BadInputError(
-                f"the folder {path.parent} does not exist", where="-o", advice="create it first"
+                f"the folder {path.parent} does not exist",
+                where="calendar.output",
+                advice="create it first",
             )
         write_atomically(path, content, mode=0o644)
     counts = dict(Counter(e.kind for e in events))

@@ -47,6 +47,7 @@ def record_deploy(
     by: str | None = None,
     override: str | None = None,
 ) -> DeployRecorded:
+    # Long because the checks of a deploy and its record belong together.
     """Record the version or commit deployed to staging or production (staging.deploy,
     production.deploy done), with an evidence record so the history shows every deploy.
 
@@ -55,14 +56,14 @@ def record_deploy(
     if environment not in ("staging", "production"):
         raise BadInputError(
             f"{environment!r} is not an environment",
-            where="--env",
+            where="deploys.environment",
             advice="use staging or production",
         )
     version = version.strip()
     if not version or len(version) > 200 or any(ord(c) < 32 for c in version):
         raise BadInputError(
             "the version is empty, too long or holds control characters",
-            where="--version",
+            where="deploys.version",
             advice="give the release tag or commit, e.g. v2.4.1 or 3f9c2e1",
         )
     actor = by or default_actor(session)
@@ -202,6 +203,7 @@ def _shown(value: Any) -> str:
 
 
 def compare_settings(session: Session) -> ConfigComparison:
+    # Long because one comparison per setting that must match between staging and production.
     """Staging and production settings side by side, and what looks wrong in them."""
     staging = session.environments.staging
     production = session.environments.production

@@ -79,13 +79,15 @@ def load_plan(path: Path) -> list[Any]:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise BadInputError(
             f"cannot read the plan {path}: {error}",
-            where="--plan",
+            where="rehearsal.plan",
             advice="give a TOML file of [[phase]] tables (name, documents, faults = { ... })",
         ) from None
     phases = data.get("phase")
     if not isinstance(phases, list) or not phases:
         raise BadInputError(
-            f"{path}: no [[phase]] tables", where="--plan", advice="add at least one [[phase]]"
+            f"{path}: no [[phase]] tables",
+            where="rehearsal.plan",
+            advice="add at least one [[phase]]",
         )
     found = []
     for index, raw in enumerate(phases):
@@ -93,14 +95,14 @@ def load_plan(path: Path) -> list[Any]:
         if not isinstance(raw, dict) or set(raw) - {"name", "documents", "faults"}:
             raise BadInputError(
                 f"{where}: only name, documents and faults are read",
-                where="--plan",
+                where="rehearsal.plan",
                 advice="remove the other keys",
             )
         faults = raw.get("faults", {})
         documents = raw.get("documents", 1)
         if not isinstance(documents, int) or isinstance(documents, bool) or documents < 1:
             raise BadInputError(
-                f"{where}: documents must be a whole number of 1 or more", where="--plan"
+                f"{where}: documents must be a whole number of 1 or more", where="rehearsal.plan"
             )
         try:
             Faults.model_validate(faults)
@@ -109,7 +111,7 @@ def load_plan(path: Path) -> list[Any]:
             key = ".".join(str(p) for p in first["loc"])
             raise BadInputError(
                 f"{where}: faults.{key}: {first['msg']}",
-                where="--plan",
+                where="rehearsal.plan",
                 advice="use the fault names of `golive sandbox --help` (latency_ms, "
                 "transient_503, rate_limit, retry_after_s, hang_s, error_rate, ...)",
             ) from None
@@ -147,7 +149,7 @@ def read_calls(log: Path, field_map: dict[str, str] | None = None) -> list[Logge
     except OSError as error:
         raise GoliveError(
             f"cannot read the integration's log {log}: {error.strerror or error}",
-            where="--log",
+            where="rehearsal.log",
             advice="give the log file the integration writes during the rehearsal",
         ) from None
     calls = []
@@ -273,6 +275,7 @@ def run_rehearsal(
     field_map: dict[str, str] | None = None,
     by: str | None = None,
 ) -> RehearsalResult:
+    # Long because the sandbox, the phases and the record of a rehearsal in order.
     """Run the proxy, let `wait(proxy_url, plan)` run or wait for the integration, then judge and
     record. `verify`: how the proxy checks the upstream's certificate (a CA bundle path)."""
     from golive.sandbox.faults import FaultBoard, Faults
@@ -284,7 +287,7 @@ def run_rehearsal(
     if target.scheme not in ("http", "https") or not target.hostname:
         raise BadInputError(
             f"{upstream!r} is not an http(s) URL",
-            where="--upstream",
+            where="rehearsal.upstream",
             advice="give the host to rehearse against, e.g. https://uat.example.com",
         )
     settings = getattr(session.environments, environment)

@@ -91,7 +91,7 @@ def generate_reviews(
         if not 7 <= horizon_days <= 5 * 366:
             raise BadInputError(
                 f"a horizon of {horizon_days} days is not usable",
-                where="--horizon",
+                where="post_deployment.review_horizon_days",
                 advice="give 7 to 1830 days (default 365)",
             )
         session.post_deployment.review_horizon_days = horizon_days
@@ -146,7 +146,7 @@ def review_item_id(name: str) -> str:
     if item not in REVIEW_ITEMS:
         raise BadInputError(
             f"{name!r} is not a review item",
-            where="--tick",
+            where="post_deployment.reviews.item",
             advice="use one of: " + ", ".join(i.removeprefix("post.") for i in REVIEW_ITEMS),
         )
     return item
@@ -173,14 +173,14 @@ def tick_review(
     if not note.strip():
         raise BadInputError(
             "a review is ticked with a note",
-            where="--note",
-            advice="say what was looked at and found, e.g. --note 'usage as expected, 2 % 429s'",
+            where="post_deployment.reviews.note",
+            advice="say what was looked at and found, e.g. 'usage as expected, 2 % 429s'",
         )
     if not session.post_deployment.reviews:
         raise BadInputError(
             "there is no review schedule yet",
             where="golive reviews",
-            advice="lay it out first: `golive reviews SESSION --generate`",
+            advice="lay out the review schedule first",
         )
     moment = at or now()
     candidates = [o for o in session.post_deployment.reviews if o.item == item_id]
@@ -190,7 +190,7 @@ def tick_review(
             dates = ", ".join(str(o.due) for o in candidates[:10])
             raise BadInputError(
                 f"{item_id} has no review due on {due}",
-                where="--due",
+                where="post_deployment.reviews.due",
                 advice=f"its dates include: {dates}",
             )
     else:
@@ -199,8 +199,8 @@ def tick_review(
             upcoming = next((o for o in candidates if o.done_at is None), None)
             raise BadInputError(
                 f"no {item_id} review is due yet",
-                where="--tick",
-                advice=f"the next is due on {upcoming.due}; give --due to tick it early"
+                where="post_deployment.reviews.item",
+                advice=f"the next is due on {upcoming.due}; name that due date to tick it early"
                 if upcoming
                 else "all of them are ticked",
             )

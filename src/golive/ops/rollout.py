@@ -40,7 +40,7 @@ def plan_stage(
     name = name.strip()
     if not name:
         raise BadInputError(
-            "the stage needs a name", where="--stage", advice="e.g. 25% or 'batch EU'"
+            "the stage needs a name", where="golive.rollout", advice="e.g. 25% or 'batch EU'"
         )
     if share_pct is None and name.endswith("%"):
         try:
@@ -49,7 +49,9 @@ def plan_stage(
             share_pct = None
     if share_pct is not None and not 0 < share_pct <= 100:
         raise BadInputError(
-            f"{share_pct:g} % is not a share of customers", where="--share", advice="give 1 to 100"
+            f"{share_pct:g} % is not a share of customers",
+            where="golive.rollout.share_pct",
+            advice="give 1 to 100",
         )
     stages = list(session.golive.rollout)
     existing = _find(session, name)
@@ -57,7 +59,7 @@ def plan_stage(
         if existing.opened_at is not None:
             raise BadInputError(
                 f"stage {existing.name} was opened at {existing.opened_at:%Y-%m-%d %H:%M} UTC",
-                where="--stage",
+                where="golive.rollout",
                 advice="an opened stage is history; add a new stage instead",
             )
         stage = existing.model_copy(
@@ -151,6 +153,7 @@ def open_stage(
     by: str | None = None,
     override: str | None = None,
 ) -> StageOpened:
+    # Long because the gate, the stage, its evidence and the item in one record.
     """Open a stage when the figures meet the targets; against a failing (or missing) figure only
     with a reason, which is recorded. Without one nothing changes and `needs_reason` is set.
 
@@ -163,7 +166,7 @@ def open_stage(
     if stage.opened_at is not None:
         raise BadInputError(
             f"stage {stage.name} is already open (since {stage.opened_at:%Y-%m-%d %H:%M} UTC)",
-            where="--open",
+            where="golive.rollout.opened_at",
             advice="open the next stage",
         )
     golive_gate = pass_gate(session, "golive", override=override, by=by, session_path=session_path)

@@ -85,7 +85,7 @@ def set_first_line(session: Session, model: str, *, by: str | None = None) -> Su
     if model not in FIRST_LINE_TEXT:
         raise BadInputError(
             f"{model!r} is not a support model",
-            where="--first-line",
+            where="support.first_line",
             advice="use partner or thomson-reuters",
         )
     session.support.first_line = model  # type: ignore[assignment]
@@ -103,7 +103,7 @@ def _check_phone(phone: str) -> str:
     ):
         raise BadInputError(
             f"{phone!r} is not a phone number",
-            where="--phone",
+            where="support.escalation.contact.phone",
             advice="give digits with an optional leading + and spaces, e.g. +49 89 1234 5678",
         )
     return phone
@@ -119,6 +119,7 @@ def set_escalation_level(
     team: str | None = None,
     by: str | None = None,
 ) -> SupportView:
+    # Long because each contact field is checked, and a changed contact loses its confirmation.
     """Set one level's team and contact (given parts replace, the others are kept).
 
     A contact set here is not confirmed: only `confirm_level` (with a date) says it is. A
@@ -127,11 +128,15 @@ def set_escalation_level(
 
     if level not in LEVELS:
         raise BadInputError(
-            f"level {level} is not an escalation level", where="--level", advice="use 1 to 4"
+            f"level {level} is not an escalation level",
+            where="support.escalation.level",
+            advice="use 1 to 4",
         )
     if email and not looks_like_email(email):
         raise BadInputError(
-            f"{email!r} is not an e-mail address", where="--email", advice="give name@example.com"
+            f"{email!r} is not an e-mail address",
+            where="support.escalation.contact.email",
+            advice="give name@example.com",
         )
     checked_phone = _check_phone(phone) if phone is not None else None
     entries = {e.level: e for e in session.support.escalation}
@@ -140,7 +145,9 @@ def set_escalation_level(
     new_name = (name if name is not None else (contact.name if contact else "")).strip()
     if not new_name and (email or phone):
         raise BadInputError(
-            f"level {level} needs the contact's name", where="--name", advice="give --name"
+            f"level {level} needs the contact's name",
+            where="support.escalation.contact.name",
+            advice="give the contact's name as well",
         )
     new_contact = (
         Contact(
@@ -175,20 +182,24 @@ def confirm_level(
     """Record that level `level`'s contact confirmed they are the contact, on `on` (today)."""
     if level not in LEVELS:
         raise BadInputError(
-            f"level {level} is not an escalation level", where="--confirm", advice="use 1 to 4"
+            f"level {level} is not an escalation level",
+            where="support.escalation.confirmed",
+            advice="use 1 to 4",
         )
     entries = {e.level: e for e in session.support.escalation}
     entry = entries.get(level)
     if entry is None or entry.contact is None:
         raise BadInputError(
             f"level {level} has no contact to confirm",
-            where="--confirm",
+            where="support.escalation.confirmed",
             advice=f"set it first: --level {level} --name NAME --email ADDRESS",
         )
     day = on or now().date()
     if day > now().date():
         raise BadInputError(
-            f"{day:%Y-%m-%d} is in the future", where="--on", advice="give the day they confirmed"
+            f"{day:%Y-%m-%d} is in the future",
+            where="support.escalation.confirmed_on",
+            advice="give the day they confirmed",
         )
     entries[level] = entry.model_copy(
         update={

@@ -653,8 +653,11 @@ def record(
     *,
     note: str | None = None,
     by: str | None = None,
+    notes: Mapping[str, str] | None = None,
 ) -> list[str]:
     """Append a run's evidence and set the items it proves (in memory; the caller saves).
+
+    `notes` gives an item its own note (else `note`, else the evidence's summary).
 
     The one entry point of every run. The record is noted as golive's own before it is
     appended, and the session's chain head moves over it (see the module's docstring).
@@ -683,7 +686,7 @@ def record(
             item_id,
             status,
             by=by or evidence.by or None,
-            note=note if note is not None else evidence.summary,
+            note=(notes or {}).get(item_id, note if note is not None else evidence.summary),
             reason=evidence.summary
             if status in (ItemStatus.BLOCKED, ItemStatus.NOT_APPLICABLE)
             else "",

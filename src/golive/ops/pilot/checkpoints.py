@@ -1,151 +1,29 @@
-"""The pilot: one to three customers first, and the watch that starts when they are enabled.
-
-Enabling the pilot fixes the watch's checkpoints (by default +1 h, +4 h, +24 h and the end of the
-monitoring window, +48 h). golive does not need to keep running: each checkpoint is recorded with
-its figures whenever the user (or `golive watch`) records it, and shown in the user's local time
-with what to look at.
-"""
+"""Enabling the pilot fixes the watch's checkpoints; recording each with its figures."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Literal
 
 from golive.ops.gates import gate_passed_by, override_words, pass_gate
+from golive.ops.pilot.customers import (
+    DEFAULT_OFFSETS,
+    _label_key,
+    _pilot_note,
+    checkpoint_label,
+    what_to_look_at,
+)
 from golive.ops.window import local_zone, zone_name
 from golive.session.checklist import default_actor, set_item_status
 from golive.session.clock import now
 from golive.session.errors import BadInputError
 from golive.session.evidence import EvidenceRecord, record
 from golive.session.model import ItemStatus, Session
-from golive.session.sections import PilotCustomer, WatchCheckpoint
+from golive.session.sections import WatchCheckpoint
 from golive.session.store import evidence_path
 from golive.session.targets import FigureVerdict, judge, meets_targets
-
-DEFAULT_OFFSETS = (1.0, 4.0, 24.0)  # and the end of the monitoring window (targets: 48 h)
-
-
-def what_to_look_at(offset_hours: float, window_hours: float) -> str:
-    """What a checkpoint is for, by how far into the watch it is."""
-    if offset_hours >= window_hours:
-        return (
-            "the whole watch: error rate and p95 response time against the targets, rejections by "
-            "country and reason, unexpected errors; customer feedback; decide on the first rollout stage"
-        )
-    if offset_hours <= 1:
-        return (
-            "the first calls: any error at all (5xx, 429, timeouts), token refreshes, the pilot's "
-            "first documents cleared in each country"
-        )
-    if offset_hours <= 6:
-        return (
-            "error rate and p95 response time against the targets; clearance rejections by country "
-            "and reason; retries and 429s"
-        )
-    return (
-        "a full business day: the figures against the targets, rejections by reason, unexpected "
-        "errors in the logs, the pilot customers' feedback"
-    )
-
-
-def checkpoint_label(offset_hours: float) -> str:
-    return f"+{offset_hours:g} h"
-
-
-def _label_key(label: str) -> str:
-    return re.sub(r"[\s+]", "", label.lower()).removesuffix("h").removesuffix("hours")
-
-
-# --- pilot customers ----------------------------------------------------------------------------
-
-
-@dataclass
-class PilotChange:
-    customers: list[PilotCustomer]
-    warnings: list[str] = field(default_factory=list)
-    note: str = ""
-
-
-def _pilot_note(session: Session) -> tuple[str, list[str]]:
-    customers = session.golive.pilot_customers
-    names = ", ".join(c.name for c in customers) or "none"
-    warnings: list[str] = []
-    if len(customers) > session.targets.pilot_max:
-        warnings.append(
-            f"{len(customers)} pilot customers: a pilot of more than {session.targets.pilot_max} "
-            "makes a problem harder to contain and to trace"
-        )
-    note = f"pilot customers: {names}"
-    if session.golive.pilot_enabled_at:
-        note += f"; enabled at {session.golive.pilot_enabled_at:%Y-%m-%d %H:%M} UTC"
-    else:
-        note += "; enable the pilot to start the watch"
-    if warnings:
-        note += "; warning: " + "; ".join(warnings)
-    return note, warnings
-
-
-def add_pilot_customer(
-    session: Session,
-    name: str,
-    *,
-    contact: str = "",
-    countries: list[str] | None = None,
-    by: str | None = None,
-) -> PilotChange:
-    """Name a pilot customer (or update its contact and countries)."""
-    name = name.strip()
-    if not name:
-        raise BadInputError(
-            "the pilot customer's name is empty", where="--add", advice="give a name"
-        )
-    codes = [c.strip().upper() for c in countries or [] if c.strip()]
-    unknown = [c for c in codes if c not in session.active_countries()]
-    if unknown:
-        raise BadInputError(
-            f"not countries of this session: {', '.join(unknown)}",
-            where="--countries",
-            advice=f"the session has: {', '.join(session.active_countries()) or 'none'}",
-        )
-    customers = list(session.golive.pilot_customers)
-    existing = next((c for c in customers if c.name.casefold() == name.casefold()), None)
-    if existing is not None:
-        customers[customers.index(existing)] = PilotCustomer(
-            name=existing.name,
-            contact=contact or existing.contact,
-            countries=codes or existing.countries,
-        )
-    else:
-        customers.append(PilotCustomer(name=name, contact=contact, countries=codes))
-    session.golive.pilot_customers = customers
-    note, warnings = _pilot_note(session)
-    if session.golive.pilot_enabled_at is None:
-        set_item_status(session, "golive.pilot", ItemStatus.IN_PROGRESS, by=by, note=note)
-    else:
-        set_item_status(session, "golive.pilot", ItemStatus.DONE, by=by, note=note)
-    return PilotChange(customers, warnings, note)
-
-
-def remove_pilot_customer(session: Session, name: str, *, by: str | None = None) -> PilotChange:
-    customers = [
-        c for c in session.golive.pilot_customers if c.name.casefold() != name.strip().casefold()
-    ]
-    if len(customers) == len(session.golive.pilot_customers):
-        raise BadInputError(
-            f"{name!r} is not a pilot customer",
-            where="--remove",
-            advice="the pilot customers are: "
-            + (", ".join(c.name for c in session.golive.pilot_customers) or "none"),
-        )
-    session.golive.pilot_customers = customers
-    note, warnings = _pilot_note(session)
-    status = ItemStatus.IN_PROGRESS if customers else ItemStatus.TODO
-    set_item_status(session, "golive.pilot", status, by=by, note=note)
-    return PilotChange(customers, warnings, note)
-
 
 # --- enabling the pilot: the watch --------------------------------------------------------------
 
@@ -174,6 +52,7 @@ def enable_pilot(
     by: str | None = None,
     override: str | None = None,
 ) -> PilotEnabled:
+    # Long because the gate, the checkpoints and the two items it sets belong together.
     """The pilot is on: the watch starts now (or `at`), with its checkpoints.
 
     Enabling acts past the go-live gate: held (and not overridden) it raises GoliveError naming
@@ -184,20 +63,20 @@ def enable_pilot(
             f"the pilot needs at least {session.targets.pilot_min} customer(s); "
             f"{len(customers)} named",
             where="golive.pilot",
-            advice="name them first: `golive pilot SESSION --add NAME --contact EMAIL`",
+            advice="name the pilot customers first (one to three, each with a contact)",
         )
     if session.golive.pilot_enabled_at is not None and not restart:
         raise BadInputError(
             f"the pilot was enabled at {session.golive.pilot_enabled_at:%Y-%m-%d %H:%M} UTC",
             where="golive.pilot",
-            advice="to start the watch again (after a rollback and redeploy), use --restart",
+            advice="to start the watch again (after a rollback and redeploy), restart the pilot",
         )
     hours = sorted(set(offsets)) if offsets else default_offsets(session)
     if any(h <= 0 or h > 24 * 30 for h in hours):
         raise BadInputError(
             "checkpoints are hours after enabling, above 0 and at most 720",
-            where="--checkpoints",
-            advice="for example --checkpoints 1,4,24,48",
+            where="golive.checkpoints",
+            advice="for example 1, 4, 24 and 48 hours",
         )
     actor = by or default_actor(session)
     gate = pass_gate(session, "golive", override=override, by=actor, session_path=session_path)
@@ -290,7 +169,7 @@ def find_checkpoint(session: Session, label: str) -> WatchCheckpoint:
             return checkpoint
     raise BadInputError(
         f"{label!r} is not a checkpoint of the watch",
-        where="--checkpoint",
+        where="golive.checkpoint",
         advice="the checkpoints are: "
         + (
             ", ".join(c.label for c in session.golive.checkpoints)
@@ -334,12 +213,13 @@ def record_checkpoint(
     at: datetime | None = None,
     by: str | None = None,
 ) -> CheckpointRecorded:
+    # Long because the figures, their verdicts, the evidence and the item are one record.
     """Record a checkpoint's figures (given by hand, or by `golive watch` with its evidence id)."""
     if session.golive.pilot_enabled_at is None:
         raise BadInputError(
             "the pilot is not enabled, so the watch has no checkpoints",
-            where="--checkpoint",
-            advice="enable it first: `golive pilot SESSION --enable`",
+            where="golive.checkpoint",
+            advice="enable the pilot first: its checkpoints start then",
         )
     checkpoint = find_checkpoint(session, label)
     actor = by or default_actor(session)
