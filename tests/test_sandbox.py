@@ -18,7 +18,7 @@ import pytest
 from pydantic import ValidationError
 
 from golive.sandbox import Faults, SandboxSettings
-from golive.sandbox.app import TokenStore
+from golive.sandbox.state import TokenStore
 from golive.sandbox.clearance import ClearanceDesk
 from golive.sandbox.runner import SandboxServer
 from golive.session.errors import GoliveError
