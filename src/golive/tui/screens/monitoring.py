@@ -10,7 +10,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
 from golive.session.errors import GoliveError
-from golive.tui.app import error_text
+from golive.tui.presentation import error_text
 from golive.tui.screens.step import StepScreen
 from golive.tui.widgets.field import FieldSpec
 

@@ -14,7 +14,7 @@ from textual.widgets import Button, DataTable, Static
 
 from golive.session.checklist import definition
 from golive.session.errors import GoliveError
-from golive.tui.app import error_text
+from golive.tui.presentation import error_text
 from golive.tui.screens.step import StepScreen
 from golive.tui.widgets.field import FieldSpec
 

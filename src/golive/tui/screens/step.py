@@ -17,10 +17,11 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Footer, OptionList, Static
+from textual.worker import Worker
 
 from golive.session.checklist import definition
 from golive.session.errors import GoliveError
-from golive.tui.app import SCREENS_CSS
+from golive.tui.presentation import SCREENS_CSS
 from golive.tui.widgets.checklist import ChecklistPanel
 from golive.tui.widgets.field import FieldSpec, ModelField
 from golive.tui.widgets.sidebar import STEP_IDS, STEP_TITLES, STEPS, StepSidebar
@@ -102,6 +103,12 @@ class WizardScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.refresh_from_session()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.wizard.on_worker_state_changed(event)  # the one handler: WizardApp's
+
+    def worker_failed(self, group: str, text: str) -> None:
+        """Hook: a worker of this screen stopped on an error; put back what it showed."""
 
     def refresh_from_session(self) -> None:
         """The session changed (here or on another step): show the new states."""

@@ -156,6 +156,9 @@ class CheckPanel(Vertical):
         self.log_line(f"secret: {resolved.notice}")
         return resolved.value
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.wizard.on_worker_state_changed(event)  # the one handler: WizardApp's
+
     def log_line(self, text: str) -> None:
         self.query_one("#check-log", RichLog).write(Text(printable(text, multiline=True)))
 

@@ -23,6 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, Switch, TextArea
 
 from golive.session.model import Session
+from golive.tui.presentation import FIELD_LABELS
 
 Kind = Literal["text", "number", "optional", "list", "argv", "choice", "bool", "multiline"]
 
@@ -38,6 +39,10 @@ class FieldSpec:
     placeholder: str = ""
     choices: tuple[tuple[str, str], ...] = ()  # (label, value) for kind "choice"
     none_when_empty: bool = False  # a choice that may be unset (None rather than "")
+
+    def __post_init__(self) -> None:
+        # an error whose `where` is this path is shown with this label
+        FIELD_LABELS.setdefault(self.path, self.label)
 
     @property
     def dom_id(self) -> str:
