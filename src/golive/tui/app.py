@@ -82,6 +82,9 @@ class WizardApp(SavingApp):
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("f1", "help", "Help"),
         Binding("ctrl+q", "quit_wizard", "Quit", priority=True),
+        # handled as the key arrives, before the keys typed after it reach the field left
+        Binding("tab", "focus_next", "Next field", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", "Previous field", show=False, priority=True),
     ]
     COMMAND_PALETTE_BINDING = "ctrl+p"
     # below 80 columns a field's label goes above its input (screens.css: .-narrow)

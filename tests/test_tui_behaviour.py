@@ -1,0 +1,76 @@
+"""The wizard's behaviour around its steps: a worker's failure said in words, where focus lands,
+keys typed right after Tab, and what the step states and messages say."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from tests.tui_fixtures import (
+    SIZE,
+    app_for,
+    field_input,
+    make_session,
+    text_of,
+    type_into,
+    wait_for,
+    wait_for_screen,
+)
+from textual.widgets import Button, Input
+
+
+@pytest.fixture(autouse=True)
+def _no_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+
+
+async def test_a_certificate_inspection_that_breaks_is_said_in_words_not_left_inspecting(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    import golive.certs
+
+    def broken(*_args: object, **_kwargs: object) -> object:
+        raise RuntimeError("the parser fell over")
+
+    monkeypatch.setattr(golive.certs, "inspect_certificate", broken)
+    certificate = tmp_path / "some.cer"
+    certificate.write_text("not a certificate")
+    file = make_session(step="compliance", countries={"MX": "AAA010101AAA"})
+    app = app_for(file)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_screen(pilot, "ComplianceScreen")
+        app.screen.query_one("#country-open", Button).press()
+        await wait_for_screen(pilot, "CountryScreen")
+        await type_into(pilot, app.screen.query_one("#cert-path", Input), str(certificate))
+        await pilot.press("enter")
+        await wait_for(
+            pilot, lambda: "inspecting" not in text_of(app, "#cert-state"), what="the failure"
+        )
+        state = text_of(app, "#cert-state")
+        assert "it stopped" in state and "the parser fell over" in state
+        assert "Traceback" not in state
+        notes = [n for n in app._notifications if "it stopped" in n.title]
+        assert notes and notes[0].title.startswith("Compliance")
+        assert "What to do" in notes[0].message
+
+
+async def test_keys_typed_right_after_tab_land_in_the_next_field() -> None:
+    from textual import events
+
+    file = make_session()
+    app = app_for(file)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_screen(pilot, "CredentialsScreen")
+        first = field_input(app, "credentials.obtained_on")
+        second = field_input(app, "credentials.expires_on")
+        first.focus()
+        await wait_for(pilot, lambda: app.focused is first, what="the first field's focus")
+        driver = app._driver
+        assert driver is not None
+        # as a fast typist's keys arrive: all queued before the app handles the Tab
+        for key, char in (("tab", "\t"), ("2", "2"), ("0", "0"), ("3", "3"), ("0", "0")):
+            event = events.Key(key, char)
+            event.set_sender(app)
+            driver.send_message(event)
+        await wait_for(pilot, lambda: second.value == "2030", what="the keys in the second field")
+        assert first.value == ""
