@@ -74,3 +74,35 @@ async def test_keys_typed_right_after_tab_land_in_the_next_field() -> None:
             driver.send_message(event)
         await wait_for(pilot, lambda: second.value == "2030", what="the keys in the second field")
         assert first.value == ""
+
+
+@pytest.mark.parametrize(
+    ("step", "screen"),
+    [
+        ("compliance", "ComplianceScreen"),
+        ("golive", "GoLiveScreen"),
+        ("monitoring", "MonitoringScreen"),
+        ("credentials", "CredentialsScreen"),
+        ("environment", "EnvironmentScreen"),
+    ],
+)
+async def test_a_step_opens_with_focus_on_its_first_field_or_list_never_a_button(
+    step: str, screen: str
+) -> None:
+    from textual.widgets import DataTable
+
+    file = make_session(step=step, countries={"MX": "AAA010101AAA"})
+    app = app_for(file)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_screen(pilot, screen)
+        await wait_for(pilot, lambda: app.focused is not None, what="the first focus")
+        focused = app.focused
+        assert not isinstance(focused, Button), f"{step}: focus on {focused!r}"
+        assert app.screen.query_one("#main") in focused.ancestors
+        if step == "compliance":
+            assert isinstance(focused, DataTable)
+        # the focused widget is on the screen (not scrolled out of sight)
+        main = app.screen.query_one("#main")
+        assert main.scrollable_content_region.contains_region(focused.region) or (
+            focused.region.y < main.region.bottom
+        )

@@ -54,6 +54,7 @@ class WizardScreen(Screen[None]):
     STEP: ClassVar[str] = "credentials"
     IS_STEP: ClassVar[bool] = True
     AUTO_FOCUS = ""  # the first field is focused without scrolling the step title away
+    FIRST_FOCUS: ClassVar[str] = ""  # a selector: what a first visit focuses (else its first field)
     BINDINGS = [  # noqa: RUF012
         Binding("ctrl+n", "next", "Next", priority=True),
         Binding("ctrl+b", "back", "Back", priority=True),
@@ -93,13 +94,21 @@ class WizardScreen(Screen[None]):
         self.call_after_refresh(self._focus_first_field)
 
     def _focus_first_field(self) -> None:
+        """The step opens on its first field or list (FIRST_FOCUS when it says which), never an
+        action button unless there is nothing else, and the focused widget is in sight."""
         if self.focused is not None:
             return
         main = self.query_one("#main")
-        for widget in self.focus_chain:
-            if main in widget.ancestors:
-                widget.focus(scroll_visible=False)
-                return
+        inside = [widget for widget in self.focus_chain if main in widget.ancestors]
+        chosen = next(iter(self.query(self.FIRST_FOCUS)), None) if self.FIRST_FOCUS else None
+        if chosen is None or not chosen.focusable:
+            chosen = next((w for w in inside if not isinstance(w, Button)), None)
+        if chosen is None and inside:
+            chosen = inside[0]
+        if chosen is not None:
+            chosen.focus(scroll_visible=False)
+            if not main.region.contains_region(chosen.region):
+                main.scroll_to_widget(chosen, animate=False)
 
     def on_screen_resume(self) -> None:
         self.refresh_from_session()
