@@ -106,3 +106,35 @@ async def test_a_step_opens_with_focus_on_its_first_field_or_list_never_a_button
         assert main.scrollable_content_region.contains_region(focused.region) or (
             focused.region.y < main.region.bottom
         )
+
+
+async def test_valid_environment_fields_put_the_step_in_progress_and_next_says_what_is_open() -> (
+    None
+):
+    from golive.tui.steps import StepState
+
+    file = make_session(step="environment")
+    app = app_for(file)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_screen(pilot, "EnvironmentScreen")
+        assert app.step_states()["environment"] is StepState.NOT_STARTED
+        await type_into(
+            pilot, field_input(app, "environments.staging.base_url"), "https://sandbox.example.com"
+        )
+        await wait_for(
+            pilot,
+            lambda: app.session.environments.staging.base_url == "https://sandbox.example.com",
+            what="the value",
+        )
+        states = app.step_states()
+        assert states["environment"] is StepState.IN_PROGRESS
+        # evidence-bound items are never ticked from fields
+        assert not app.checklist()["environment.endpoint"].ready
+        # a change on a step is no progress of the review's
+        assert states["review"] is StepState.NOT_STARTED
+        await pilot.press("ctrl+n")
+        await wait_for_screen(pilot, "ComplianceScreen")
+        notes = [n for n in app._notifications if n.title == "Still open on Environment"]
+        assert notes, [n.title for n in app._notifications]
+        endpoint = app.checklist()["environment.endpoint"].text
+        assert endpoint in notes[0].message

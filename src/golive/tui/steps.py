@@ -101,12 +101,29 @@ def step_states(session: Session, checklist: Checklist) -> dict[str, StepState]:
             states[step.id] = StepState.ATTENTION
         elif own and all(item.ready for item in own):
             states[step.id] = StepState.DONE
-        elif touched:
+        elif touched or _values_given(session, step):
             states[step.id] = StepState.IN_PROGRESS
         else:
             states[step.id] = StepState.NOT_STARTED
+    # the review is done when the session is ready; a change on another step is not progress
+    # of the review's own
     if checklist.ready_for_golive:
         states["review"] = StepState.DONE
-    elif any(state is not StepState.NOT_STARTED for state in states.values()):
-        states["review"] = StepState.IN_PROGRESS
     return states
+
+
+_defaults: dict[str, object] = {}
+
+
+def _values_given(session: Session, step: Step) -> bool:
+    """Whether the step's fields hold values of the user's (they validated: the session only
+    holds valid values). Such a step is under way even before evidence ticks any of its items."""
+    sections = {path.split(".", 1)[0] for path in step.paths}
+    if not sections:
+        return False
+    if not _defaults:
+        from golive.session.model import Session as Model
+
+        _defaults.update(Model().model_dump(mode="json"))
+    given = session.model_dump(mode="json", include=sections)
+    return any(given.get(name) != _defaults.get(name) for name in sections)

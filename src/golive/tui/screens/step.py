@@ -147,7 +147,23 @@ class WizardScreen(Screen[None]):
     def action_next(self) -> None:
         nxt = self.wizard.step_offset(1)
         if nxt is not None:
+            still_open = self.open_items()
             self.wizard.go_to_step(nxt)
+            if still_open:
+                shown = "; ".join(still_open[:4])
+                more = f" and {len(still_open) - 4} more" if len(still_open) > 4 else ""
+                self.notify(
+                    f"{shown}{more}",
+                    title=f"Still open on {STEP_TITLES.get(self.STEP, self.STEP)}",
+                    timeout=6,
+                )
+
+    def open_items(self) -> list[str]:
+        """The items of this step that are not ready yet, in words."""
+        if self.wizard.file is None:
+            return []
+        items = self.wizard.checklist().items
+        return [i.text for i in items if i.section == self.STEP and not i.ready and not i.derived]
 
     def help_text(self) -> str:
         return f"# {STEP_TITLES.get(self.STEP, self.STEP)}"
