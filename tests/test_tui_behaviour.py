@@ -138,3 +138,27 @@ async def test_valid_environment_fields_put_the_step_in_progress_and_next_says_w
         assert notes, [n.title for n in app._notifications]
         endpoint = app.checklist()["environment.endpoint"].text
         assert endpoint in notes[0].message
+
+
+async def test_the_quit_dialog_does_not_say_a_test_runs_once_it_finished() -> None:
+    import asyncio
+
+    from golive.tui.widgets.check_panel import CheckPanel
+
+    file = make_session(step="staging")
+    app = app_for(file)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_screen(pilot, "StagingScreen")
+        panel = app.screen.query_one(CheckPanel)
+        release = asyncio.Event()
+
+        async def winding_up() -> None:  # a run past its results (the trace being written)
+            await release.wait()
+
+        panel.finished = True
+        panel.run_worker(winding_up(), group="checks", exit_on_error=False)
+        await wait_for(pilot, lambda: any(w.is_running for w in app.workers), what="the worker")
+        assert not app.running_checks()
+        panel.finished = False  # while the test runs, quitting asks first
+        assert app.running_checks()
+        release.set()

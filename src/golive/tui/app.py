@@ -321,7 +321,11 @@ class WizardApp(SavingApp):
         )
 
     def running_checks(self) -> bool:
-        return any(w.group == "checks" and w.is_running for w in self.workers)
+        """Whether a live test is under way (not one that finished, its worker winding up)."""
+        return any(
+            w.group == "checks" and w.is_running and not getattr(w.node, "finished", False)
+            for w in self.workers
+        )
 
     def action_quit_wizard(self) -> None:
         from golive.tui.screens.confirm import ConfirmScreen

@@ -52,6 +52,7 @@ class CheckPanel(Vertical):
         self.title = title
         self.worker: Worker[None] | None = None
         self.last_result: SuiteResult | None = None
+        self.finished = True
         self._finished: list[CheckResult] = []
 
     @property
@@ -169,6 +170,7 @@ class CheckPanel(Vertical):
         from golive.tui.screens.confirm import ConfirmScreen
 
         session = self.wizard.session
+        self.finished = False  # the app's quit dialog asks while a test has not finished
         self._finished = []
         self._advice("")
         self.query_one("#check-log", RichLog).clear()
@@ -237,6 +239,7 @@ class CheckPanel(Vertical):
         else:
             self._finish(result, record_suite)
         finally:
+            self.finished = True
             self._busy(False)
             if trace is not None:
                 self._write_trace(trace, suite)
