@@ -162,3 +162,33 @@ async def test_the_quit_dialog_does_not_say_a_test_runs_once_it_finished() -> No
         panel.finished = False  # while the test runs, quitting asks first
         assert app.running_checks()
         release.set()
+
+
+async def test_a_monitoring_check_in_a_thread_never_changes_the_live_session(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+    from types import SimpleNamespace
+
+    from golive.ops import monitoring
+
+    seen: list[tuple[bool, bool]] = []
+
+    def check(session: Any, _path: Any) -> object:
+        seen.append((session is app.session, threading.current_thread() is threading.main_thread()))
+        session.meta.engineer = "Recorded by the check"
+        return SimpleNamespace(summary="the log folder is writable", ok=True)
+
+    monkeypatch.setattr(monitoring, "check_log_location", check)
+    file = make_session(step="monitoring")
+    app = app_for(file)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_screen(pilot, "MonitoringScreen")
+        app.screen.query_one("#check-logs", Button).press()
+        await wait_for(
+            pilot, lambda: "writable" in text_of(app, "#monitoring-result"), what="the result"
+        )
+        # the check ran in its thread on a copy; the UI thread took what it recorded
+        assert seen == [(False, False)]
+        assert app.session.meta.engineer == "Recorded by the check"
+        assert app.session.meta.title == "ACME go-live"
