@@ -137,10 +137,16 @@ class WizardApp(SavingApp):
         step = file.session.meta.current_step
         self.go_to_step(step if step in STEP_IDS else STEP_IDS[0], save=False)
         self.call_after_refresh(self._uninstall, old)
+        # the steps next to it first, once it is on the screen: the likeliest next visit
+        self.call_after_refresh(self._prebuild, self._generation, self._neighbours(step))
         if self._generation == 1:
             self.set_timer(WARM_UP_DELAY, self._warm_up)  # then builds the other steps
         else:
             self.set_timer(WARM_UP_DELAY, partial(self._prebuild, self._generation))
+
+    def _neighbours(self, step_id: str) -> tuple[str, ...]:
+        index = STEP_IDS.index(step_id) if step_id in STEP_IDS else 0
+        return tuple(STEP_IDS[i] for i in (index + 1, index - 1) if 0 <= i < len(STEP_IDS))
 
     def _uninstall(self, names: list[str]) -> None:
         for name in names:
@@ -160,11 +166,11 @@ class WizardApp(SavingApp):
                 importlib.import_module(module)
         self.call_from_thread(self._prebuild, self._generation)
 
-    @work(exclusive=True, exit_on_error=False, group="prebuild")
-    async def _prebuild(self, generation: int) -> None:
+    @work(exit_on_error=False, group="prebuild")
+    async def _prebuild(self, generation: int, steps: tuple[str, ...] = STEP_IDS) -> None:
         """Build the other steps' screens (compose, mount, styles) while the app is idle, one
         per slice, so that the first visit of a step only shows it. Nothing is shown."""
-        for step_id in STEP_IDS:
+        for step_id in steps:
             # polled: a key press moves the end of the quiet further (no event to wait for)
             while (quiet := clock.monotonic() - self._last_key) < PREBUILD_QUIET:  # noqa: ASYNC110
                 await asyncio.sleep(PREBUILD_QUIET - quiet)
@@ -224,8 +230,8 @@ class WizardApp(SavingApp):
         meta = self.file.session.meta
         if meta.current_step != step_id:
             meta.current_step = step_id
-            if save:
-                self.save_now()
+            if save:  # once the step is on the screen: the write does not delay its frame
+                self.call_after_refresh(self.save_now)
         if getattr(self.screen, "IS_STEP", False):
             self.switch_screen(name)
         else:  # the first step shown, over the opening (or start) screen
