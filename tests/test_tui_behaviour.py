@@ -192,3 +192,27 @@ async def test_a_monitoring_check_in_a_thread_never_changes_the_live_session(
         assert seen == [(False, False)]
         assert app.session.meta.engineer == "Recorded by the check"
         assert app.session.meta.title == "ACME go-live"
+
+
+async def test_a_core_error_names_the_field_by_its_label_never_a_flag(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from golive.ops import monitoring
+    from golive.session.errors import BadInputError
+
+    def check(_session: Any, _path: Any) -> object:
+        raise BadInputError("the folder does not exist", where="monitoring.logging.location")
+
+    monkeypatch.setattr(monitoring, "check_log_location", check)
+    file = make_session(step="monitoring")
+    app = app_for(file)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_screen(pilot, "MonitoringScreen")
+        app.screen.query_one("#check-logs", Button).press()
+        await wait_for(
+            pilot, lambda: "does not exist" in text_of(app, "#monitoring-result"), what="the error"
+        )
+        shown = text_of(app, "#monitoring-result")
+        label = app.screen.query_one("#f-monitoring-logging-location .field-label").render()
+        assert f"{label}: the folder does not exist" in shown
+        assert "--" not in shown and "monitoring.logging" not in shown
