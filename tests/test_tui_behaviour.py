@@ -111,7 +111,7 @@ async def test_a_step_opens_with_focus_on_its_first_field_or_list_never_a_button
 async def test_valid_environment_fields_put_the_step_in_progress_and_next_says_what_is_open() -> (
     None
 ):
-    from golive.tui.steps import StepState
+    from golive.tui.widgets.sidebar import StepState
 
     file = make_session(step="environment")
     app = app_for(file)
