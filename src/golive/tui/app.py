@@ -25,7 +25,15 @@ from textual.worker import Worker, WorkerState
 from golive.session import clock
 from golive.tui.presentation import READ_ONLY, SCREENS_CSS, error_text, saved
 from golive.tui.saving import AUTOSAVE_DELAY, SavingApp
-from golive.tui.steps import STEP_IDS, STEP_SCREENS, STEPS, StepState, step_states, step_title
+from golive.tui.steps import (
+    STEP_IDS,
+    STEP_SCREENS,
+    STEPS,
+    WARM_MODULES,
+    StepState,
+    step_states,
+    step_title,
+)
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -41,21 +49,6 @@ WARM_UP_DELAY = 0.5  # seconds after the first step is shown
 # never while the user types: a key press holds the building until the keys have been quiet.
 PREBUILD_QUIET = 0.6  # seconds without a key press before the next screen is built
 PREBUILD_PAUSE = 0.02  # seconds between two screens, for input and timers to run
-WARM_MODULES = (
-    "golive.api.endpoints",
-    "golive.checks",
-    "golive.ops.deploys",
-    "golive.ops.monitoring",
-    "golive.ops.pilot",
-    "golive.ops.rollback",
-    "golive.ops.rollout",
-    "golive.ops.support",
-    "golive.ops.window",
-    "golive.countries.taxid",
-    "golive.certs",
-    "golive.secrets",
-    "golive.report",
-)
 
 
 @dataclass
@@ -97,7 +90,7 @@ class WizardApp(SavingApp):
         self.source = source
         self.failure_code = 0  # the exit code when the session could not be opened
         self._generation = 0
-        self.cleanups: list[Callable[[], None]] = list(self.source.cleanups)
+        self.cleanups.extend(self.source.cleanups)
         self._chain: tuple[object, tuple[str, ...]] | None = (
             None  # (what it was read for, problems)
         )
@@ -383,20 +376,6 @@ class WizardApp(SavingApp):
     def _quit_anyway(self, confirmed: bool | None) -> None:
         if confirmed:
             self.exit(0)
-
-    def on_unmount(self) -> None:
-        self.release()
-
-    def release(self) -> None:
-        """Give back the session lock and stop what the wizard started (the demo's sandbox)."""
-        if self.lock is not None:
-            with contextlib.suppress(OSError):
-                self.lock.release()
-            self.lock = None
-        while self.cleanups:
-            cleanup = self.cleanups.pop()
-            with contextlib.suppress(Exception):
-                cleanup()
 
 
 __all__ = [

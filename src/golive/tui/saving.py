@@ -5,7 +5,8 @@ WizardApp is built on this class; it holds the open session file and how it is s
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
@@ -44,6 +45,7 @@ class SavingApp(App[int]):
         self.save_error: GoliveError | None = None
         self._save_timer: Timer | None = None
         self._checklist: Checklist | None = None
+        self.cleanups: list[Callable[[], None]] = []  # run when the wizard closes
 
     def reattach(self) -> None:
         """Show the open session anew (after a merge or a reload); WizardApp does it."""
@@ -173,3 +175,17 @@ class SavingApp(App[int]):
                 "Reload the session from disk; the changes not saved here are dropped",
                 self.take_file_version,
             )
+
+    def on_unmount(self) -> None:
+        self.release()
+
+    def release(self) -> None:
+        """Give back the session lock and stop what the wizard started (the demo's sandbox)."""
+        if self.lock is not None:
+            with contextlib.suppress(OSError):
+                self.lock.release()
+            self.lock = None
+        while self.cleanups:
+            cleanup = self.cleanups.pop()
+            with contextlib.suppress(Exception):
+                cleanup()

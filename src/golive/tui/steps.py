@@ -51,6 +51,23 @@ STEP_TITLES = {step.id: step.title for step in STEPS}
 # step id -> (module in golive.tui.screens, class name); imported on first use
 STEP_SCREENS: dict[str, tuple[str, str]] = {step.id: step.screen for step in STEPS}
 
+# the core the steps call, imported ahead (in a thread) while the user reads the first step
+WARM_MODULES = (
+    "golive.api.endpoints",
+    "golive.checks",
+    "golive.ops.deploys",
+    "golive.ops.monitoring",
+    "golive.ops.pilot",
+    "golive.ops.rollback",
+    "golive.ops.rollout",
+    "golive.ops.support",
+    "golive.ops.window",
+    "golive.countries.taxid",
+    "golive.certs",
+    "golive.secrets",
+    "golive.report",
+)
+
 
 def step_index(step_id: str) -> int:
     return STEP_IDS.index(step_id) if step_id in STEP_IDS else 0
