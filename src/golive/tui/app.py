@@ -14,20 +14,26 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Literal
 
 from textual import events, work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
-from textual.reactive import reactive
 from textual.screen import Screen
-from textual.timer import Timer
+from textual.worker import Worker, WorkerState
 
 from golive.session import clock
-from golive.session.clock import now
-from golive.session.errors import GoliveError, SessionConflictError
-from golive.session.text import printable
-from golive.tui.widgets.sidebar import STEP_IDS, STEP_TITLES, STEPS, StepState
+from golive.tui.presentation import READ_ONLY, SCREENS_CSS, error_text, saved
+from golive.tui.saving import AUTOSAVE_DELAY, SavingApp
+from golive.tui.steps import (
+    STEP_IDS,
+    STEP_SCREENS,
+    STEPS,
+    WARM_MODULES,
+    StepState,
+    step_states,
+    step_title,
+)
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -37,46 +43,12 @@ if TYPE_CHECKING:
     from golive.session.model import Session
     from golive.session.store import SessionFile
 
-# The wizard's styles. Every screen but the first frame's loads it (Screen.CSS_PATH): parsing
-# it costs about 25 ms, which the first frame of `golive resume` does not pay.
-SCREENS_CSS = Path(__file__).resolve().parent.parent / "screens.css"
-AUTOSAVE_DELAY = 0.8  # seconds of quiet after a change before it is written
 WARM_UP_DELAY = 0.5  # seconds after the first step is shown
 # The other steps' screens are built ahead while the user reads the first one (a first visit
 # otherwise composes ~200 widgets and applies the styles to them: ~300 ms). One screen per slice,
 # never while the user types: a key press holds the building until the keys have been quiet.
 PREBUILD_QUIET = 0.6  # seconds without a key press before the next screen is built
 PREBUILD_PAUSE = 0.02  # seconds between two screens, for input and timers to run
-WARM_MODULES = (
-    "golive.api.endpoints",
-    "golive.checks",
-    "golive.ops.deploys",
-    "golive.ops.monitoring",
-    "golive.ops.pilot",
-    "golive.ops.rollback",
-    "golive.ops.rollout",
-    "golive.ops.support",
-    "golive.ops.window",
-    "golive.countries.taxid",
-    "golive.certs",
-    "golive.secrets",
-    "golive.report",
-)
-
-# step id -> (module in golive.tui.screens, class name); imported on first use
-STEP_SCREENS: dict[str, tuple[str, str]] = {
-    "credentials": ("credentials", "CredentialsScreen"),
-    "environment": ("environment", "EnvironmentScreen"),
-    "compliance": ("compliance", "ComplianceScreen"),
-    "monitoring": ("monitoring", "MonitoringScreen"),
-    "staging": ("staging", "StagingScreen"),
-    "production": ("production", "ProductionScreen"),
-    "golive": ("go_live", "GoLiveScreen"),
-    "post": ("post_deployment", "PostDeploymentScreen"),
-    "rollback": ("rollback", "RollbackScreen"),
-    "support": ("support", "SupportScreen"),
-    "review": ("review", "ReviewScreen"),
-}
 
 
 @dataclass
@@ -95,11 +67,7 @@ class SessionSource:
     cleanups: list[Callable[[], None]] = field(default_factory=list)
 
 
-class RefreshesFromSession(Protocol):
-    def refresh_from_session(self) -> None: ...
-
-
-class WizardApp(App[int]):
+class WizardApp(SavingApp):
     """golive's wizard."""
 
     TITLE = "golive"
@@ -107,27 +75,22 @@ class WizardApp(App[int]):
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("f1", "help", "Help"),
         Binding("ctrl+q", "quit_wizard", "Quit", priority=True),
+        # handled as the key arrives, before the keys typed after it reach the field left
+        Binding("tab", "focus_next", "Next field", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", "Previous field", show=False, priority=True),
     ]
     COMMAND_PALETTE_BINDING = "ctrl+p"
     # below 80 columns a field's label goes above its input (screens.css: .-narrow)
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]  # noqa: RUF012
-
-    save_state: reactive[str] = reactive("")
 
     def __init__(self, source: SessionSource | None = None) -> None:
         source = source or SessionSource()
         # the start screen is the default screen, whose own CSS_PATH Textual does not load
         super().__init__(css_path=SCREENS_CSS if source.kind == "start" else None)
         self.source = source
-        self.file: SessionFile | None = None
-        self.lock: SessionLock | None = None
-        self.read_only = False
-        self.save_error: GoliveError | None = None
         self.failure_code = 0  # the exit code when the session could not be opened
         self._generation = 0
-        self.cleanups: list[Callable[[], None]] = list(self.source.cleanups)
-        self._save_timer: Timer | None = None
-        self._checklist: Checklist | None = None
+        self.cleanups.extend(self.source.cleanups)
         self._chain: tuple[object, tuple[str, ...]] | None = (
             None  # (what it was read for, problems)
         )
@@ -158,7 +121,7 @@ class WizardApp(App[int]):
         self.lock = lock
         self.read_only = read_only
         self._checklist = None
-        self.save_state = "read-only: changes are not saved" if read_only else "saved"
+        self.save_state = READ_ONLY if read_only else saved("saved")
         self.save_error = None
         # the step screens of what was shown before (an earlier session, or this one before a
         # reload) are built anew: a new generation of names
@@ -167,10 +130,16 @@ class WizardApp(App[int]):
         step = file.session.meta.current_step
         self.go_to_step(step if step in STEP_IDS else STEP_IDS[0], save=False)
         self.call_after_refresh(self._uninstall, old)
+        # the steps next to it first, once it is on the screen: the likeliest next visit
+        self.call_after_refresh(self._prebuild, self._generation, self._neighbours(step))
         if self._generation == 1:
             self.set_timer(WARM_UP_DELAY, self._warm_up)  # then builds the other steps
         else:
             self.set_timer(WARM_UP_DELAY, partial(self._prebuild, self._generation))
+
+    def _neighbours(self, step_id: str) -> tuple[str, ...]:
+        index = STEP_IDS.index(step_id) if step_id in STEP_IDS else 0
+        return tuple(STEP_IDS[i] for i in (index + 1, index - 1) if 0 <= i < len(STEP_IDS))
 
     def _uninstall(self, names: list[str]) -> None:
         for name in names:
@@ -190,11 +159,11 @@ class WizardApp(App[int]):
                 importlib.import_module(module)
         self.call_from_thread(self._prebuild, self._generation)
 
-    @work(exclusive=True, exit_on_error=False, group="prebuild")
-    async def _prebuild(self, generation: int) -> None:
+    @work(exit_on_error=False, group="prebuild")
+    async def _prebuild(self, generation: int, steps: tuple[str, ...] = STEP_IDS) -> None:
         """Build the other steps' screens (compose, mount, styles) while the app is idle, one
         per slice, so that the first visit of a step only shows it. Nothing is shown."""
-        for step_id in STEP_IDS:
+        for step_id in steps:
             # polled: a key press moves the end of the quiet further (no event to wait for)
             while (quiet := clock.monotonic() - self._last_key) < PREBUILD_QUIET:  # noqa: ASYNC110
                 await asyncio.sleep(PREBUILD_QUIET - quiet)
@@ -254,8 +223,8 @@ class WizardApp(App[int]):
         meta = self.file.session.meta
         if meta.current_step != step_id:
             meta.current_step = step_id
-            if save:
-                self.save_now()
+            if save:  # once the step is on the screen: the write does not delay its frame
+                self.call_after_refresh(self.save_now)
         if getattr(self.screen, "IS_STEP", False):
             self.switch_screen(name)
         else:  # the first step shown, over the opening (or start) screen
@@ -299,143 +268,11 @@ class WizardApp(App[int]):
     def step_states(self) -> dict[str, StepState]:
         """Each step's state from its checklist items and drafts. Items golive derived (not
         applicable here) make a step done when all else is, but never "in progress" alone."""
-        from golive.session.model import ItemStatus
+        return step_states(self.session, self.checklist())
 
-        items = self.checklist().items
-        drafts = self.session.drafts
-        states: dict[str, StepState] = {}
-        for step in STEPS:
-            own = [item for item in items if item.section == step.id]
-            has_draft = bool(step.paths) and any(path.startswith(step.paths) for path in drafts)
-            touched = any(
-                not item.derived and (item.state.history or item.status is not ItemStatus.TODO)
-                for item in own
-            )
-            if has_draft or any(
-                item.status in (ItemStatus.FAILED, ItemStatus.BLOCKED) for item in own
-            ):
-                states[step.id] = StepState.ATTENTION
-            elif own and all(item.ready for item in own):
-                states[step.id] = StepState.DONE
-            elif touched:
-                states[step.id] = StepState.IN_PROGRESS
-            else:
-                states[step.id] = StepState.NOT_STARTED
-        if self.checklist().ready_for_golive:
-            states["review"] = StepState.DONE
-        elif any(state is not StepState.NOT_STARTED for state in states.values()):
-            states["review"] = StepState.IN_PROGRESS
-        return states
-
-    # --- changes and saving -------------------------------------------------------------------
-
-    def session_changed(self, *, save_now: bool = False) -> None:
-        """Something in the session changed: refresh what shows it and autosave (debounced)."""
-        if self.file is None:
-            return
-        self._checklist = None
-        if self.read_only:
-            self.save_state = "read-only: changes are not saved"
-        else:
-            self.save_state = "unsaved changes"
-            if self._save_timer is not None:
-                self._save_timer.stop()
-            self._save_timer = self.set_timer(AUTOSAVE_DELAY, self._autosave)
-        for screen in self.screen_stack:
-            refresh = getattr(screen, "refresh_from_session", None)
-            if refresh is not None:
-                refresh()
-        if save_now:
-            self.save_now()
-
-    def _autosave(self) -> None:
-        self._save_timer = None
-        self.save_now()
-
-    def save_now(self) -> bool:
-        """Save the session now. A failure is shown with its reason; memory keeps everything."""
-        if self.file is None:
-            return True
-        if self._save_timer is not None:
-            self._save_timer.stop()
-            self._save_timer = None
-        if self.read_only:
-            self.save_state = "read-only: changes are not saved"
-            return False
-        try:
-            self.file.save()
-        except GoliveError as error:
-            first_failure = self.save_error is None or self.save_error.message != error.message
-            self.save_error = error
-            self.save_state = f"save failed: {error.message}"
-            if first_failure:
-                hint = (
-                    "\nctrl+p: 'Keep my version' or 'Take the file's version'"
-                    if isinstance(error, SessionConflictError)
-                    else ""
-                )
-                self.notify(
-                    error.message
-                    + (f"\nWhat to do: {error.advice}" if error.advice else "")
-                    + hint,
-                    title="Not saved (nothing in memory is lost)",
-                    severity="error",
-                    timeout=12,
-                )
-            return False
-        self.save_error = None
-        self.save_state = f"saved {now():%H:%M:%S} UTC"
-        if self.file.merged_keys:
-            self._show_merge(self.file.merged_keys)
-        return True
-
-    def _show_merge(self, keys: list[str]) -> None:
-        """The save took changes made elsewhere (an editor, say): rebuild the screens so they
-        show them, and say which."""
-        shown = ", ".join(keys[:6]) + (f" and {len(keys) - 6} more" if len(keys) > 6 else "")
-        self.notify(
-            f"Saved. Your changes were kept, and these were taken from the file, changed "
-            f"elsewhere meanwhile: {shown}",
-            title="Merged",
-            timeout=10,
-        )
-        if self.file is None:
-            return
-        while len(self.screen_stack) > 1 and not getattr(self.screen, "IS_STEP", False):
-            self.pop_screen()
-        self.attach(self.file, lock=self.lock, read_only=self.read_only)
-
-    def keep_my_version(self) -> None:
-        """After a conflict: write this run's session over the file's newer content."""
-        if self.file is None:
-            return
-        try:
-            self.file.save(force=True)
-        except GoliveError as error:
-            self.save_error = error
-            self.save_state = f"save failed: {error.message}"
-            return
-        self.save_error = None
-        self.save_state = f"saved {now():%H:%M:%S} UTC (over the other change)"
-
-    def take_file_version(self) -> None:
-        """After a conflict: drop what was not saved here and show the file as it is now."""
-        if self.file is None:
-            return
-        try:
-            self.file.reload()
-        except GoliveError as error:
-            self.notify(error.message, title="Not reloaded", severity="error")
-            return
-        while len(self.screen_stack) > 1 and not getattr(self.screen, "IS_STEP", False):
-            self.pop_screen()
-        self.attach(self.file, lock=self.lock, read_only=self.read_only)
-
-    def action_save(self) -> None:
-        if self.file is None:
-            return
-        if self.save_now():
-            self.notify("Saved.", timeout=2)
+    def reattach(self) -> None:
+        if self.file is not None:
+            self.attach(self.file, lock=self.lock, read_only=self.read_only)
 
     # --- help, palette, quit ------------------------------------------------------------------
 
@@ -455,22 +292,39 @@ class WizardApp(App[int]):
                     f"Open the {step.title} step",
                     partial(self.go_to_step, step.id),
                 )
-            yield SystemCommand("Save now", "Write the session file now (ctrl+s)", self.action_save)
-            if isinstance(self.save_error, SessionConflictError):
-                yield SystemCommand(
-                    "Keep my version",
-                    "Save over the change made elsewhere to the session file",
-                    self.keep_my_version,
-                )
-                yield SystemCommand(
-                    "Take the file's version",
-                    "Reload the session from disk; the changes not saved here are dropped",
-                    self.take_file_version,
-                )
+            yield from self.save_commands()
         yield from super().get_system_commands(screen)
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Every worker's failure, wherever it ran (screens and widgets pass theirs here), in
+        words: what stopped, on which step, and what to do. Never a traceback."""
+        worker = event.worker
+        if event.state is not WorkerState.ERROR or worker.error is None:
+            return
+        text = error_text(worker.error)
+        node: object = worker.node
+        # the screen or widget that started it puts back what it showed (e.g. "inspecting…")
+        while node is not None:
+            shown = getattr(node, "worker_failed", None)
+            if callable(shown):
+                shown(worker.group, text)
+                break
+            node = getattr(node, "parent", None)
+        step = step_title(self.file.session.meta.current_step) if self.file else "golive"
+        self.notify(
+            f"{text.removeprefix('✗ ')}\nWhat to do: try it again; if it stops again, note the "
+            "message above and report it (the session is kept).",
+            title=f"{step}: it stopped",
+            severity="error",
+            timeout=12,
+        )
+
     def running_checks(self) -> bool:
-        return any(w.group == "checks" and w.is_running for w in self.workers)
+        """Whether a live test is under way (not one that finished, its worker winding up)."""
+        return any(
+            w.group == "checks" and w.is_running and not getattr(w.node, "finished", False)
+            for w in self.workers
+        )
 
     def action_quit_wizard(self) -> None:
         from golive.tui.screens.confirm import ConfirmScreen
@@ -523,29 +377,13 @@ class WizardApp(App[int]):
         if confirmed:
             self.exit(0)
 
-    def on_unmount(self) -> None:
-        self.release()
 
-    def release(self) -> None:
-        """Give back the session lock and stop what the wizard started (the demo's sandbox)."""
-        if self.lock is not None:
-            with contextlib.suppress(OSError):
-                self.lock.release()
-            self.lock = None
-        while self.cleanups:
-            cleanup = self.cleanups.pop()
-            with contextlib.suppress(Exception):
-                cleanup()
-
-
-def error_text(error: BaseException) -> str:
-    """An error as the wizard shows it inline: what went wrong and what to do, never a traceback
-    (anything that is not a GoliveError is a bug, said in one line)."""
-    if isinstance(error, GoliveError):
-        advice = f"\n  what to do: {printable(error.advice)}" if error.advice else ""
-        return f"✗ {printable(error.message)}{advice}"
-    return printable(f"✗ it stopped: {type(error).__name__}: {error}")
-
-
-def step_title(step_id: str) -> str:
-    return STEP_TITLES.get(step_id, step_id)
+__all__ = [
+    "AUTOSAVE_DELAY",
+    "SCREENS_CSS",
+    "STEP_SCREENS",
+    "SessionSource",
+    "WizardApp",
+    "error_text",
+    "step_title",
+]

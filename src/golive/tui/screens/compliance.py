@@ -53,6 +53,7 @@ class CountriesTable(DataTable[Text]):
 
 class ComplianceScreen(StepScreen):
     STEP = "compliance"
+    FIRST_FOCUS = "#countries"  # Enter opens the highlighted country
     INTRO = (
         "Each country of the deployment: VAT registration, the tax ID (checked for format and "
         "check digits), the certificate or e-seal where e-invoicing needs one, and the tax "

@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from golive.tui.app import SCREENS_CSS
+from golive.tui.presentation import SCREENS_CSS
 
 
 class RiskyButton(Button):

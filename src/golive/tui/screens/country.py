@@ -14,7 +14,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from golive.session.errors import GoliveError
-from golive.tui.app import error_text
+from golive.tui.presentation import error_text
 from golive.tui.screens.step import WizardScreen
 from golive.tui.widgets.checklist import ChecklistPanel
 from golive.tui.widgets.field import FieldSpec, ModelField
@@ -164,6 +164,12 @@ class CountryScreen(WizardScreen):
         super().refresh_from_session()
         if self.is_mounted:
             self.on_session_refresh()
+
+    def worker_failed(self, group: str, text: str) -> None:
+        """A verification or an inspection that stopped no longer says it is running."""
+        target = {"taxid": "#tax-id-state", "certificate": "#cert-state"}.get(group)
+        if target is not None:
+            self.query_one(target, Static).update(Text(text))
 
     @on(Button.Pressed, "#verify-tax-id")
     def _verify_pressed(self, event: Button.Pressed) -> None:

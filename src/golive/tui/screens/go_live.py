@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from golive.session.errors import GoliveError
-from golive.tui.app import error_text
+from golive.tui.presentation import error_text
 from golive.tui.screens.step import StepScreen
 from golive.tui.widgets.gate import GateBanner
 

@@ -8,7 +8,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown, Static
 
-from golive.tui.app import SCREENS_CSS
+from golive.tui.presentation import SCREENS_CSS
 
 KEYS = """\
 ## Keys

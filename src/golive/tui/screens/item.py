@@ -15,7 +15,7 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from golive.session.checklist import ChecklistItem
 from golive.session.model import NEEDS_REASON, ItemStatus
-from golive.tui.app import SCREENS_CSS
+from golive.tui.presentation import SCREENS_CSS
 from golive.tui.widgets.checklist import ItemEdit, status_words
 
 

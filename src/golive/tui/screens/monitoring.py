@@ -3,6 +3,8 @@ with the checks golive can run on them (log location, test alert, Prometheus).""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -10,9 +12,12 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
 from golive.session.errors import GoliveError
-from golive.tui.app import error_text
+from golive.tui.presentation import error_text
 from golive.tui.screens.step import StepScreen
 from golive.tui.widgets.field import FieldSpec
+
+if TYPE_CHECKING:
+    from golive.tui.offthread import SessionCopy
 
 TOOLS = (
     ("Prometheus", "prometheus"),
@@ -147,24 +152,34 @@ class MonitoringScreen(StepScreen):
     @work(exclusive=True, group="monitoring-checks", exit_on_error=False, thread=True)
     def _run_check(self, which: str) -> None:
         from golive.ops import monitoring
+        from golive.tui.offthread import SessionCopy
 
         file = self.wizard.file
         if file is None:
             return
+        # the check runs on a copy; the UI thread takes what it recorded into the session
+        work_on = self.app.call_from_thread(SessionCopy, file.session)
         self.app.call_from_thread(self._result, "checking…")
         try:
             if which == "check-logs":
-                result: object = monitoring.check_log_location(file.session, file.path)
+                result: object = monitoring.check_log_location(work_on.session, file.path)
             elif which == "test-alert":
-                result = monitoring.send_test_alert(file.session, file.path)
+                result = monitoring.send_test_alert(work_on.session, file.path)
             else:
-                result = monitoring.check_prometheus(file.session, file.path)
+                result = monitoring.check_prometheus(work_on.session, file.path)
         except Exception as error:  # a GoliveError says what to do; never a traceback
             text = error_text(error)
         else:
             text = _describe(result)
-        self.app.call_from_thread(self._result, text)
-        self.app.call_from_thread(self.wizard.session_changed, save_now=True)
+        self.app.call_from_thread(self._recorded, work_on, text)
+
+    def _recorded(self, work_on: SessionCopy, text: str) -> None:
+        """On the UI thread: take what the check recorded, and show its result."""
+        file = self.wizard.file
+        if file is not None:
+            work_on.take_into(file.session)
+        self._result(text)
+        self.wizard.session_changed(save_now=True)
 
     @on(Button.Pressed, "#alert-received")
     def _alert_received(self, event: Button.Pressed) -> None:

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from golive.session.errors import GoliveError
-from golive.tui.app import SCREENS_CSS, error_text
+from golive.tui.presentation import SCREENS_CSS, error_text
 
 
 class NewSessionScreen(ModalScreen[Path | None]):

@@ -14,12 +14,13 @@ from textual.widgets import Button, DataTable, Static
 
 from golive.session.checklist import definition
 from golive.session.errors import GoliveError
-from golive.tui.app import error_text
+from golive.tui.presentation import error_text
 from golive.tui.screens.step import StepScreen
 from golive.tui.widgets.field import FieldSpec
 
 if TYPE_CHECKING:
     from golive.session.sections import ReviewOccurrence
+    from golive.tui.offthread import SessionCopy
 
 REVIEWS_UPCOMING = 6  # the next reviews shown
 REVIEWS_DONE = 3  # the last ticked ones shown
@@ -193,12 +194,15 @@ class PostDeploymentScreen(StepScreen):
     @work(exclusive=True, group="watch", exit_on_error=False, thread=True)
     def _watch(self) -> None:
         from golive.ops.watch import run_watch
+        from golive.tui.offthread import SessionCopy
 
         file = self.wizard.file
         if file is None:
             return
+        # the watch runs on a copy; the UI thread takes what it recorded into the session
+        work_on = self.app.call_from_thread(SessionCopy, file.session)
         try:
-            result = run_watch(file.session, file.path)
+            result = run_watch(work_on.session, file.path)
         except Exception as error:  # a GoliveError says what to do; never a traceback
             text = error_text(error)
         else:
@@ -223,5 +227,12 @@ class PostDeploymentScreen(StepScreen):
                 )
             lines.extend(f"! {note}" for note in result.notes)
             text = "\n".join(lines)
-        self.app.call_from_thread(self.query_one("#watch-result", Static).update, Text(text))
-        self.app.call_from_thread(self.wizard.session_changed, save_now=True)
+        self.app.call_from_thread(self._watched, work_on, text)
+
+    def _watched(self, work_on: SessionCopy, text: str) -> None:
+        """On the UI thread: take what the watch recorded, and show its figures."""
+        file = self.wizard.file
+        if file is not None:
+            work_on.take_into(file.session)
+        self.query_one("#watch-result", Static).update(Text(text))
+        self.wizard.session_changed(save_now=True)

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from golive.tui.app import SCREENS_CSS
+from golive.tui.presentation import SCREENS_CSS
 
 
 class ReasonScreen(ModalScreen[str | None]):

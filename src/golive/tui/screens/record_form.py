@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from golive.tui.app import SCREENS_CSS
+from golive.tui.presentation import SCREENS_CSS
 from golive.tui.widgets.field import FieldSpec, from_text, to_text
 
 

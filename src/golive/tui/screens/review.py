@@ -11,7 +11,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Static
 
 from golive.session.checklist import definition
-from golive.tui.app import error_text
+from golive.tui.presentation import error_text
 from golive.tui.screens.step import StepScreen
 from golive.tui.widgets.checklist import status_words
 

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Input, Static
 
 from golive.session.errors import GoliveError
-from golive.tui.app import SCREENS_CSS
+from golive.tui.presentation import SCREENS_CSS
 from golive.tui.widgets.topbar import TopBar
 
 if TYPE_CHECKING:

@@ -17,10 +17,11 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Footer, OptionList, Static
+from textual.worker import Worker
 
 from golive.session.checklist import definition
 from golive.session.errors import GoliveError
-from golive.tui.app import SCREENS_CSS
+from golive.tui.presentation import SCREENS_CSS
 from golive.tui.widgets.checklist import ChecklistPanel
 from golive.tui.widgets.field import FieldSpec, ModelField
 from golive.tui.widgets.sidebar import STEP_IDS, STEP_TITLES, STEPS, StepSidebar
@@ -53,6 +54,7 @@ class WizardScreen(Screen[None]):
     STEP: ClassVar[str] = "credentials"
     IS_STEP: ClassVar[bool] = True
     AUTO_FOCUS = ""  # the first field is focused without scrolling the step title away
+    FIRST_FOCUS: ClassVar[str] = ""  # a selector: what a first visit focuses (else its first field)
     BINDINGS = [  # noqa: RUF012
         Binding("ctrl+n", "next", "Next", priority=True),
         Binding("ctrl+b", "back", "Back", priority=True),
@@ -92,16 +94,30 @@ class WizardScreen(Screen[None]):
         self.call_after_refresh(self._focus_first_field)
 
     def _focus_first_field(self) -> None:
+        """The step opens on its first field or list (FIRST_FOCUS when it says which), never an
+        action button unless there is nothing else, and the focused widget is in sight."""
         if self.focused is not None:
             return
         main = self.query_one("#main")
-        for widget in self.focus_chain:
-            if main in widget.ancestors:
-                widget.focus(scroll_visible=False)
-                return
+        inside = [widget for widget in self.focus_chain if main in widget.ancestors]
+        chosen = next(iter(self.query(self.FIRST_FOCUS)), None) if self.FIRST_FOCUS else None
+        if chosen is None or not chosen.focusable:
+            chosen = next((w for w in inside if not isinstance(w, Button)), None)
+        if chosen is None and inside:
+            chosen = inside[0]
+        if chosen is not None:
+            chosen.focus(scroll_visible=False)
+            if not main.region.contains_region(chosen.region):
+                main.scroll_to_widget(chosen, animate=False)
 
     def on_screen_resume(self) -> None:
         self.refresh_from_session()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.wizard.on_worker_state_changed(event)  # the one handler: WizardApp's
+
+    def worker_failed(self, group: str, text: str) -> None:
+        """Hook: a worker of this screen stopped on an error; put back what it showed."""
 
     def refresh_from_session(self) -> None:
         """The session changed (here or on another step): show the new states."""
@@ -131,7 +147,23 @@ class WizardScreen(Screen[None]):
     def action_next(self) -> None:
         nxt = self.wizard.step_offset(1)
         if nxt is not None:
+            still_open = self.open_items()
             self.wizard.go_to_step(nxt)
+            if still_open:
+                shown = "; ".join(still_open[:4])
+                more = f" and {len(still_open) - 4} more" if len(still_open) > 4 else ""
+                self.notify(
+                    f"{shown}{more}",
+                    title=f"Still open on {STEP_TITLES.get(self.STEP, self.STEP)}",
+                    timeout=6,
+                )
+
+    def open_items(self) -> list[str]:
+        """The items of this step that are not ready yet, in words."""
+        if self.wizard.file is None:
+            return []
+        items = self.wizard.checklist().items
+        return [i.text for i in items if i.section == self.STEP and not i.ready and not i.derived]
 
     def help_text(self) -> str:
         return f"# {STEP_TITLES.get(self.STEP, self.STEP)}"

@@ -52,6 +52,7 @@ class CheckPanel(Vertical):
         self.title = title
         self.worker: Worker[None] | None = None
         self.last_result: SuiteResult | None = None
+        self.finished = True
         self._finished: list[CheckResult] = []
 
     @property
@@ -156,6 +157,9 @@ class CheckPanel(Vertical):
         self.log_line(f"secret: {resolved.notice}")
         return resolved.value
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.wizard.on_worker_state_changed(event)  # the one handler: WizardApp's
+
     def log_line(self, text: str) -> None:
         self.query_one("#check-log", RichLog).write(Text(printable(text, multiline=True)))
 
@@ -166,6 +170,7 @@ class CheckPanel(Vertical):
         from golive.tui.screens.confirm import ConfirmScreen
 
         session = self.wizard.session
+        self.finished = False  # the app's quit dialog asks while a test has not finished
         self._finished = []
         self._advice("")
         self.query_one("#check-log", RichLog).clear()
@@ -234,6 +239,7 @@ class CheckPanel(Vertical):
         else:
             self._finish(result, record_suite)
         finally:
+            self.finished = True
             self._busy(False)
             if trace is not None:
                 self._write_trace(trace, suite)

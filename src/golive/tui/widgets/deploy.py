@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
 from golive.session.errors import GoliveError
-from golive.tui.app import error_text
+from golive.tui.presentation import error_text
 
 if TYPE_CHECKING:
     from golive.tui.app import WizardApp

@@ -5,9 +5,6 @@ This module is on the first-paint path: it imports Textual only, never the sessi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import Enum
-
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.containers import Vertical
@@ -15,56 +12,19 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+# the steps are declared in golive.tui.steps; these names are read from here too
+from golive.tui.steps import STEP_IDS, STEP_TITLES, STEPS, Step, StepState, step_index
 
-@dataclass(frozen=True)
-class Step:
-    id: str
-    title: str
-    # where this step's values live in the session (its drafts count as "needs attention")
-    paths: tuple[str, ...] = ()
-
-
-STEPS: tuple[Step, ...] = (
-    Step("credentials", "Credentials", ("credentials.",)),
-    Step("environment", "Environment", ("environments.",)),
-    Step("compliance", "Compliance", ("countries.",)),
-    Step("monitoring", "Monitoring", ("monitoring.", "targets.")),
-    Step("staging", "Staging", ("staging.",)),
-    Step("production", "Production", ("production.",)),
-    Step("golive", "Go-live", ("golive.",)),
-    Step("post", "Post-deployment", ("post_deployment.",)),
-    Step("rollback", "Rollback", ("rollback.",)),
-    Step("support", "Support", ("support.",)),
-    Step("review", "Review & export", ()),
-)
-STEP_IDS = tuple(step.id for step in STEPS)
-STEP_TITLES = {step.id: step.title for step in STEPS}
-
-
-def step_index(step_id: str) -> int:
-    return STEP_IDS.index(step_id) if step_id in STEP_IDS else 0
-
-
-class StepState(Enum):
-    """A step's state, as a symbol, a word and a style class (never the colour alone)."""
-
-    NOT_STARTED = ("○", "not started", "not-started")
-    IN_PROGRESS = ("◐", "in progress", "in-progress")
-    DONE = ("✓", "done", "done")
-    ATTENTION = ("!", "needs attention", "attention")
-    UNKNOWN = ("·", "loading", "unknown")
-
-    @property
-    def symbol(self) -> str:
-        return self.value[0]
-
-    @property
-    def word(self) -> str:
-        return self.value[1]
-
-    @property
-    def css(self) -> str:
-        return self.value[2]
+__all__ = [
+    "STEPS",
+    "STEP_IDS",
+    "STEP_TITLES",
+    "Step",
+    "StepSidebar",
+    "StepState",
+    "step_index",
+    "theme_colours",
+]
 
 
 _WANTED = ("success", "warning", "error", "text-muted")

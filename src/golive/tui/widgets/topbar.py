@@ -6,6 +6,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
+from golive.tui.presentation import SaveState
+
 
 class TopBar(Horizontal):
     """`golive · TITLE · CUSTOMER` on the left, the save state on the right."""
@@ -65,6 +67,6 @@ class TopBar(Horizontal):
         if widget is None:  # being removed
             return
         widget.update(state)
-        failed = state.startswith("save failed") or state.startswith("not saved")
-        widget.set_class(failed, "-failed")
-        widget.set_class(state.startswith("unsaved") or state.startswith("saving"), "-pending")
+        kind = getattr(state, "kind", None)
+        widget.set_class(kind is SaveState.FAILED, "-failed")
+        widget.set_class(kind is SaveState.UNSAVED, "-pending")
