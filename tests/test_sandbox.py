@@ -18,9 +18,9 @@ import pytest
 from pydantic import ValidationError
 
 from golive.sandbox import Faults, SandboxSettings
-from golive.sandbox.state import TokenStore
 from golive.sandbox.clearance import ClearanceDesk
 from golive.sandbox.runner import SandboxServer
+from golive.sandbox.state import TokenStore
 from golive.session.errors import GoliveError
 
 TOKEN = "/oauth2/v1/token"
