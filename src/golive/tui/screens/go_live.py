@@ -13,6 +13,7 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 from golive.session.errors import GoliveError
 from golive.tui.app import error_text
 from golive.tui.screens.step import StepScreen
+from golive.tui.widgets.button_row import ButtonRow
 from golive.tui.widgets.gate import GateBanner
 
 
@@ -48,7 +49,7 @@ class GoLiveScreen(StepScreen):
                     placeholder="countries, e.g. DE, IT", id="pilot-countries", compact=True
                 )
                 yield Button("Add", id="pilot-add", compact=True)
-            with Horizontal(classes="row-buttons"):
+            with ButtonRow(classes="row-buttons"):
                 yield Button("Remove selected", id="pilot-remove", compact=True)
                 yield Button(
                     "Enable the pilot…", id="pilot-enable", variant="warning", compact=True
@@ -72,7 +73,7 @@ class GoLiveScreen(StepScreen):
             )
             stages.add_columns("Stage", "Share", "Customers", "Opened")
             yield stages
-            with Horizontal(classes="row-buttons"):
+            with ButtonRow(classes="row-buttons"):
                 yield Button("Plan 10/25/50/100 %", id="stages-plan", compact=True)
                 yield Button("Open selected stage…", id="stage-open", compact=True)
             yield Label("Or plan a stage of your own", classes="field-label")

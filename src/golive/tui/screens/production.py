@@ -15,6 +15,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from golive.session.errors import GoliveError
 from golive.tui.screens.step import StepScreen
+from golive.tui.widgets.button_row import ButtonRow
 from golive.tui.widgets.check_panel import CheckPanel
 from golive.tui.widgets.deploy import DeployRecord
 from golive.tui.widgets.gate import GateBanner
@@ -47,7 +48,7 @@ class ProductionScreen(StepScreen):
         with Horizontal(classes="input-row"):
             yield Label("Length in hours ", classes="field-label")
             yield Input("2", id="window-hours", compact=True)
-        with Horizontal(classes="row-buttons"):
+        with ButtonRow(classes="row-buttons"):
             yield Button("Check", id="window-check", compact=True)
             yield Button("Choose", id="window-choose", compact=True)
             yield Button("Suggest windows", id="window-suggest", compact=True)

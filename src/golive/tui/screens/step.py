@@ -21,6 +21,7 @@ from textual.widgets import Button, Footer, OptionList, Static
 from golive.session.checklist import definition
 from golive.session.errors import GoliveError
 from golive.tui.app import SCREENS_CSS
+from golive.tui.widgets.button_row import ButtonRow
 from golive.tui.widgets.checklist import ChecklistPanel
 from golive.tui.widgets.field import FieldSpec, ModelField
 from golive.tui.widgets.sidebar import STEP_IDS, STEP_TITLES, STEPS, StepSidebar
@@ -202,7 +203,7 @@ class StepScreen(WizardScreen):
         sections = self.SECTIONS if self.SECTIONS is not None else (self.STEP,)
         if sections:
             yield ChecklistPanel(sections)
-        with Horizontal(classes="step-nav"):
+        with ButtonRow(classes="step-nav"):
             yield Button("◀ Back", id="back")
             yield Button("Next ▶", id="next", variant="primary")
 
