@@ -27,7 +27,7 @@ class StagingScreen(StepScreen):
     )
     BINDINGS = [  # noqa: RUF012
         Binding("f5", "run_main", "Smoke tests"),
-        Binding("f6", "cancel_run", "Cancel test"),
+        Binding("f6", "cancel_run", "Cancel"),
     ]
 
     def compose_extra(self) -> ComposeResult:

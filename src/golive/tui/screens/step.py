@@ -56,7 +56,8 @@ class WizardScreen(Screen[None]):
     AUTO_FOCUS = ""  # the first field is focused without scrolling the step title away
     BINDINGS = [  # noqa: RUF012
         Binding("ctrl+n", "next", "Next", priority=True),
-        Binding("ctrl+b", "back", "Back", priority=True),
+        # Back is on the screen (the button, Escape): the footer keeps its room for F1 and Save
+        Binding("ctrl+b", "back", "Back", priority=True, show=False),
         Binding("escape", "back", "Back", show=False),
         Binding("f2", "steps", "Steps"),
     ]
@@ -83,7 +84,8 @@ class WizardScreen(Screen[None]):
             with VerticalScroll(id="main"):
                 yield from self.compose_main()
         yield Static("", id="field-hint")
-        yield Footer()
+        # compact, without the palette's key (ctrl+p, in Help): all keys fit at 80 columns
+        yield Footer(compact=True, show_command_palette=False)
 
     def compose_main(self) -> ComposeResult:
         yield from ()
