@@ -40,7 +40,7 @@ class ProductionScreen(StepScreen):
         "transaction after you confirm it; F6 cancels. Production runs always ask first."
     )
     BINDINGS = [  # noqa: RUF012
-        Binding("f5", "run_main", "Connectivity"),
+        Binding("f5", "run_main", "Connect"),
         Binding("f7", "run_transaction", "Transaction"),
         Binding("f6", "cancel_run", "Cancel"),
     ]
