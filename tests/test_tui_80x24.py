@@ -123,3 +123,22 @@ async def test_window_suggestions_name_the_zone_of_start_and_enter_fills_start()
         start = app.screen.query_one("#window-start", Input)
         await wait_for(pilot, lambda: start.value == first, what="Start filled")
         assert start.has_focus
+
+
+async def test_pilot_add_error_shows_next_to_the_pilot_controls() -> None:
+    from tests.tui_fixtures import text_of
+
+    app = app_for(snapshot_session("golive"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, "GoLiveScreen")
+        app.screen.query_one("#pilot-add", Button).press()
+        await wait_for(pilot, lambda: text_of(app, "#pilot-result") != "", what="the error")
+        assert text_of(app, "#pilot-result").startswith("✗") or "customer" in text_of(
+            app, "#pilot-result"
+        )
+        assert text_of(app, "#golive-result") == ""
+        # it sits under the pilot buttons, above "Rollout stages"
+        result = app.screen.query_one("#pilot-result")
+        enable = app.screen.query_one("#pilot-enable")
+        stages = app.screen.query_one("#stages")
+        assert enable.region.y < result.region.y < stages.region.y

@@ -54,6 +54,8 @@ class GoLiveScreen(StepScreen):
                 yield Button(
                     "Enable the pilot…", id="pilot-enable", variant="warning", compact=True
                 )
+            # what adding or removing a pilot customer did, next to its controls
+            yield Static("", id="pilot-result", classes="field-help")
             yield Static("Watch checkpoints", classes="panel-title")
             checkpoints: DataTable[str] = DataTable(
                 id="checkpoints", cursor_type="row", classes="record-table"
@@ -129,16 +131,16 @@ class GoLiveScreen(StepScreen):
             stages.add_row(stage.name, share, ", ".join(stage.customers), opened)
         self.on_session_refresh()
 
-    def _result(self, text: str) -> None:
-        self.query_one("#golive-result", Static).update(Text(text))
+    def _result(self, text: str, where: str = "#golive-result") -> None:
+        self.query_one(where, Static).update(Text(text))
 
-    def _done(self, text: str) -> None:
-        self._result(text)
+    def _done(self, text: str, where: str = "#golive-result") -> None:
+        self._result(text, where)
         self.show_records()
         self.wizard.session_changed(save_now=True)
 
-    def _error(self, error: GoliveError) -> None:
-        self._result(error_text(error))
+    def _error(self, error: GoliveError, where: str = "#golive-result") -> None:
+        self._result(error_text(error), where)
 
     @on(Button.Pressed, "#pilot-add")
     @on(Input.Submitted, "#pilot-name, #pilot-contact, #pilot-countries")
@@ -157,11 +159,11 @@ class GoLiveScreen(StepScreen):
                 countries=[c for c in countries.value.replace(" ", ",").split(",") if c],
             )
         except GoliveError as error:
-            self._error(error)
+            self._error(error, "#pilot-result")
             return
         for box in (name, contact, countries):
             box.value = ""
-        self._done("✓ " + change.note)
+        self._done("✓ " + change.note, "#pilot-result")
 
     @on(Button.Pressed, "#pilot-remove")
     def _remove_pilot(self, event: Button.Pressed) -> None:
