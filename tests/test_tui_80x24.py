@@ -142,3 +142,17 @@ async def test_pilot_add_error_shows_next_to_the_pilot_controls() -> None:
         enable = app.screen.query_one("#pilot-enable")
         stages = app.screen.query_one("#stages")
         assert enable.region.y < result.region.y < stages.region.y
+
+
+async def test_preset_label_shows_the_url_really_used() -> None:
+    from tests.tui_fixtures import environment_for, make_session
+
+    file = make_session(step="environment")
+    file.session.environments.staging = environment_for("https://127.0.0.1:40963")
+    file.save()
+    app = app_for(file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, "EnvironmentScreen")
+        shown = "\n".join(screen_lines(app))
+        assert "(https://127.0.0.1:40963)" in shown, shown
+        assert "http://127.0.0.1:8765" not in shown
