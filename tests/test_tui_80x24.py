@@ -4,7 +4,6 @@ folded to its symbols below 80 columns, the window step's suggestions picked wit
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from rich.cells import cell_len
