@@ -155,3 +155,20 @@ async def test_preset_label_shows_the_url_really_used() -> None:
         shown = "\n".join(screen_lines(app))
         assert "(https://127.0.0.1:40963)" in shown, shown
         assert "http://127.0.0.1:8765" not in shown
+
+
+@pytest.mark.parametrize("width", [120, 80])
+async def test_staging_vs_production_table_is_not_cut(width: int) -> None:
+    from textual.widgets import DataTable
+
+    app = app_for(snapshot_session("staging"))
+    async with app.run_test(size=(width, 40)) as pilot:
+        await settle(pilot, "StagingScreen")
+        app.screen.query_one("#verify-config", Button).press()
+        table = app.screen.query_one("#config-table", DataTable)
+        await wait_for(pilot, lambda: table.row_count > 0, what="the comparison")
+        await pilot.pause()
+        assert table.virtual_size.width <= table.content_size.width, (
+            table.virtual_size,
+            table.content_size,
+        )
