@@ -78,7 +78,9 @@ async def test_every_step_is_usable_in_a_small_terminal(width: int, height: int,
         await pilot.pause(0.2)
         screen = app.screen
         steps = screen.query_one("#step-list", OptionList)
-        assert steps.region.width >= 20 and steps.option_count == len(STEP_IDS)
+        # below 80 columns the sidebar folds to each step's symbol and number (issue 16)
+        assert steps.region.width >= (20 if width >= 80 else 5)
+        assert steps.option_count == len(STEP_IDS)
         assert steps.region.height >= len(STEP_IDS), "every step visible in the sidebar"
         assert screen.query_one("#main").region.width >= 30
         problems = []

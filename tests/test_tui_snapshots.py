@@ -1,4 +1,4 @@
-"""What each step looks like at 100x40, with the clock frozen (SVG snapshots in __snapshots__/).
+"""What each step looks like at 100x40 and at 80x24, with the clock frozen (SVG snapshots in __snapshots__/).
 
 Regenerate after a deliberate change: `env -u NO_COLOR pytest tests/test_tui_snapshots.py
 --snapshot-update`, then look at the SVGs before committing them.
@@ -101,6 +101,17 @@ def test_step_snapshot(snap_compare: Any, step: str, screen: str) -> None:
         await settle(pilot, screen)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.parametrize(("step", "screen"), STEPS, ids=[s for s, _ in STEPS])
+def test_step_snapshot_80x24(snap_compare: Any, step: str, screen: str) -> None:
+    """Every step at 80x24: every label whole, the footer's keys all there."""
+    app = app_for(snapshot_session(step))
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot, screen)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
 
 def test_start_screen_snapshot(

@@ -8,11 +8,11 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Static
 
 from golive.session.errors import GoliveError
 from golive.tui.screens.step import StepScreen
+from golive.tui.widgets.button_row import ButtonRow
 from golive.tui.widgets.field import FieldSpec
 
 
@@ -83,7 +83,7 @@ class ComplianceScreen(StepScreen):
         yield Static("Countries", classes="panel-title")
         yield table
         yield Static(Text(self._changes()), id="country-changes", classes="field-help")
-        with Horizontal(classes="row-buttons"):
+        with ButtonRow(classes="row-buttons"):
             yield Button("Add country (a)", id="country-add", compact=True)
             yield Button("Open (Enter)", id="country-open", compact=True)
             yield Button("Remove (Del)", id="country-remove", compact=True)

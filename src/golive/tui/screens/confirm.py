@@ -13,12 +13,13 @@ from __future__ import annotations
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from golive.tui.presentation import SCREENS_CSS
+from golive.tui.widgets.button_row import ButtonRow
 
 
 class RiskyButton(Button):
@@ -64,7 +65,7 @@ class ConfirmScreen(ModalScreen[bool]):
                     id="confirm-hint",
                     classes="dialog-hint",
                 )
-            with Horizontal(classes="dialog-buttons"):
+            with ButtonRow(classes="dialog-buttons"):
                 if self.danger:
                     yield Button(self.cancel_label, id="cancel", variant="primary")
                     yield RiskyButton(

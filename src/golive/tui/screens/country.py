@@ -16,6 +16,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 from golive.session.errors import GoliveError
 from golive.tui.presentation import error_text
 from golive.tui.screens.step import WizardScreen
+from golive.tui.widgets.button_row import ButtonRow
 from golive.tui.widgets.checklist import ChecklistPanel
 from golive.tui.widgets.field import FieldSpec, ModelField
 
@@ -41,7 +42,7 @@ class CountryScreen(WizardScreen):
             ),
             self.session,
         )
-        with Horizontal(classes="row-buttons"):
+        with ButtonRow(classes="row-buttons"):
             yield Button("Verify tax ID", id="verify-tax-id", compact=True)
             yield Checkbox("also ask VIES (EU, online)", id="vies", compact=True)
         yield Static(Text(self._tax_id_state()), id="tax-id-state", classes="field-help")
@@ -77,7 +78,7 @@ class CountryScreen(WizardScreen):
             yield Button("Inspect", id="inspect-cert", compact=True)
         yield Static(Text(self._certificate_state()), id="cert-state", classes="field-help")
         yield ChecklistPanel(("compliance",), country=self.code, title=f"{self.code} items")
-        with Horizontal(classes="step-nav"):
+        with ButtonRow(classes="step-nav"):
             yield Button("◀ Back to the countries", id="back-countries")
 
     def _requirements(self) -> str:

@@ -6,11 +6,11 @@ from __future__ import annotations
 from pydantic import SecretStr
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Static
 
 from golive.session.errors import GoliveError
 from golive.tui.screens.step import StepScreen
+from golive.tui.widgets.button_row import ButtonRow
 from golive.tui.widgets.field import FieldSpec
 from golive.tui.widgets.records import RecordList
 
@@ -64,7 +64,7 @@ class CredentialsScreen(StepScreen):
             yield Input(
                 password=True, id=f"secret-{env}", compact=True, placeholder="paste it here"
             )
-            with Horizontal(classes="row-buttons secret-row"):
+            with ButtonRow(classes="row-buttons secret-row"):
                 yield Button("Store in keyring", id=f"store-{env}", compact=True)
                 yield Button("This run only", id=f"run-{env}", compact=True)
             yield Static("", id=f"secret-state-{env}", classes="field-help")

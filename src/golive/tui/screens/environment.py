@@ -193,10 +193,17 @@ class EnvironmentScreen(StepScreen):
         with TabbedContent(id="env-tabs"):
             for env in ENVIRONMENTS:
                 with TabPane(env.title(), id=f"tab-{env}"):
-                    current = getattr(self.session.environments, env).preset
+                    settings = getattr(self.session.environments, env)
+                    current = settings.preset
                     yield Static("Preset", classes="field-label")
                     yield Select(
-                        options,
+                        # the preset in use names the URL really used (the demo's is https)
+                        [
+                            (f"{p.title} ({settings.base_url})", p.name)
+                            if p.name == current and settings.base_url
+                            else (label, p.name)
+                            for (label, _), p in zip(options, PRESETS.values(), strict=True)
+                        ],
                         value=current if current in PRESETS else Select.NULL,
                         prompt="custom (type the URLs)",
                         id=f"preset-{env}",

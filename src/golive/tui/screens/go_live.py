@@ -13,6 +13,7 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 from golive.session.errors import GoliveError
 from golive.tui.presentation import error_text
 from golive.tui.screens.step import StepScreen
+from golive.tui.widgets.button_row import ButtonRow
 from golive.tui.widgets.gate import GateBanner
 
 
@@ -48,11 +49,13 @@ class GoLiveScreen(StepScreen):
                     placeholder="countries, e.g. DE, IT", id="pilot-countries", compact=True
                 )
                 yield Button("Add", id="pilot-add", compact=True)
-            with Horizontal(classes="row-buttons"):
+            with ButtonRow(classes="row-buttons"):
                 yield Button("Remove selected", id="pilot-remove", compact=True)
                 yield Button(
                     "Enable the pilot…", id="pilot-enable", variant="warning", compact=True
                 )
+            # what adding or removing a pilot customer did, next to its controls
+            yield Static("", id="pilot-result", classes="field-help")
             yield Static("Watch checkpoints", classes="panel-title")
             checkpoints: DataTable[str] = DataTable(
                 id="checkpoints", cursor_type="row", classes="record-table"
@@ -72,7 +75,7 @@ class GoLiveScreen(StepScreen):
             )
             stages.add_columns("Stage", "Share", "Customers", "Opened")
             yield stages
-            with Horizontal(classes="row-buttons"):
+            with ButtonRow(classes="row-buttons"):
                 yield Button("Plan 10/25/50/100 %", id="stages-plan", compact=True)
                 yield Button("Open selected stage…", id="stage-open", compact=True)
             yield Label("Or plan a stage of your own", classes="field-label")
@@ -128,16 +131,16 @@ class GoLiveScreen(StepScreen):
             stages.add_row(stage.name, share, ", ".join(stage.customers), opened)
         self.on_session_refresh()
 
-    def _result(self, text: str) -> None:
-        self.query_one("#golive-result", Static).update(Text(text))
+    def _result(self, text: str, where: str = "#golive-result") -> None:
+        self.query_one(where, Static).update(Text(text))
 
-    def _done(self, text: str) -> None:
-        self._result(text)
+    def _done(self, text: str, where: str = "#golive-result") -> None:
+        self._result(text, where)
         self.show_records()
         self.wizard.session_changed(save_now=True)
 
-    def _error(self, error: GoliveError) -> None:
-        self._result(error_text(error))
+    def _error(self, error: GoliveError, where: str = "#golive-result") -> None:
+        self._result(error_text(error), where)
 
     @on(Button.Pressed, "#pilot-add")
     @on(Input.Submitted, "#pilot-name, #pilot-contact, #pilot-countries")
@@ -156,11 +159,11 @@ class GoLiveScreen(StepScreen):
                 countries=[c for c in countries.value.replace(" ", ",").split(",") if c],
             )
         except GoliveError as error:
-            self._error(error)
+            self._error(error, "#pilot-result")
             return
         for box in (name, contact, countries):
             box.value = ""
-        self._done("✓ " + change.note)
+        self._done("✓ " + change.note, "#pilot-result")
 
     @on(Button.Pressed, "#pilot-remove")
     def _remove_pilot(self, event: Button.Pressed) -> None:

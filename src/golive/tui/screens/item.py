@@ -9,13 +9,14 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from golive.session.checklist import ChecklistItem
 from golive.session.model import NEEDS_REASON, ItemStatus
 from golive.tui.presentation import SCREENS_CSS
+from golive.tui.widgets.button_row import ButtonRow
 from golive.tui.widgets.checklist import ItemEdit, status_words
 
 
@@ -58,7 +59,7 @@ class ItemScreen(ModalScreen[ItemEdit | None]):
                 yield TextArea(item.note, id="note", soft_wrap=True, classes="item-note")
                 yield Static(Text("Evidence: reading…"), id="evidence", classes="item-evidence")
                 yield Static(Text(self._history()), id="history", classes="item-history")
-            with Horizontal(classes="dialog-buttons"):
+            with ButtonRow(classes="dialog-buttons"):
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
 

@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
 from golive.session.errors import GoliveError
 from golive.tui.presentation import error_text
 from golive.tui.screens.step import StepScreen
+from golive.tui.widgets.button_row import ButtonRow
 from golive.tui.widgets.field import FieldSpec
 
 if TYPE_CHECKING:
@@ -96,7 +96,7 @@ class MonitoringScreen(StepScreen):
 
     def compose_extra(self) -> ComposeResult:
         yield Static("Checks", classes="panel-title")
-        with Horizontal(classes="row-buttons"):
+        with ButtonRow(classes="row-buttons"):
             yield Button("Check log location", id="check-logs", compact=True)
             yield Button("Send test alert", id="test-alert", compact=True)
             yield Button("Alert arrived…", id="alert-received", compact=True)

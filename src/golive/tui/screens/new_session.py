@@ -7,12 +7,13 @@ from pathlib import Path
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from golive.session.errors import GoliveError
 from golive.tui.presentation import SCREENS_CSS, error_text
+from golive.tui.widgets.button_row import ButtonRow
 
 
 class NewSessionScreen(ModalScreen[Path | None]):
@@ -40,7 +41,7 @@ class NewSessionScreen(ModalScreen[Path | None]):
                 yield Label(label)
                 yield Input(placeholder=placeholder, id=f"new-{key}")
             yield Static("", id="new-error", classes="field-error")
-            with Horizontal(classes="dialog-buttons"):
+            with ButtonRow(classes="dialog-buttons"):
                 yield Button("Create", id="create", variant="primary")
                 yield Button("Cancel", id="cancel")
 

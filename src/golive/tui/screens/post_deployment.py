@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Static
 
 from golive.session.checklist import definition
 from golive.session.errors import GoliveError
 from golive.tui.presentation import error_text
 from golive.tui.screens.step import StepScreen
+from golive.tui.widgets.button_row import ButtonRow
 from golive.tui.widgets.field import FieldSpec
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ class PostDeploymentScreen(StepScreen):
         reviews: DataTable[str] = DataTable(id="reviews", cursor_type="row", classes="record-table")
         reviews.add_columns("Review", "Due", "State")
         yield reviews
-        with Horizontal(classes="row-buttons"):
+        with ButtonRow(classes="row-buttons"):
             yield Button("Lay out the schedule", id="reviews-generate", compact=True)
             yield Button("Tick selected…", id="review-tick", compact=True)
         yield Static("", id="reviews-result", classes="field-help")

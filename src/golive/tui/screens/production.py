@@ -11,13 +11,22 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
 
 from golive.session.errors import GoliveError
 from golive.tui.screens.step import StepScreen
+from golive.tui.widgets.button_row import ButtonRow
 from golive.tui.widgets.check_panel import CheckPanel
 from golive.tui.widgets.deploy import DeployRecord
 from golive.tui.widgets.gate import GateBanner
+
+
+def _zone() -> str:
+    """The zone Start is read in (the machine's own), named as the window's messages name it."""
+    from golive.ops.window import local_zone, zone_name
+
+    return zone_name(local_zone())
 
 
 class ProductionScreen(StepScreen):
@@ -31,9 +40,9 @@ class ProductionScreen(StepScreen):
         "transaction after you confirm it; F6 cancels. Production runs always ask first."
     )
     BINDINGS = [  # noqa: RUF012
-        Binding("f5", "run_main", "Connectivity"),
+        Binding("f5", "run_main", "Connect"),
         Binding("f7", "run_transaction", "Transaction"),
-        Binding("f6", "cancel_run", "Cancel test"),
+        Binding("f6", "cancel_run", "Cancel"),
     ]
 
     def compose_top(self) -> ComposeResult:
@@ -42,16 +51,18 @@ class ProductionScreen(StepScreen):
     def compose_extra(self) -> ComposeResult:
         yield Static("Deployment window (low traffic)", classes="panel-title")
         with Horizontal(classes="input-row"):
-            yield Label("Start, local time ", classes="field-label")
+            yield Label(f"Start ({_zone()}) ", classes="field-label")
             yield Input(placeholder="2026-11-14T22:00", id="window-start", compact=True)
         with Horizontal(classes="input-row"):
             yield Label("Length in hours ", classes="field-label")
             yield Input("2", id="window-hours", compact=True)
-        with Horizontal(classes="row-buttons"):
+        with ButtonRow(classes="row-buttons"):
             yield Button("Check", id="window-check", compact=True)
             yield Button("Choose", id="window-choose", compact=True)
             yield Button("Suggest windows", id="window-suggest", compact=True)
         yield Static("", id="window-state", classes="field-help")
+        # the suggested windows: Enter (or a click) on one fills Start
+        yield OptionList(id="window-list", compact=True)
         yield DeployRecord("production")
         yield CheckPanel(
             "production",
@@ -192,10 +203,26 @@ class ProductionScreen(StepScreen):
         if not suggestions.candidates:
             state.update(Text("No clear window in the coming days. " + " ".join(suggestions.notes)))
             return
-        lines = [f"Best windows ({suggestions.local_zone}); type one into Start and Choose:"]
-        for c in suggestions.candidates:
-            lines.append(
-                f"  {c.local_start:%Y-%m-%dT%H:%M}  ({c.local_start:%a}, "
-                f"{c.hours_from_business:.1f} h from business hours)"
+        state.update(
+            Text(f"Best windows (Start, {suggestions.local_zone}); Enter on one fills Start:")
+        )
+        picker = self.query_one("#window-list", OptionList)
+        picker.clear_options()
+        picker.add_options(
+            Option(
+                f"{c.local_start:%Y-%m-%dT%H:%M}  ({c.local_start:%a}, "
+                f"{c.hours_from_business:.1f} h from business hours)",
+                id=f"{c.local_start:%Y-%m-%dT%H:%M}",
             )
-        state.update(Text("\n".join(lines)))
+            for c in suggestions.candidates
+        )
+        picker.display = True
+        picker.highlighted = 0
+        picker.focus()
+
+    @on(OptionList.OptionSelected, "#window-list")
+    def _pick_window(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        start = self.query_one("#window-start", Input)
+        start.value = event.option.id or ""
+        start.focus()

@@ -7,11 +7,12 @@ from collections.abc import Callable
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from golive.tui.presentation import SCREENS_CSS
+from golive.tui.widgets.button_row import ButtonRow
 
 
 class ReasonScreen(ModalScreen[str | None]):
@@ -39,7 +40,7 @@ class ReasonScreen(ModalScreen[str | None]):
             yield Static(self.question, classes="dialog-text")
             yield Input(placeholder=self.placeholder or "the reason", id="reason")
             yield Static("", id="reason-error", classes="field-error")
-            with Horizontal(classes="dialog-buttons"):
+            with ButtonRow(classes="dialog-buttons"):
                 yield Button(self.confirm_label, id="confirm", variant="primary")
                 yield Button("Cancel", id="cancel")
 

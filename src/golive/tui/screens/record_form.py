@@ -8,11 +8,12 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from golive.tui.presentation import SCREENS_CSS
+from golive.tui.widgets.button_row import ButtonRow
 from golive.tui.widgets.field import FieldSpec, from_text, to_text
 
 
@@ -46,7 +47,7 @@ class RecordFormScreen(ModalScreen[None]):
                     id=f"rf-{spec.path}",
                 )
             yield Static("", id="rf-errors", classes="field-error")
-            with Horizontal(classes="dialog-buttons"):
+            with ButtonRow(classes="dialog-buttons"):
                 yield Button("OK", id="ok", variant="primary")
                 yield Button("Cancel", id="cancel")
 

@@ -7,12 +7,12 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Static
 
 from golive.session.checklist import definition
 from golive.tui.presentation import error_text
 from golive.tui.screens.step import StepScreen
+from golive.tui.widgets.button_row import ButtonRow
 from golive.tui.widgets.checklist import status_words
 
 FORMATS = (("md", "Markdown"), ("html", "HTML"), ("json", "JSON"))
@@ -32,7 +32,7 @@ class ReviewScreen(StepScreen):
         yield table
         yield Static("", id="review-notes", classes="field-help")
         yield Static("Export the report", classes="panel-title")
-        with Horizontal(classes="row-buttons"):
+        with ButtonRow(classes="row-buttons"):
             for fmt, label in FORMATS:
                 yield Button(label, id=f"export-{fmt}", compact=True, classes="export-button")
             yield Button("Calendar (.ics)", id="export-calendar", compact=True)

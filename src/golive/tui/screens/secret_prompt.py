@@ -6,11 +6,12 @@ from pydantic import SecretStr
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from golive.tui.presentation import SCREENS_CSS
+from golive.tui.widgets.button_row import ButtonRow
 
 
 class SecretPromptScreen(ModalScreen[SecretStr | None]):
@@ -31,7 +32,7 @@ class SecretPromptScreen(ModalScreen[SecretStr | None]):
                 classes="dialog-text",
             )
             yield Input(password=True, id="secret", placeholder="client secret")
-            with Horizontal(classes="dialog-buttons"):
+            with ButtonRow(classes="dialog-buttons"):
                 yield Button("Use it", id="use", variant="primary")
                 yield Button("Cancel", id="cancel")
 

@@ -27,7 +27,7 @@ class StagingScreen(StepScreen):
     )
     BINDINGS = [  # noqa: RUF012
         Binding("f5", "run_main", "Smoke tests"),
-        Binding("f6", "cancel_run", "Cancel test"),
+        Binding("f6", "cancel_run", "Cancel"),
     ]
 
     def compose_extra(self) -> ComposeResult:
@@ -70,9 +70,24 @@ class StagingScreen(StepScreen):
             self.query_one("#verify-summary", Static).update(Text(f"✗ {error.message}"))
             return
         table = self.query_one("#config-table", DataTable)
-        table.clear()
+        table.clear(columns=True)
+        # sized to the step's width, long values wrapped: the Production column is never cut
+        room = max(table.content_size.width or self.query_one("#main").content_size.width, 40)
+        longest = max([len("Setting"), *(len(row.key) for row in comparison.rows)])
+        setting = min(longest, room // 4)
+        value = max((room - setting - len("differs") - 8) // 2, 6)  # 8: each column's padding
+        table.add_column("Setting", width=setting)
+        table.add_column("Staging", width=value)
+        table.add_column("Production", width=value)
+        table.add_column("", width=len("differs"))
         for row in comparison.rows:
-            table.add_row(row.key, row.staging, row.production, "differs" if row.differs else "")
+            table.add_row(
+                Text(row.key),
+                Text(row.staging),
+                Text(row.production),
+                "differs" if row.differs else "",
+                height=None,
+            )
         lines = [
             f"{'✗' if f.severity == 'problem' else '!'} {f.severity} {f.key}: {f.message}"
             for f in comparison.findings

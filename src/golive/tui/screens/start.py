@@ -16,6 +16,7 @@ from textual.widgets import Button, DataTable, Footer, Input, Static
 
 from golive.session.errors import GoliveError
 from golive.tui.presentation import SCREENS_CSS
+from golive.tui.widgets.button_row import ButtonRow
 from golive.tui.widgets.topbar import TopBar
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ class StartScreen(Screen[None]):
                 "the watch after it, rollback and support. It saves as you go.",
                 classes="step-intro",
             )
-            with Horizontal(classes="start-actions"):
+            with ButtonRow(classes="start-actions"):
                 yield Button("New deployment", id="new", variant="primary")
                 yield Button("Open the demo", id="demo")
             yield Static("Recent sessions (Enter opens one)", classes="panel-title")

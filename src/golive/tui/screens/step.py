@@ -22,6 +22,7 @@ from textual.worker import Worker
 from golive.session.checklist import definition
 from golive.session.errors import GoliveError
 from golive.tui.presentation import SCREENS_CSS
+from golive.tui.widgets.button_row import ButtonRow
 from golive.tui.widgets.checklist import ChecklistPanel
 from golive.tui.widgets.field import FieldSpec, ModelField
 from golive.tui.widgets.sidebar import STEP_IDS, STEP_TITLES, STEPS, StepSidebar
@@ -57,7 +58,8 @@ class WizardScreen(Screen[None]):
     FIRST_FOCUS: ClassVar[str] = ""  # a selector: what a first visit focuses (else its first field)
     BINDINGS = [  # noqa: RUF012
         Binding("ctrl+n", "next", "Next", priority=True),
-        Binding("ctrl+b", "back", "Back", priority=True),
+        # Back is on the screen (the button, Escape): the footer keeps its room for F1 and Save
+        Binding("ctrl+b", "back", "Back", priority=True, show=False),
         Binding("escape", "back", "Back", show=False),
         Binding("f2", "steps", "Steps"),
     ]
@@ -84,7 +86,8 @@ class WizardScreen(Screen[None]):
             with VerticalScroll(id="main"):
                 yield from self.compose_main()
         yield Static("", id="field-hint")
-        yield Footer()
+        # compact, without the palette's key (ctrl+p, in Help): all keys fit at 80 columns
+        yield Footer(compact=True, show_command_palette=False)
 
     def compose_main(self) -> ComposeResult:
         yield from ()
@@ -234,7 +237,7 @@ class StepScreen(WizardScreen):
         sections = self.SECTIONS if self.SECTIONS is not None else (self.STEP,)
         if sections:
             yield ChecklistPanel(sections)
-        with Horizontal(classes="step-nav"):
+        with ButtonRow(classes="step-nav"):
             yield Button("◀ Back", id="back")
             yield Button("Next ▶", id="next", variant="primary")
 

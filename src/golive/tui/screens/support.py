@@ -13,6 +13,7 @@ from golive.ops.support import LevelView
 from golive.session.errors import GoliveError
 from golive.session.sections import FIRST_LINE_TEXT
 from golive.tui.screens.step import StepScreen
+from golive.tui.widgets.button_row import ButtonRow
 
 
 class SupportScreen(StepScreen):
@@ -44,7 +45,7 @@ class SupportScreen(StepScreen):
             with Horizontal(classes="input-row escalation-row", id=f"level-{n}-how"):
                 yield Input(level.email, placeholder="e-mail", id=f"email-{n}", compact=True)
                 yield Input(level.phone, placeholder="phone", id=f"phone-{n}", compact=True)
-            with Horizontal(classes="row-buttons"):
+            with ButtonRow(classes="row-buttons"):
                 yield Button(f"Save level {n}", id=f"save-{n}", compact=True, classes="save-level")
                 yield Button(
                     "They confirmed (today)",

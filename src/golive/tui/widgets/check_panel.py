@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.widgets import Button, Checkbox, RichLog, Static
 from textual.worker import Worker
 
 from golive.session.errors import GoliveError
 from golive.session.text import printable
 from golive.tui.messages import CheckFinished, CheckProgress
+from golive.tui.widgets.button_row import ButtonRow
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -61,7 +62,7 @@ class CheckPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(self.title, classes="panel-title")
-        with Horizontal(classes="check-buttons row-buttons"):
+        with ButtonRow(classes="check-buttons row-buttons"):
             for suite, label in self.suites:
                 yield Button(label, id=f"run-{suite}", compact=True, classes="run-button")
             yield Button("Cancel (F6)", id="cancel-run", compact=True, disabled=True)

@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, Literal
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Button, Static
 
 from golive.session.checklist import GateStatus, gate_status, override_gate
+from golive.tui.widgets.button_row import ButtonRow
 
 if TYPE_CHECKING:
     from golive.tui.app import WizardApp
@@ -44,7 +45,7 @@ class GateBanner(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="gate-text")
-        with Horizontal(classes="gate-buttons"):
+        with ButtonRow(classes="gate-buttons"):
             yield Button("Override with a reason…", id="override", compact=True)
 
     def on_mount(self) -> None:

@@ -12,9 +12,10 @@ from pydantic import BaseModel
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.widgets import Button, DataTable, Static
 
+from golive.tui.widgets.button_row import ButtonRow
 from golive.tui.widgets.field import FieldSpec, set_value, to_text, value_at
 
 
@@ -35,7 +36,7 @@ class RecordList(Vertical):
         table: DataTable[Text] = DataTable(cursor_type="row", classes="record-table")
         table.add_columns(*(spec.label for spec in self.fields))
         yield table
-        with Horizontal(classes="row-buttons"):
+        with ButtonRow(classes="row-buttons"):
             yield Button(f"Add {self.noun}", id="add", compact=True)
             yield Button("Edit", id="edit", compact=True)
             yield Button("Remove", id="remove", compact=True)

@@ -59,6 +59,9 @@ _STATE_STYLES = {
 }
 
 
+COMPACT_WIDTH = 12  # narrower than this (screens.css: .-narrow #sidebar), titles are left out
+
+
 class StepSidebar(Vertical):
     """The steps, their states and a legend. Enter or a click opens a step."""
 
@@ -100,6 +103,13 @@ class StepSidebar(Vertical):
         self.current = current
         self.states: dict[str, StepState] = {}
         self.still = still  # the first frame: the same list, drawn as text (cheaper to paint)
+        self.compact = False  # below 80 columns: each step's marker, state symbol and number
+
+    def on_resize(self) -> None:
+        compact = self.size.width < COMPACT_WIDTH
+        if compact != self.compact and not self.still:
+            self.compact = compact
+            self._show_prompts()
 
     def compose(self) -> ComposeResult:
         yield Static("Steps", classes="sidebar-title")
@@ -122,7 +132,8 @@ class StepSidebar(Vertical):
         style = (colours or {}).get(_STATE_STYLES[state][1:], "")
         text = Text()
         text.append(f"{marker}{state.symbol} ", style=style or None)
-        text.append(f"{index + 1:>2} {step.title}", style="bold" if step.id == self.current else "")
+        title = "" if self.compact else f" {step.title}"
+        text.append(f"{index + 1:>2}{title}", style="bold" if step.id == self.current else "")
         return text
 
     def _options(self) -> list[Option]:
@@ -135,6 +146,9 @@ class StepSidebar(Vertical):
         self.states = dict(states)
         if not self.is_mounted or self.still:
             return
+        self._show_prompts()
+
+    def _show_prompts(self) -> None:
         options = self.query_one(OptionList)
         colours = theme_colours(self.app)
         for index, step in enumerate(STEPS):

@@ -26,7 +26,8 @@ class TopBar(Horizontal):
         text-style: bold;
     }
     TopBar #save-state {
-        width: 44;
+        width: auto;
+        max-width: 44;
         text-align: right;
         text-wrap: nowrap;
         text-overflow: ellipsis;

@@ -1,0 +1,174 @@
+"""The wizard at 80x24 and 60x20: every label whole, the footer's keys all there, the sidebar
+folded to its symbols below 80 columns, the window step's suggestions picked with Enter."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from rich.cells import cell_len
+from tests.test_tui_snapshots import STEPS, settle, snapshot_session
+from tests.tui_fixtures import app_for, wait_for, wait_for_screen
+from textual.widgets import Button, Input, OptionList
+
+from golive.tui.app import WizardApp
+
+
+@pytest.fixture(autouse=True)
+def _no_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("GOLIVE_NOW", "2026-01-02T03:04:05+00:00")
+    import keyring
+    import keyring.backends.fail
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+def screen_lines(app: WizardApp) -> list[str]:
+    """What the terminal shows, line by line (plain text)."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def cut_buttons(app: WizardApp) -> list[str]:
+    """Buttons whose label is not whole: narrower than the label, or past the step's right edge."""
+    right = app.screen.query_one("#main").scrollable_content_region.right
+    cut = []
+    for button in app.screen.query(Button):
+        if not button.display or not button.region.width:
+            continue
+        label = str(button.label)
+        if button.content_size.width < cell_len(label) or button.region.right > right:
+            cut.append(label)
+    return cut
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)], ids=["80x24", "60x20"])
+@pytest.mark.parametrize(("step", "screen"), STEPS, ids=[s for s, _ in STEPS])
+async def test_every_button_and_key_whole(step: str, screen: str, size: tuple[int, int]) -> None:
+    app = app_for(snapshot_session(step))
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot, screen)
+        assert cut_buttons(app) == []
+        if size == (80, 24):  # at 60 columns a step's own keys may push Help out (F1 still works)
+            footer = screen_lines(app)[-1]
+            for key in ("Next", "^s Save", "f1 Help", "^q Quit"):
+                assert key in footer, footer
+
+
+@pytest.mark.parametrize("step", ["staging", "production"])
+async def test_live_test_buttons_whole_at_120_columns(step: str) -> None:
+    screen = dict(STEPS)[step]
+    app = app_for(snapshot_session(step))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, screen)
+        assert cut_buttons(app) == []
+
+
+async def test_title_whole_at_80_columns() -> None:
+    app = app_for(snapshot_session("environment"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, "EnvironmentScreen")
+        assert "golive · ACME go-live · ACME GmbH" in screen_lines(app)[0]
+
+
+async def test_sidebar_folds_below_80_columns_and_every_step_is_reachable() -> None:
+    app = app_for(snapshot_session("credentials"))
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot, "CredentialsScreen")
+        for step, screen in STEPS:
+            app.go_to_step(step)
+            await wait_for_screen(pilot, screen)
+            sidebar = app.screen.query_one("#sidebar")
+            assert sidebar.size.width <= 8
+            lines = [line[: sidebar.size.width] for line in screen_lines(app)]
+            number = [s for s, _ in STEPS].index(step) + 1
+            # the current step: its marker, its state symbol and its number, no title
+            assert any(line.startswith("▶") and f"{number:>2}" in line for line in lines), lines
+            assert not any("Credentials" in line for line in lines)
+            assert cut_buttons(app) == []
+        # and the sidebar opens a step with the keys alone
+        app.screen.query_one("#step-list", OptionList).focus()
+        await pilot.press("home", "enter")
+        await wait_for_screen(pilot, "CredentialsScreen")
+
+
+async def test_sidebar_shows_titles_again_when_wide() -> None:
+    app = app_for(snapshot_session("staging"))
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot, "StagingScreen")
+        await pilot.resize_terminal(100, 30)
+        await wait_for(pilot, lambda: any("Credentials" in line for line in screen_lines(app)))
+
+
+async def test_window_suggestions_name_the_zone_of_start_and_enter_fills_start() -> None:
+    app = app_for(snapshot_session("production"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, "ProductionScreen")
+        from golive.ops.window import local_zone, zone_name
+
+        zone = zone_name(local_zone())
+        label = str(app.screen.query_one("#window-start").parent.children[0].content)  # type: ignore[union-attr]
+        assert label.strip() == f"Start ({zone})"
+        app.screen.query_one("#window-suggest", Button).press()
+        picker = app.screen.query_one("#window-list", OptionList)
+        await wait_for(pilot, lambda: picker.option_count > 0, what="suggestions")
+        state = str(app.screen.query_one("#window-state").content)  # type: ignore[attr-defined]
+        assert f"(Start, {zone})" in state and "UTC)" not in state.replace(f"{zone})", "")
+        first = picker.get_option_at_index(0).id
+        await wait_for(pilot, lambda: picker.has_focus, what="the list focused")
+        await pilot.press("enter")
+        start = app.screen.query_one("#window-start", Input)
+        await wait_for(pilot, lambda: start.value == first, what="Start filled")
+        assert start.has_focus
+
+
+async def test_pilot_add_error_shows_next_to_the_pilot_controls() -> None:
+    from tests.tui_fixtures import text_of
+
+    app = app_for(snapshot_session("golive"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, "GoLiveScreen")
+        app.screen.query_one("#pilot-add", Button).press()
+        await wait_for(pilot, lambda: text_of(app, "#pilot-result") != "", what="the error")
+        assert text_of(app, "#pilot-result").startswith("✗") or "customer" in text_of(
+            app, "#pilot-result"
+        )
+        assert text_of(app, "#golive-result") == ""
+        # it sits under the pilot buttons, above "Rollout stages"
+        result = app.screen.query_one("#pilot-result")
+        enable = app.screen.query_one("#pilot-enable")
+        stages = app.screen.query_one("#stages")
+        assert enable.region.y < result.region.y < stages.region.y
+
+
+async def test_preset_label_shows_the_url_really_used() -> None:
+    from tests.tui_fixtures import environment_for, make_session
+
+    file = make_session(step="environment")
+    file.session.environments.staging = environment_for("https://127.0.0.1:40963")
+    file.save()
+    app = app_for(file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, "EnvironmentScreen")
+        shown = "\n".join(screen_lines(app))
+        assert "(https://127.0.0.1:40963)" in shown, shown
+        assert "http://127.0.0.1:8765" not in shown
+
+
+@pytest.mark.parametrize("width", [120, 80])
+async def test_staging_vs_production_table_is_not_cut(width: int) -> None:
+    from textual.widgets import DataTable
+
+    app = app_for(snapshot_session("staging"))
+    async with app.run_test(size=(width, 40)) as pilot:
+        await settle(pilot, "StagingScreen")
+        app.screen.query_one("#verify-config", Button).press()
+        table = app.screen.query_one("#config-table", DataTable)
+        await wait_for(pilot, lambda: table.row_count > 0, what="the comparison")
+        await pilot.pause()
+        assert table.virtual_size.width <= table.content_size.width, (
+            table.virtual_size,
+            table.content_size,
+        )
