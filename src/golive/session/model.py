@@ -10,19 +10,14 @@ from __future__ import annotations
 import re
 import stat
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from enum import StrEnum
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
     Field,
     ValidationInfo,
     field_validator,
@@ -39,122 +34,48 @@ from golive.session.sections import (
     StagingRecord,
     SupportSetup,
 )
+from golive.session.values import (  # the names' old home: re-exported
+    _URL_CONTROL as _URL_CONTROL,
+)
+from golive.session.values import (
+    CountryCode as CountryCode,
+)
+from golive.session.values import (
+    Email as Email,
+)
+from golive.session.values import (
+    Moment as Moment,
+)
+from golive.session.values import (
+    Strict as Strict,
+)
+from golive.session.values import (
+    Url as Url,
+)
+from golive.session.values import (
+    as_utc as as_utc,
+)
+from golive.session.values import (
+    check_email as check_email,
+)
+from golive.session.values import (
+    check_url as check_url,
+)
+from golive.session.values import (
+    country_code as country_code,
+)
+from golive.session.values import (
+    iso_countries as iso_countries,
+)
+from golive.session.values import (
+    known_country_code as known_country_code,
+)
 
 SCHEMA_VERSION = 2
 
 
-class Strict(BaseModel):
-    """Base of every session model: unknown keys are errors (typos must not vanish silently)."""
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_assignment=True)
-
-
-def _as_utc(value: Any) -> Any:
-    """Hand-edited TOML may hold a local date-time without offset: read it as UTC."""
-    if isinstance(value, datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    if isinstance(value, datetime):
-        return value.astimezone(UTC)
-    return value
-
-
-Moment = Annotated[datetime, BeforeValidator(_as_utc)]
-
-
-@cache
-def iso_countries() -> dict[str, str]:
-    """ISO 3166-1 alpha-2 codes and names, from the tz database's own country table."""
-    table = resources.files("tzdata").joinpath("zoneinfo", "iso3166.tab").read_text("utf-8")
-    codes: dict[str, str] = {}
-    for line in table.splitlines():
-        if line and not line.startswith("#"):
-            code, _, name = line.partition("\t")
-            codes[code.strip()] = name.strip()
-    return codes
-
-
-def _country_code(value: str) -> str:
-    code = value.strip().upper()
-    if code == "EL":  # Greece's VAT prefix, often typed for the country
-        code = "GR"
-    if code not in iso_countries():
-        raise ValueError(
-            f"{value!r} is not an ISO 3166-1 alpha-2 country code (for example DE, MX, IT)"
-        )
-    return code
-
-
-CountryCode = Annotated[str, AfterValidator(_country_code)]
-
-
-_URL_CONTROL = re.compile(r"[\x00-\x20\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def check_url(value: str) -> str:
-    """An endpoint URL: http(s), a host, a port in range, and never credentials inside it.
-
-    What passes here can be called: `check` never meets a URL that `validate` accepted and the
-    HTTP client cannot use (a port over 65535, a second port, an empty host label, CR/LF).
-    """
-    if not value:
-        return value
-    if _URL_CONTROL.search(value):
-        # (never echoed: the text may hold anything)
-        raise ValueError(
-            "the URL contains a space, a control character (CR, LF, TAB...) or a bidi override; "
-            "type it again without them"
-        )
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        raise ValueError(
-            f"{value!r} is not a URL golive can read (an IPv6 address goes in brackets: "
-            "https://[2001:db8::1]:8443)"
-        ) from None
-    # credentials first, and such a URL is never echoed: an error text must not carry a password
-    if "@" in parts.netloc:
-        raise ValueError(
-            "the URL contains credentials (user:password@); remove them and keep the secret in "
-            "the keyring (`golive secret set SESSION ...`)"
-        )
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(
-            f"{value!r} is not an http(s) URL with a host (for example https://api.onesourcetax.com)"
-        )
-    host = parts.hostname
-    if not host.startswith("[") and ":" not in host:
-        labels = host.rstrip(".").split(".")
-        if any(not label for label in labels):
-            raise ValueError(f"{value!r} has an empty part in its host name {host!r}")
-        if any(len(label) > 63 for label in labels) or len(host) > 253:
-            raise ValueError(f"{value!r} has a host name longer than DNS allows")
-        if not all(re.fullmatch(r"[\w-]+", label) for label in labels):
-            raise ValueError(
-                f"{value!r} has characters a host name cannot hold in {host!r} (letters, "
-                "digits, '-' and '.' only)"
-            )
-    try:
-        port = parts.port
-    except ValueError:
-        raise ValueError(
-            f"{value!r} has a port that is not a number from 1 to 65535 (one port, after the host)"
-        ) from None
-    if port == 0:
-        raise ValueError(f"{value!r} has port 0; give a port from 1 to 65535")
-    if parts.netloc.endswith(":"):
-        raise ValueError(f"{value!r} has an empty port after ':'")
-    import httpx  # the client's own parser has the last word: what it refuses is refused here
-
-    try:
-        url = httpx.URL(value)
-        if not url.host:  # (decoding the host is where an invalid IDNA name is found)
-            raise ValueError("no host")
-    except (httpx.InvalidURL, UnicodeError, ValueError) as error:
-        raise ValueError(f"{value!r} is not a URL the HTTP client accepts ({error})") from None
-    return value.rstrip("/")
-
-
-Url = Annotated[str, AfterValidator(check_url)]
+_as_utc = as_utc
+_country_code = country_code
 
 
 def special_file_kind(mode: int) -> str:
@@ -276,7 +197,7 @@ class Meta(Strict):
 
 class Person(Strict):
     name: str
-    email: str = ""
+    email: Email = ""
     phone: str = ""
     role: str = ""
 

@@ -40,6 +40,7 @@ from golive.session.errors import (
     SessionLockedError,
 )
 from golive.session.model import SCHEMA_VERSION, Session
+from golive.session.plain_errors import plain_message
 from golive.session.trust import MAX_SESSION_BYTES, UntrustedFileError
 from golive.session.trust import check as check_trusted
 from golive.session.trust import read_bytes as read_trusted
@@ -140,16 +141,19 @@ def _item_order(session: Session) -> Callable[[str], tuple[int, str]]:
     return lambda item_id: (order.get(item_id, len(order)), item_id)
 
 
+_HEADER_TEXT = (
+    "# golive session file. Hand edits are fine, but comments are not kept:\n"
+    "# golive rewrites this file when it saves. Nothing secret belongs here.\n"
+)
+
+
 def dumps(session: Session) -> bytes:
     """The session as TOML bytes: deterministic, so sessions diff cleanly in git."""
     data = _plain(session.model_dump(mode="python", by_alias=True, exclude_none=True))
     data["countries"] = dict(sorted(data["countries"].items()))
     data["drafts"] = dict(sorted(data["drafts"].items()))
     data["items"] = {k: data["items"][k] for k in sorted(data["items"], key=_item_order(session))}
-    header = (
-        "# golive session file. Hand edits are fine, but comments are not kept:\n"
-        "# golive rewrites this file when it saves. Nothing secret belongs here.\n"
-    )
+    header = _HEADER_TEXT
     # Multi-line strings read best, but tomli_w writes CRLF in them as LF: a session holding a
     # carriage return anywhere is written with escaped strings instead, so nothing changes.
     body = tomli_w.dumps(data, multiline_strings=not _has_carriage_return(data))
@@ -237,8 +241,11 @@ def _migrate(data: dict[str, Any], problems: list[Problem], name: str) -> dict[s
     return data
 
 
-def parse(raw: bytes, path: Path) -> Session:
-    """A session from the bytes of a file, or SessionLoadError listing every problem."""
+def parse(raw: bytes, path: Path, warnings: list[str] | None = None) -> Session:
+    """A session from the bytes of a file, or SessionLoadError listing every problem.
+
+    What is worth a word but does not stop the load (no end line) is appended to `warnings`.
+    """
     name = str(path)
     try:
         text = raw.decode("utf-8")
@@ -304,15 +311,11 @@ def parse(raw: bytes, path: Path) -> Session:
             )
         )
         raise SessionLoadError(name, problems)
-    if version == SCHEMA_VERSION and text.rstrip().splitlines()[-1:] != [END_MARKER]:
-        problems.append(
-            Problem(
-                f"the file does not end with the line {END_MARKER!r}: it may be cut short. "
-                "If you removed that line by hand, add it back",
-                name,
-                len(text.splitlines()),
-            )
-        )
+    no_marker = version == SCHEMA_VERSION and text.rstrip().splitlines()[-1:] != [END_MARKER]
+    # golive's own header says golive wrote the file, so a missing end line means it was cut
+    # (even at a table's edge, where the rest still validates); a file without the header was
+    # written by a TOML library (a script, a generator): it loads, with a warning
+    cut_short = no_marker and text.startswith(_HEADER_TEXT)
     data = _migrate(data, problems, name)
     lines: dict[tuple[str, ...], int] = {}
 
@@ -329,11 +332,7 @@ def parse(raw: bytes, path: Path) -> Session:
     except ValidationError as error:
         for detail in error.errors():
             loc = tuple(str(part) for part in detail["loc"] if part != "[key]")
-            message = detail["msg"].removeprefix("Value error, ")
-            if detail["type"] == "extra_forbidden":
-                message = "unknown key (a typo? `golive schema session` lists the keys)"
-            elif detail["type"] == "missing":
-                message = "missing"
+            message = plain_message(detail)
             problems.append(Problem(message, name, line_of(loc), ".".join(loc)))
     if session is not None:
         known = known_item_ids(session)
@@ -347,8 +346,24 @@ def parse(raw: bytes, path: Path) -> Session:
                         f"items.{item_id}",
                     )
                 )
+    if no_marker and (cut_short or problems or session is None):
+        # with other problems, a missing end line says the likeliest cause: the file is cut short
+        problems.insert(
+            0,
+            Problem(
+                f"the file does not end with the line {END_MARKER!r}: it may be cut short. "
+                "If you removed that line by hand, add it back",
+                name,
+                len(text.splitlines()),
+            ),
+        )
     if problems or session is None:
         raise SessionLoadError(name, problems)
+    if no_marker and warnings is not None:
+        warnings.append(
+            f"{name} does not end with the line {END_MARKER!r}, but it reads as a whole session: "
+            "check that nothing at its end was cut off (golive writes the line back on the next save)"
+        )
     return session
 
 
@@ -499,6 +514,8 @@ class SessionFile:
         self._base = loaded  # the content this run last loaded or saved: the base of a merge
         self.merged_keys: list[str] = []  # what the last save took from another golive's save
         self._backed_up = loaded is None
+        # what the load found worth saying without refusing the file (e.g. no end line)
+        self.warnings: list[str] = []
 
     @property
     def name(self) -> str:
@@ -518,10 +535,13 @@ class SessionFile:
                 where=str(path),
                 advice="check the name (`golive` lists recent sessions) or create it with `golive new`",
             )
-        session = parse(raw, path)
+        warnings: list[str] = []
+        session = parse(raw, path, warnings)
         if not read_only:
             clean_orphaned_temp_files(path)
-        return cls(path, session, raw, read_only=read_only)
+        handle = cls(path, session, raw, read_only=read_only)
+        handle.warnings = warnings
+        return handle
 
     @classmethod
     def create(cls, reference: str | Path, session: Session) -> SessionFile:
@@ -661,7 +681,8 @@ class SessionFile:
         raw = _read(self.path)
         if raw is None:
             raise BadInputError(f"{self.path} no longer exists", where=str(self.path))
-        self.session = parse(raw, self.path)
+        self.warnings = []
+        self.session = parse(raw, self.path, self.warnings)
         self._on_disk = _digest(raw)
         self._base = raw
 
