@@ -157,3 +157,23 @@ def test_a_golive_file_cut_at_a_table_edge_is_refused(tmp_path: Path) -> None:
     with pytest.raises(SessionLoadError) as caught:
         store.SessionFile.open(path)
     assert any("cut short" in str(p) for p in caught.value.problems)
+
+
+# --- core errors name session fields; the CLI spells them as flags --------------------------
+
+
+def test_core_errors_name_fields_and_the_cli_names_the_flag() -> None:
+    from golive.cli.flags import for_cli
+    from golive.session.checklist import override_gate, set_item_status
+
+    session = make_session()
+    with pytest.raises(BadInputError) as status:
+        set_item_status(session, "credentials.vault", "finished")
+    assert status.value.where == "items.status" and "--status" in for_cli(status.value)
+    with pytest.raises(BadInputError) as attest:
+        set_item_status(session, "credentials.vault", "done", attestation="two\nlines")
+    assert attest.value.where == "items.attestation" and "--attest" in for_cli(attest.value)
+    with pytest.raises(BadInputError) as override:
+        override_gate(session, "production", " ")
+    assert override.value.where == "gate_overrides.reason"
+    assert "--override" in for_cli(override.value)

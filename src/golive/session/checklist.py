@@ -570,7 +570,7 @@ def set_item_status(
     except ValueError:
         choices = ", ".join(s.value for s in ItemStatus)
         raise BadInputError(
-            f"{status!r} is not a status", where="--status", advice=f"use one of: {choices}"
+            f"{status!r} is not a status", where="items.status", advice=f"use one of: {choices}"
         ) from None
     if new_status in NEEDS_REASON and not reason.strip():
         raise BadInputError(
@@ -582,8 +582,8 @@ def set_item_status(
     attestation = attestation.strip()
     if not attestation.isprintable():  # it is shown on terminals and in the reports' one-liners
         raise BadInputError(
-            "the attestation holds a line break or a control character",
-            where=f"{item_id} --attest",
+            f"{item_id}: the attestation holds a line break or a control character",
+            where="items.attestation",
             advice="write the reason on one line, e.g. --attest 'ran it in Postman, ticket 42'",
         )
     if not evidence_ids and not attestation:
@@ -821,7 +821,7 @@ def override_gate(
     if not reason.strip():
         raise BadInputError(
             "an override needs a reason",
-            where="--override",
+            where="gate_overrides.reason",
             advice="say why going ahead is safe, e.g. 'smoke tests ran in the customer's staging'",
         )
     override = GateOverride(
