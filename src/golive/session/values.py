@@ -5,9 +5,11 @@ codes, URLs and e-mail addresses. The ground floor of `golive.session.model` and
 from __future__ import annotations
 
 import re
+import stat
 from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
@@ -164,3 +166,40 @@ def check_email(value: str) -> str:
 
 
 Email = Annotated[str, AfterValidator(check_email)]
+
+
+def special_file_kind(mode: int) -> str:
+    """What a file that is not a regular file is, in words ("" for a regular file)."""
+    if stat.S_ISREG(mode):
+        return ""
+    kinds = (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    )
+    return next((word for test, word in kinds if test(mode)), "not a regular file")
+
+
+def check_ca_bundle(value: str) -> str:
+    """A CA bundle path: no control characters, and when it exists, a regular file.
+
+    Checked with stat, never by opening it: a FIFO given here would block the first read. A path
+    that does not exist (yet, or on this machine) is left to the check, which names it.
+    """
+    if not value:
+        return value
+    if _URL_CONTROL.search(value.replace(" ", "")):
+        raise ValueError("the path contains a control character or a bidi override")
+    try:
+        mode = Path(value).expanduser().stat().st_mode
+    except (OSError, ValueError):
+        return value
+    kind = special_file_kind(mode)
+    if kind:
+        raise ValueError(f"{value} is {kind}, not a PEM file; give the path of a PEM file")
+    return value
+
+
+CaBundlePath = Annotated[str, AfterValidator(check_ca_bundle)]
