@@ -1,3 +1,4 @@
+# Over 400 lines because the items, their effective states, progress and readiness are one rule set (gates: gates.py).
 """The checklist of a session: its items, their effective states, progress and readiness.
 
 This is the one place that knows which items a session has, which are derived (not applicable
@@ -8,14 +9,18 @@ because a country needs no certificate, rollback execution before a rollback), a
 from __future__ import annotations
 
 import getpass
-import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
-from functools import cache
-from importlib import resources
 
+from golive.session.checklist_definition import (
+    ChecklistDefinition,
+    ItemDefinition,
+    Phase,
+    Section,
+    definition,
+)
 from golive.session.clock import now as clock_now
 from golive.session.errors import BadInputError
 from golive.session.model import (
@@ -30,63 +35,6 @@ from golive.session.model import (
 
 READY_STATUSES = frozenset({ItemStatus.DONE, ItemStatus.NOT_APPLICABLE})
 ROLLBACK_NOT_STARTED = "applies only once a rollback is started"
-
-
-@dataclass(frozen=True)
-class Phase:
-    id: str
-    title: str
-
-
-@dataclass(frozen=True)
-class Section:
-    id: str
-    phase: str
-    title: str
-    step: str
-
-
-@dataclass(frozen=True)
-class ItemDefinition:
-    id: str
-    section: str
-    text: str
-    help: str = ""
-    group: str = ""
-    applies: str = "always"
-    readiness: str = ""
-    proof: str = ""  # "evidence": golive can test or measure it (see checklist.toml)
-
-    @property
-    def per_country(self) -> bool:
-        return "{cc}" in self.id
-
-    @property
-    def evidence_bound(self) -> bool:
-        return self.proof == "evidence"
-
-
-@dataclass(frozen=True)
-class ChecklistDefinition:
-    phases: tuple[Phase, ...]
-    sections: tuple[Section, ...]
-    items: tuple[ItemDefinition, ...]
-
-    def section(self, section_id: str) -> Section:
-        return next(s for s in self.sections if s.id == section_id)
-
-
-@cache
-def definition() -> ChecklistDefinition:
-    """The checklist as shipped in `checklist.toml`."""
-    data = tomllib.loads(
-        resources.files("golive.session").joinpath("checklist.toml").read_text("utf-8")
-    )
-    return ChecklistDefinition(
-        phases=tuple(Phase(**p) for p in data["phase"]),
-        sections=tuple(Section(**s) for s in data["section"]),
-        items=tuple(ItemDefinition(**i) for i in data["item"]),
-    )
 
 
 class BasisKind(StrEnum):
@@ -654,7 +602,12 @@ __all__ = [
     "GATE_READINESS",
     "GATE_SCOPE",
     "GATE_TITLES",
+    "ChecklistDefinition",
     "GateStatus",
+    "ItemDefinition",
+    "Phase",
+    "Section",
+    "definition",
     "gate_status",
     "golive_window_end",
     "override_gate",
