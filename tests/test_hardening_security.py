@@ -316,7 +316,8 @@ def _hostile_session() -> Session:
     session.credentials.vault.product = HOSTILE
     session.credentials.vault.path = HOSTILE
     session.credentials.vault.access = [HOSTILE]
-    session.credentials.authorized_people = [Person(name=HOSTILE, email=HOSTILE, role=HOSTILE)]
+    # (the e-mail field now refuses what is no address: the hostile text goes in the phone)
+    session.credentials.authorized_people = [Person(name=HOSTILE, phone=HOSTILE, role=HOSTILE)]
     session.countries["DE"].tax_id = HOSTILE
     session.countries["MX"].platform_account = HOSTILE
     session.monitoring.api_usage.dashboard = HOSTILE

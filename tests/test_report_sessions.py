@@ -161,7 +161,9 @@ def rich_session(folder: Path, *, name: str = "acme", text: str = "") -> Path:
     session.monitoring.alerting.channel = "teams"
     session.monitoring.alerting.webhook_secret = "alerting_webhook"
     session.monitoring.api_usage.tool = "prometheus"
-    session.monitoring.api_usage.prometheus_url = (
+    # (the URL field now refuses credentials in a URL: they go in the dashboard, a URL or a name)
+    session.monitoring.api_usage.prometheus_url = "https://prometheus.acme.example/?token=abc"
+    session.monitoring.api_usage.dashboard = (
         "https://prom:hunter2-not-shown@prometheus.acme.example/?token=abc"
     )
     session.monitoring.performance.dashboard = f"Grafana: ONESOURCE{extra}"

@@ -10,7 +10,11 @@ from __future__ import annotations
 from golive.session.errors import GoliveError
 
 # --- session, certificates, countries -----------------------------------------------------
-SESSION_FLAGS: dict[str, str] = {}
+SESSION_FLAGS: dict[str, str] = {
+    "items.status": "--status",
+    "items.attestation": "--attest",
+    "gate_overrides.reason": "--override",
+}
 
 
 # --- ops: pilot, rollout, rollback, window, watch, monitoring, support, deploys -------------

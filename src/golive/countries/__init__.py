@@ -14,6 +14,7 @@ from golive.countries.zones import country_name, is_known_country, time_zones
 from golive.session.clock import now
 from golive.session.errors import BadInputError
 from golive.session.model import CountryRequirements
+from golive.session.values import known_country_code
 
 __all__ = [
     "CountryFacts",
@@ -34,10 +35,8 @@ def normalise_code(code: str) -> str:
 
     Raises BadInputError for anything that is not a real country code.
     """
-    cleaned = code.strip().upper()
-    if cleaned == "EL":
-        cleaned = "GR"
-    if not is_known_country(cleaned):
+    cleaned = known_country_code(code)
+    if cleaned is None:
         raise BadInputError(
             f"{code!r} is not an ISO 3166-1 alpha-2 country code",
             where="country code",

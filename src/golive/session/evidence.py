@@ -1,3 +1,4 @@
+# Over 400 lines because appending, the hash chain and its verification share one file format (split pending: helper C edits record()).
 """The evidence log: an append-only, hash-chained JSON Lines file beside the session.
 
 One record per live run (a check, a tax-ID verification, a certificate inspection, a test alert,

@@ -8,21 +8,12 @@ are named by reference (`SecretReference`) and live in the OS keyring.
 from __future__ import annotations
 
 import re
-import stat
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from enum import StrEnum
-from functools import cache
-from importlib import resources
-from pathlib import Path
-from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
+from typing import Any, Literal
 
 from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
     Field,
     ValidationInfo,
     field_validator,
@@ -30,6 +21,19 @@ from pydantic import (
 )
 
 from golive.session.clock import now
+from golive.session.environments import DEFAULT_CALCULATE_PATH as DEFAULT_CALCULATE_PATH
+from golive.session.environments import DEFAULT_EINVOICE_STATUS_PATH as DEFAULT_EINVOICE_STATUS_PATH
+from golive.session.environments import DEFAULT_EINVOICE_SUBMIT_PATH as DEFAULT_EINVOICE_SUBMIT_PATH
+from golive.session.environments import DEFAULT_SCOPE as DEFAULT_SCOPE
+from golive.session.environments import DEFAULT_TOKEN_PATH as DEFAULT_TOKEN_PATH
+from golive.session.environments import PRODUCTS as PRODUCTS
+from golive.session.environments import TOKEN_FORMATS as TOKEN_FORMATS
+from golive.session.environments import EInvoicingSettings as EInvoicingSettings
+from golive.session.environments import Environments as Environments
+from golive.session.environments import EnvironmentSettings as EnvironmentSettings
+from golive.session.environments import RetryPolicy as RetryPolicy
+from golive.session.environments import Timeouts as Timeouts
+from golive.session.environments import TokenFormat as TokenFormat
 from golive.session.sections import (
     GoLiveRecord,
     MonitoringSetup,
@@ -39,159 +43,51 @@ from golive.session.sections import (
     StagingRecord,
     SupportSetup,
 )
+from golive.session.values import (  # the names' old home: re-exported
+    _URL_CONTROL as _URL_CONTROL,
+)
+from golive.session.values import CaBundlePath as CaBundlePath
+from golive.session.values import (
+    CountryCode as CountryCode,
+)
+from golive.session.values import (
+    Email as Email,
+)
+from golive.session.values import (
+    Moment as Moment,
+)
+from golive.session.values import (
+    Strict as Strict,
+)
+from golive.session.values import (
+    Url as Url,
+)
+from golive.session.values import (
+    as_utc as as_utc,
+)
+from golive.session.values import check_ca_bundle as check_ca_bundle
+from golive.session.values import (
+    check_email as check_email,
+)
+from golive.session.values import (
+    check_url as check_url,
+)
+from golive.session.values import (
+    country_code as country_code,
+)
+from golive.session.values import (
+    iso_countries as iso_countries,
+)
+from golive.session.values import (
+    known_country_code as known_country_code,
+)
+from golive.session.values import special_file_kind as special_file_kind
 
 SCHEMA_VERSION = 2
 
 
-class Strict(BaseModel):
-    """Base of every session model: unknown keys are errors (typos must not vanish silently)."""
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_assignment=True)
-
-
-def _as_utc(value: Any) -> Any:
-    """Hand-edited TOML may hold a local date-time without offset: read it as UTC."""
-    if isinstance(value, datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    if isinstance(value, datetime):
-        return value.astimezone(UTC)
-    return value
-
-
-Moment = Annotated[datetime, BeforeValidator(_as_utc)]
-
-
-@cache
-def iso_countries() -> dict[str, str]:
-    """ISO 3166-1 alpha-2 codes and names, from the tz database's own country table."""
-    table = resources.files("tzdata").joinpath("zoneinfo", "iso3166.tab").read_text("utf-8")
-    codes: dict[str, str] = {}
-    for line in table.splitlines():
-        if line and not line.startswith("#"):
-            code, _, name = line.partition("\t")
-            codes[code.strip()] = name.strip()
-    return codes
-
-
-def _country_code(value: str) -> str:
-    code = value.strip().upper()
-    if code == "EL":  # Greece's VAT prefix, often typed for the country
-        code = "GR"
-    if code not in iso_countries():
-        raise ValueError(
-            f"{value!r} is not an ISO 3166-1 alpha-2 country code (for example DE, MX, IT)"
-        )
-    return code
-
-
-CountryCode = Annotated[str, AfterValidator(_country_code)]
-
-
-_URL_CONTROL = re.compile(r"[\x00-\x20\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def check_url(value: str) -> str:
-    """An endpoint URL: http(s), a host, a port in range, and never credentials inside it.
-
-    What passes here can be called: `check` never meets a URL that `validate` accepted and the
-    HTTP client cannot use (a port over 65535, a second port, an empty host label, CR/LF).
-    """
-    if not value:
-        return value
-    if _URL_CONTROL.search(value):
-        # (never echoed: the text may hold anything)
-        raise ValueError(
-            "the URL contains a space, a control character (CR, LF, TAB...) or a bidi override; "
-            "type it again without them"
-        )
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        raise ValueError(
-            f"{value!r} is not a URL golive can read (an IPv6 address goes in brackets: "
-            "https://[2001:db8::1]:8443)"
-        ) from None
-    # credentials first, and such a URL is never echoed: an error text must not carry a password
-    if "@" in parts.netloc:
-        raise ValueError(
-            "the URL contains credentials (user:password@); remove them and keep the secret in "
-            "the keyring (`golive secret set SESSION ...`)"
-        )
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(
-            f"{value!r} is not an http(s) URL with a host (for example https://api.onesourcetax.com)"
-        )
-    host = parts.hostname
-    if not host.startswith("[") and ":" not in host:
-        labels = host.rstrip(".").split(".")
-        if any(not label for label in labels):
-            raise ValueError(f"{value!r} has an empty part in its host name {host!r}")
-        if any(len(label) > 63 for label in labels) or len(host) > 253:
-            raise ValueError(f"{value!r} has a host name longer than DNS allows")
-        if not all(re.fullmatch(r"[\w-]+", label) for label in labels):
-            raise ValueError(
-                f"{value!r} has characters a host name cannot hold in {host!r} (letters, "
-                "digits, '-' and '.' only)"
-            )
-    try:
-        port = parts.port
-    except ValueError:
-        raise ValueError(
-            f"{value!r} has a port that is not a number from 1 to 65535 (one port, after the host)"
-        ) from None
-    if port == 0:
-        raise ValueError(f"{value!r} has port 0; give a port from 1 to 65535")
-    if parts.netloc.endswith(":"):
-        raise ValueError(f"{value!r} has an empty port after ':'")
-    import httpx  # the client's own parser has the last word: what it refuses is refused here
-
-    try:
-        url = httpx.URL(value)
-        if not url.host:  # (decoding the host is where an invalid IDNA name is found)
-            raise ValueError("no host")
-    except (httpx.InvalidURL, UnicodeError, ValueError) as error:
-        raise ValueError(f"{value!r} is not a URL the HTTP client accepts ({error})") from None
-    return value.rstrip("/")
-
-
-Url = Annotated[str, AfterValidator(check_url)]
-
-
-def special_file_kind(mode: int) -> str:
-    """What a file that is not a regular file is, in words ("" for a regular file)."""
-    if stat.S_ISREG(mode):
-        return ""
-    kinds = (
-        (stat.S_ISDIR, "a directory"),
-        (stat.S_ISFIFO, "a named pipe (FIFO)"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-        (stat.S_ISSOCK, "a socket"),
-    )
-    return next((word for test, word in kinds if test(mode)), "not a regular file")
-
-
-def check_ca_bundle(value: str) -> str:
-    """A CA bundle path: no control characters, and when it exists, a regular file.
-
-    Checked with stat, never by opening it: a FIFO given here would block the first read. A path
-    that does not exist (yet, or on this machine) is left to the check, which names it.
-    """
-    if not value:
-        return value
-    if _URL_CONTROL.search(value.replace(" ", "")):
-        raise ValueError("the path contains a control character or a bidi override")
-    try:
-        mode = Path(value).expanduser().stat().st_mode
-    except (OSError, ValueError):
-        return value
-    kind = special_file_kind(mode)
-    if kind:
-        raise ValueError(f"{value} is {kind}, not a PEM file; give the path of a PEM file")
-    return value
-
-
-CaBundlePath = Annotated[str, AfterValidator(check_ca_bundle)]
+_as_utc = as_utc
+_country_code = country_code
 
 
 class ItemStatus(StrEnum):
@@ -276,7 +172,7 @@ class Meta(Strict):
 
 class Person(Strict):
     name: str
-    email: str = ""
+    email: Email = ""
     phone: str = ""
     role: str = ""
 
@@ -331,158 +227,6 @@ class CredentialsSetup(Strict):
                 f"they expire on {value:%Y-%m-%d}, before they were obtained ({obtained:%Y-%m-%d})"
             )
         return value
-
-
-class Timeouts(Strict):
-    connect: float = Field(default=5.0, gt=0, le=300)
-    read: float = Field(default=10.0, gt=0, le=300)
-    write: float = Field(default=10.0, gt=0, le=300)
-    pool: float = Field(default=5.0, gt=0, le=300)
-
-
-class RetryPolicy(Strict):
-    enabled: bool = True
-    max_attempts: int = Field(
-        default=4, ge=1, le=10, description="attempts in all, the first included"
-    )
-    base_delay: float = Field(
-        default=0.5, ge=0, le=60, description="seconds; exponential backoff, full jitter"
-    )
-    max_delay: float = Field(default=8.0, ge=0, le=300)
-    retry_after_cap: float = Field(
-        default=30.0, ge=0, le=600, description="longest Retry-After honoured"
-    )
-
-
-DEFAULT_CALCULATE_PATH = "/indirect-tax-determination/taxes/v1/calculate"
-DEFAULT_TOKEN_PATH = "/oauth2/v1/token"  # noqa: S105 (a URL path, not a password)
-DEFAULT_EINVOICE_SUBMIT_PATH = "/einvoicing/document/v1/documents"
-DEFAULT_EINVOICE_STATUS_PATH = "/einvoicing/document/v1/documents/{document_id}/status"
-DEFAULT_SCOPE = "urn:tr:onesource:auth:api:IndirectTaxDetermination"
-
-
-TokenFormat = Literal["form", "json", "json-assertion"]
-TOKEN_FORMATS: tuple[str, ...] = ("form", "json", "json-assertion")
-PRODUCTS = ("determination", "einvoicing")
-
-
-class EInvoicingSettings(Strict):
-    """ONESOURCE E-Invoicing in one environment: its own product, often on its own host (EMEA)
-    with its own credentials and scope. An empty value means "as for Determination"."""
-
-    preset: str = Field(default="", description="onesource-us, onesource-emea, ... or custom")
-    base_url: Url = Field(default="", description="empty: the Determination base URL")
-    token_url: Url = Field(default="", description="empty: {base_url}/oauth2/v1/token")
-    shares_credentials: bool = Field(
-        default=True,
-        description="use the Determination client id and secret (no keyring entry of its own)",
-    )
-    client_id: str = Field(default="", description="used when shares_credentials is false")
-    scope: str = Field(default="", description="empty: the Determination scope")
-    token_format: TokenFormat | Literal[""] = Field(
-        default="", description="empty: the Determination token format"
-    )
-    external_company_id: str = Field(default="", description="empty: the Determination one")
-    company_id: int | None = Field(
-        default=None, description="the optional internal id, when it differs"
-    )
-
-
-class EnvironmentSettings(Strict):
-    """One API environment (staging or production) as the integration and golive's checks use it.
-
-    The top-level values are ONESOURCE Indirect Tax Determination's; `einvoicing` holds what
-    differs for E-Invoicing. `wire` overrides entries of golive's guessed wire shapes
-    (golive/api/wire.toml) for this environment.
-    """
-
-    preset: str = Field(
-        default="", description="onesource-us, onesource-emea, onesource-uat, sandbox or custom"
-    )
-    base_url: Url = ""
-    token_url: Url = Field(default="", description="empty: {base_url}/oauth2/v1/token")
-    client_id: str = ""
-    external_company_id: str = ""
-    company_id: int | None = Field(
-        default=None, description="the optional internal Determination id"
-    )
-    company_role: Literal["S", "B", "M"] = "S"
-    scope: str = DEFAULT_SCOPE
-    calculate_path: str = DEFAULT_CALCULATE_PATH
-    einvoice_submit_path: str = DEFAULT_EINVOICE_SUBMIT_PATH
-    einvoice_status_path: str = DEFAULT_EINVOICE_STATUS_PATH
-    token_format: TokenFormat = Field(
-        default="form",
-        description="how the token request is sent: form (OAuth2 standard), json, or "
-        "json-assertion (JSON with the credentials in an assertion header)",
-    )
-    calling_system_number: str = Field(
-        default="", description="the audit key callingSystemNumber sent with each calculation"
-    )
-    host_system: str = Field(
-        default="golive", description="the audit key hostSystem sent with each calculation"
-    )
-    ca_bundle: CaBundlePath = Field(
-        default="", description="a CA bundle for a TLS-intercepting proxy"
-    )
-    timeouts: Timeouts = Field(default_factory=Timeouts)
-    retry: RetryPolicy = Field(default_factory=RetryPolicy)
-    einvoicing: EInvoicingSettings = Field(default_factory=EInvoicingSettings)
-    wire: dict[str, str] = Field(
-        default_factory=dict,
-        description="overrides of golive's guessed wire shapes (see `golive wire`), by entry name",
-    )
-
-    def resolved_token_url(self) -> str:
-        return self.token_url or (f"{self.base_url}{DEFAULT_TOKEN_PATH}" if self.base_url else "")
-
-    def einvoicing_base_url(self) -> str:
-        return self.einvoicing.base_url or self.base_url
-
-    def einvoicing_token_url(self) -> str:
-        """E-Invoicing's token endpoint: its own, else its host's default, else Determination's."""
-        if self.einvoicing.token_url:
-            return self.einvoicing.token_url
-        if self.einvoicing.base_url:
-            return f"{self.einvoicing.base_url}{DEFAULT_TOKEN_PATH}"
-        return self.resolved_token_url()
-
-    def einvoicing_client_id(self) -> str:
-        if self.einvoicing.shares_credentials:
-            return self.client_id
-        return self.einvoicing.client_id
-
-    def einvoicing_scope(self) -> str:
-        return self.einvoicing.scope or self.scope
-
-    def einvoicing_token_format(self) -> str:
-        return self.einvoicing.token_format or self.token_format
-
-    def einvoicing_company(self) -> str:
-        return self.einvoicing.external_company_id or self.external_company_id
-
-    def host(self) -> str:
-        return urlsplit(self.base_url).hostname or ""
-
-
-class Environments(Strict):
-    staging: EnvironmentSettings = Field(default_factory=EnvironmentSettings)
-    production: EnvironmentSettings = Field(default_factory=EnvironmentSettings)
-
-    @model_validator(mode="after")
-    def _production_is_https(self) -> Environments:
-        for key in ("base_url", "token_url"):
-            for owner, where in (
-                (self.production, ""),
-                (self.production.einvoicing, "einvoicing."),
-            ):
-                value = getattr(owner, key)
-                if value and not value.startswith("https://"):
-                    raise ValueError(
-                        f"production.{where}{key} must use https:// (production endpoints are "
-                        "https only)"
-                    )
-        return self
 
 
 Confidence = Literal["verified", "secondary", "inferred"]

@@ -4,28 +4,18 @@ post-deployment watch, rollback and support. Kept apart from the configuration m
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from typing import Annotated, Any, Literal
+from datetime import date
+from typing import Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import Field
 
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_assignment=True)
-
-
-def _as_utc(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    return value
-
-
-Moment = Annotated[datetime, BeforeValidator(_as_utc)]
+from golive.session.values import Email, Moment, Url
+from golive.session.values import Strict as _Strict
 
 
 class Contact(_Strict):
     name: str
-    email: str = ""
+    email: Email = ""
     phone: str = ""
     role: str = ""
 
@@ -49,7 +39,7 @@ class AlertingSetup(_Strict):
         description="name of the keyring secret holding the webhook URL (it carries a token); "
         "for PagerDuty, the integration's routing key",
     )
-    pagerduty_url: str = Field(
+    pagerduty_url: Url = Field(
         default="",
         description="PagerDuty Events API v2 endpoint; empty: "
         + PAGERDUTY_EVENTS_URL
@@ -59,12 +49,12 @@ class AlertingSetup(_Strict):
         default="adaptive",
         description="adaptive: a Teams Workflows webhook; messagecard: a legacy Office 365 connector",
     )
-    email_recipients: list[str] = Field(default_factory=list)
+    email_recipients: list[Email] = Field(default_factory=list)
 
 
 class MetricsSetup(_Strict):
     tool: Literal["", "prometheus", "datadog", "cloudwatch", "other"] = ""
-    prometheus_url: str = ""
+    prometheus_url: Url = ""
     dashboard: str = Field(default="", description="where the dashboard is (URL or name)")
     notes: str = ""
 
@@ -167,7 +157,7 @@ class ReviewOccurrence(_Strict):
 
 class PostDeploymentRecord(_Strict):
     log: LogSource = Field(default_factory=LogSource)
-    prometheus_url: str = ""
+    prometheus_url: Url = ""
     prometheus_queries: dict[str, str] = Field(
         default_factory=dict,
         description="figure name -> PromQL; {window} stands for the watched range (e.g. 86400s); "
@@ -183,7 +173,7 @@ class PostDeploymentRecord(_Strict):
 
 class FlagCall(_Strict):
     method: Literal["POST", "PUT", "PATCH", "DELETE"] = "POST"
-    url: str = ""
+    url: Url = ""
     body: str = ""
     token_secret: str = Field(
         default="", description="name of the keyring secret sent as a bearer token"
@@ -195,7 +185,7 @@ class AffectedCustomer(_Strict):
 
     customer: str
     contact: str = Field(default="", description="the person's name")
-    email: str = ""
+    email: Email = ""
     phone: str = ""
 
 
