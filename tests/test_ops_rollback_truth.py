@@ -14,7 +14,7 @@ import select
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -200,21 +200,41 @@ def test_a_fifo_in_the_log_folder_is_skipped_never_opened(
 @contextmanager
 def evidence_lock_after(log: Path, kind: str, process: subprocess.Popen[str]) -> Iterator[None]:
     """Hold the evidence log's lock from the moment a record of `kind` is in it: golive's next
-    append then waits, so whatever it does after that step cannot be recorded."""
-    while True:
-        fd = os.open(log, os.O_RDONLY | os.O_CREAT, 0o600)
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        if f'"kind":"{kind}"' in log.read_text():
-            break
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
-        assert process.poll() is None, process.communicate()
-        with suppress(subprocess.TimeoutExpired):  # wait on the process: it moves on or ends
-            process.wait(timeout=0.01)
+    append then waits, so whatever it does after that step cannot be recorded.
+
+    Lock-step, not polling: the test holds the lock and lets golive take it once each time golive
+    is seen waiting for it (in /proc/locks), so golive never gets two turns unseen."""
+    fd = os.open(log, os.O_RDONLY | os.O_CREAT, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
     try:
+        while f'"kind":"{kind}"' not in log.read_text():
+            _wait_until(lambda: _waits_on_lock(log, process.pid), process)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            _wait_until(lambda: not _waits_on_lock(log, process.pid), process)
+            fcntl.flock(fd, fcntl.LOCK_EX)  # waits for golive to finish its turn
+        # golive waits for the lock again only after it saved the session
+        _wait_until(lambda: _waits_on_lock(log, process.pid), process)
         yield
     finally:
         os.close(fd)
+
+
+def _waits_on_lock(log: Path, pid: int) -> bool:
+    """Whether process `pid` is blocked on the log's flock (a `->` line of /proc/locks)."""
+    inode = f":{os.stat(log).st_ino}"
+    for line in Path("/proc/locks").read_text().splitlines():
+        fields = line.split()
+        waiting = len(fields) >= 8 and fields[1] == "->" and fields[5] == str(pid)
+        if waiting and fields[6].endswith(inode):
+            return True
+    return False
+
+
+def _wait_until(condition: Callable[[], bool], process: subprocess.Popen[str]) -> None:
+    while not condition():
+        assert process.poll() is None, process.communicate()
+        with suppress(subprocess.TimeoutExpired):  # wait on the process: it moves on or ends
+            process.wait(timeout=0.01)
 
 
 def test_a_rollback_killed_after_its_disable_step_leaves_an_honest_partial_record(
