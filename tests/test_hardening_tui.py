@@ -136,7 +136,9 @@ async def test_resizing_during_a_live_test(sandbox: SandboxServer) -> None:
             await pilot.resize_terminal(*size)
             await pilot.pause(0.1)
             assert app.size == size
-            assert app.screen.query_one("#step-list").region.width >= 20
+            # below 80 columns the sidebar folds to its symbols (issue 16)
+            folded = size[0] < 80
+            assert app.screen.query_one("#step-list").region.width >= (5 if folded else 20)
         # resizing must not stop the run: it ends passed, not cancelled (whether it was still
         # running after the last resize depends on the machine's load, so that is not asserted)
         await wait_for(pilot, lambda: panel.last_result is not None, 60, "the smoke tests")

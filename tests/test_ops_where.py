@@ -48,7 +48,10 @@ def test_each_mapped_flag_is_one_the_cli_has() -> None:
 def test_a_core_error_names_the_field_and_the_cli_spells_the_flag() -> None:
     session = make_session(("DE",))
     try:
-        set_plan(session, notify=[AffectedCustomer(customer="ACME", email="not-an-email")])
+        set_plan(
+            session,
+            notify=[AffectedCustomer.model_construct(customer="ACME", email="not-an-email")],
+        )
     except BadInputError as error:
         assert error.where == "rollback.notify"
         assert "--" not in error.message

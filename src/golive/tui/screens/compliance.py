@@ -25,9 +25,9 @@ def _route(route: str, proof: str) -> str:
 class CountriesTable(DataTable[Text]):
     BINDINGS = [  # noqa: RUF012
         Binding("enter", "open_country", "Country…"),
-        Binding("a", "add_country", "Add country"),
+        Binding("a", "add_country", "Add"),
         Binding("delete", "remove_country", "Remove"),
-        Binding("r", "refresh_rules", "Take new rules"),
+        Binding("r", "refresh_rules", "New rules"),
     ]
 
     def action_refresh_rules(self) -> None:
