@@ -489,6 +489,7 @@ def attestation_needed(session: Session, item_id: str, status: ItemStatus | str)
     return None
 
 
+# Long because each guard on a status change (item, reason, attestation, evidence) has its own message, then one record.
 def set_item_status(
     session: Session,
     item_id: str,

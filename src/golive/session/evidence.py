@@ -291,6 +291,7 @@ def append(log_path: Path, record: EvidenceRecord) -> EvidenceRecord:
     return record
 
 
+# Long because each line's problem (JSON, fields, hash link) is reported at the line where it occurs.
 def read(log_path: Path) -> EvidenceLog:
     """Every record of the log, the chain verified line by line; problems say where it breaks."""
     log = EvidenceLog()
@@ -459,6 +460,7 @@ class ChainVerdict:
         }
 
 
+# Long because each way the chain can break against the session's head (and golive's own notes) gets its own verdict.
 def verify(session: Session, log_path: Path, log: EvidenceLog | None = None) -> ChainVerdict:
     """The log's chain checked against the head `session` keeps, and golive's notes of its own
     records past that head. Never raises for a bad log: a bad log is a verdict."""
