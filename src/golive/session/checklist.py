@@ -1,4 +1,4 @@
-# Over 400 lines because the items, their effective states, progress and readiness are one rule set (gates: gates.py).
+# Over 400 lines because the items, their effective states, progress and readiness are one rule set (gates: gates.py; changing an item: item_changes.py).
 """The checklist of a session: its items, their effective states, progress and readiness.
 
 This is the one place that knows which items a session has, which are derived (not applicable
