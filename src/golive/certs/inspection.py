@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 
 
+# Long because loading, key match, expiry and the country rules make one report, assembled in order.
 def inspect_certificate(
     path: str | Path,
     *,

@@ -52,6 +52,7 @@ def _compact_id(value: str) -> str:
     return re.sub(r"[\s\-./]", "", value).upper()
 
 
+# Long because each SAT rule on the certificate is checked and worded separately.
 def _mexico(
     found: _Findings, cert: x509.Certificate, extended: tuple[str, ...], tax_id: str | None
 ) -> None:

@@ -170,6 +170,7 @@ class SessionLock:
             ),
         )
 
+    # Long because each way the lock can already be held (by us, a live holder, a stale one) is handled in turn.
     def acquire(self) -> None:
         if self.held:
             return

@@ -127,6 +127,7 @@ class Verdict:
         return "; ".join(o.what for o in self.deciding)
 
 
+# Long because in-force, conditional, pending and sourced-no obligations are judged in one readable sequence.
 def judge(
     setup: CountrySetup, name: str, kind: str, when: GoLiveDate, answer_hint: str = ""
 ) -> Verdict:

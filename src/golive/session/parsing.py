@@ -157,6 +157,7 @@ def _migrate(data: dict[str, Any], problems: list[Problem], name: str) -> dict[s
     return data
 
 
+# Long because it collects every problem of the file in one pass, so the error lists them all.
 def parse(raw: bytes, path: Path, warnings: list[str] | None = None) -> Session:
     """A session from the bytes of a file, or SessionLoadError listing every problem.
 

@@ -71,6 +71,7 @@ CountryCode = Annotated[str, AfterValidator(country_code)]
 _URL_CONTROL = re.compile(r"[\x00-\x20\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
+# Long because each part of the URL (scheme, host, port, credentials) gets its own message.
 def check_url(value: str) -> str:
     """An endpoint URL: http(s), a host, a port in range, and never credentials inside it.
 

@@ -112,6 +112,7 @@ def authority_lookup(country_code: str) -> str:
     return "the tax authority's taxpayer register, or the registration certificate"
 
 
+# Long because the outcome decides the record, the item status and the note, written as one evidence record.
 def record_tax_id(
     session: Session,
     evidence_log: Path,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 from typing import TYPE_CHECKING, Any
 
 from golive.countries import country
@@ -122,3 +123,12 @@ def _hint(facts: CountryFacts, raw: str) -> str:
                 f"enter the {facts.tax_id_name}"
             )
     return ""
+
+
+def _taiwan_2023_rule(number: str) -> bool:
+    """Taiwan's relaxed UBN rule (Ministry of Finance, from 2023): the sum divisible by 5."""
+    if not re.fullmatch(r"[0-9]{8}", number):
+        return False
+    weights = (1, 2, 1, 2, 1, 2, 4, 1)
+    total = sum(int(d) for w, n in zip(weights, number, strict=True) for d in str(w * int(n)))
+    return total % 5 == 0 or (number[6] == "7" and (total + 1) % 5 == 0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from golive.countries import country_name
 from golive.countries.catalog import CountryFacts
@@ -16,6 +16,7 @@ from golive.countries.taxid.details import (
     _method,
     _module,
     _stdnum_errors,
+    _taiwan_2023_rule,
     _what_is_wrong,
 )
 from golive.countries.taxid.tables import (
@@ -35,9 +36,6 @@ from golive.countries.vies import (
     vies_code,
 )
 from golive.session.model import TaxIdVerification
-
-if TYPE_CHECKING:
-    pass
 
 # --- the three ways to check ------------------------------------------------------------------
 
@@ -282,15 +280,6 @@ def _check_digit_warning(
         ),
         checked_at=moment,
     )
-
-
-def _taiwan_2023_rule(number: str) -> bool:
-    """Taiwan's relaxed UBN rule (Ministry of Finance, from 2023): the sum divisible by 5."""
-    if not re.fullmatch(r"[0-9]{8}", number):
-        return False
-    weights = (1, 2, 1, 2, 1, 2, 4, 1)
-    total = sum(int(d) for w, n in zip(weights, number, strict=True) for d in str(w * int(n)))
-    return total % 5 == 0 or (number[6] == "7" and (total + 1) % 5 == 0)
 
 
 def _by_pattern(facts: CountryFacts, raw: str, moment: datetime) -> TaxIdVerification:

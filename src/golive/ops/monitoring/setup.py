@@ -10,6 +10,7 @@ from golive.session.checklist import set_item_status
 from golive.session.errors import BadInputError
 from golive.session.model import ItemStatus, Session, check_url
 from golive.session.sections import AlertingSetup, MetricsSetup
+from golive.session.values import check_email
 
 MetricsArea = Literal["api_usage", "performance"]
 # the alert channels: the session model's list (AlertingSetup.channel) is the one list
@@ -240,8 +241,14 @@ def _secret_words(channel: str) -> str:
 
 
 def looks_like_email(address: str) -> bool:
-    name, at, domain = address.strip().rpartition("@")
-    return bool(at and name and "." in domain and " " not in address.strip())
+    """True when golive.session.values.check_email accepts the address (the one e-mail rule)."""
+    if not address.strip():
+        return False
+    try:
+        check_email(address)
+    except ValueError:
+        return False
+    return True
 
 
 def _url(value: str, where: str) -> str:

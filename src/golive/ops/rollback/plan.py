@@ -213,6 +213,7 @@ def _plan_status(session: Session, by: str | None, session_path: Path | None) ->
     return PlanStatus(status is ItemStatus.DONE, missing, status, note, problems)
 
 
+# Long because each optional field of the plan is checked and applied in turn, each with its own message.
 def set_plan(
     session: Session,
     *,

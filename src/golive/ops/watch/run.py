@@ -81,6 +81,7 @@ def _watch_start(
     )
 
 
+# Long because the watch loop (poll, judge, record, stop) reads best in one place.
 def run_watch(
     session: Session,
     session_path: Path,
