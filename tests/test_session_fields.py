@@ -40,3 +40,13 @@ def test_text_kinds_are_read_as_the_model_takes_them() -> None:
     assert fields.from_text("run 'two words'", "argv") == ["run", "two words"]
     assert fields.from_text("  ", "optional") is None
     assert fields.to_text(["run", "two words"], "argv") == "run 'two words'"
+
+
+def test_field_errors_are_worded_as_the_loader_words_them() -> None:
+    session = Session()
+    (bad_date,) = fields.errors_for_text(session, "credentials.obtained_on", "text", "2025-13-01")
+    assert bad_date.startswith("not a date (month is outside") and "YYYY-MM-DD" in bad_date
+    (too_small,) = fields.errors_for_text(session, "targets.pilot_max", "text", "0")
+    assert too_small == "too small: it must be greater than or equal to 1"
+    (not_number,) = fields.errors_for_text(session, "targets.pilot_max", "text", "three")
+    assert not_number == "not a whole number"

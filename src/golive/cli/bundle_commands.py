@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from golive.cli.common import SESSION_HELP
+from golive.cli.common import SESSION_HELP, _open
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -37,9 +37,8 @@ def cmd_bundle(args: argparse.Namespace) -> int:
 
     from golive.ops.bundle import build_bundle
     from golive.session.errors import BadInputError
-    from golive.session.store import SessionFile
 
-    handle = SessionFile.open(args.session, read_only=True)
+    handle = _open(args.session, read_only=True)
     output = Path(args.output or f"{handle.path.name.removesuffix('.toml')}.support.zip")
     if output.suffix.lower() != ".zip":
         raise BadInputError(

@@ -18,7 +18,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from golive.cli.check_output import ProgressView, _console, _print_result, _shown
-from golive.cli.common import SESSION_HELP
+from golive.cli.common import SESSION_HELP, _open
 from golive.session.errors import BadInputError
 
 if TYPE_CHECKING:
@@ -113,7 +113,6 @@ def cmd_check(args: argparse.Namespace) -> int:
     import asyncio
 
     from golive.checks.suites import plan_suite
-    from golive.session.store import SessionFile
 
     if args.clearance_timeout <= 0 or args.clearance_timeout > 3600:
         raise BadInputError(
@@ -130,7 +129,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         )
     if args.env == "both":
         args.env = "production"  # parity against production always compares with staging
-    handle = SessionFile.open(args.session)
+    handle = _open(args.session)
     handle.ensure_writable()  # say so before the run, not after it
     if args.suite == "parity":
         from pathlib import Path

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from golive.session.errors import BadInputError
 from golive.session.text import echo as print  # every line shown is sanitized
+from golive.session.text import printable
 
 if TYPE_CHECKING:
     from golive.session.store import SessionFile
@@ -57,10 +58,24 @@ def _json_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="machine-readable output")
 
 
-def _open(reference: str) -> SessionFile:
+def _open(reference: str, *, read_only: bool = False) -> SessionFile:
+    """Open a session the way every command does: what the load found worth a word (a file
+    without golive's end line) is said once on stderr as `warning: …`."""
     from golive.session.store import SessionFile
 
-    return SessionFile.open(reference)
+    handle = SessionFile.open(reference, read_only=read_only)
+    for warning in handle.warnings:
+        try:  # the same file as it was: said once, though a command opens its session twice
+            key = (str(handle.path), handle.path.stat().st_mtime_ns, warning)
+        except OSError:
+            key = (str(handle.path), 0, warning)
+        if key not in _warned:
+            _warned.add(key)
+            sys.stderr.write(f"warning: {printable(warning)}\n")
+    return handle
+
+
+_warned: set[tuple[str, int, str]] = set()
 
 
 def _print_json(data: Any) -> None:

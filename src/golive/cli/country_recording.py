@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from golive.cli.common import _open
 from golive.session.errors import BadInputError
 
 if TYPE_CHECKING:
@@ -19,9 +20,7 @@ if TYPE_CHECKING:
 
 
 def _open_session(reference: str, code: str) -> SessionFile:
-    from golive.session.store import SessionFile
-
-    handle = SessionFile.open(reference)
+    handle = _open(reference)
     setup = handle.session.countries.get(code)
     if setup is None or setup.removed:
         raise BadInputError(

@@ -17,7 +17,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING, Any
 
-from golive.cli.common import SESSION_HELP
+from golive.cli.common import SESSION_HELP, _open
 from golive.cli.wire_commands import cmd_wire
 from golive.session.errors import BadInputError
 
@@ -242,9 +242,8 @@ def cmd_env(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
     from golive.api.endpoints import NO_EMEA_UAT
-    from golive.session.store import SessionFile
 
-    handle = SessionFile.open(args.session, read_only=not _changes(args))
+    handle = _open(args.session, read_only=not _changes(args))
     session = handle.session
     if args.country and args.company_id is None:
         raise BadInputError(

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from golive.cli.common import SESSION_HELP
+from golive.cli.common import SESSION_HELP, _open
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -46,9 +46,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from golive.report import build_report, default_output, render, write_report
-    from golive.session.store import SessionFile
 
-    handle = SessionFile.open(args.session)
+    handle = _open(args.session)
     report = build_report(handle.session, handle.path)
     text = render(report, args.fmt, paper=args.paper)
     chain = report.evidence_chain

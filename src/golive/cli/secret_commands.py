@@ -11,7 +11,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from golive.cli.common import SESSION_HELP
+from golive.cli.common import SESSION_HELP, _open
 from golive.session.errors import BadInputError
 from golive.session.text import echo as print  # every line shown is sanitized
 
@@ -140,9 +140,8 @@ def cmd_set(args: argparse.Namespace) -> int:
         ways_forward,
     )
     from golive.session.errors import GoliveError
-    from golive.session.store import SessionFile
 
-    handle = SessionFile.open(args.session)
+    handle = _open(args.session)
     name = _secret_name(args)
     words = describe(handle.session, name)
     status = keyring_status()
@@ -175,9 +174,8 @@ def cmd_set(args: argparse.Namespace) -> int:
 
 def cmd_delete(args: argparse.Namespace) -> int:
     from golive.secrets import delete_secret, describe
-    from golive.session.store import SessionFile
 
-    handle = SessionFile.open(args.session)
+    handle = _open(args.session)
     name = _secret_name(args)
     words = describe(handle.session, name)
     had_reference = name in handle.session.credentials.secrets
@@ -253,9 +251,7 @@ def status_document(session: Session) -> dict[str, Any]:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from golive.session.store import SessionFile
-
-    handle = SessionFile.open(args.session)
+    handle = _open(args.session)
     document = status_document(handle.session)
     if args.json:
         print(json.dumps(document, indent=2, ensure_ascii=False))
@@ -283,9 +279,9 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_scan(args: argparse.Namespace) -> int:
     from golive.secrets import record_access_review
     from golive.secrets.scan import record_scan, scan_session
-    from golive.session.store import SessionFile, backup_path
+    from golive.session.store import backup_path
 
-    handle = SessionFile.open(args.session)
+    handle = _open(args.session)
     own = [handle.path, backup_path(handle.path), handle.evidence_path]
     own.append(handle.path.with_name(handle.path.name + ".lock"))
     result = scan_session(handle.session, args.paths, exclude=own)

@@ -8,7 +8,7 @@ import os
 import sys
 from typing import Any
 
-from golive.cli.common import SESSION_HELP
+from golive.cli.common import SESSION_HELP, _open
 from golive.cli.status_commands import cmd_gate, cmd_item, cmd_status, status_document
 from golive.session.errors import BadInputError, SessionLoadError
 from golive.session.text import echo as print  # every line shown is sanitized
@@ -161,9 +161,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_countries(args: argparse.Namespace) -> int:
     from golive.countries.editing import add_countries, country_codes
-    from golive.session.store import SessionFile
 
-    handle = SessionFile.open(args.session)
+    handle = _open(args.session)
     if args.action in ("date", "answer", "refresh"):
         return _countries_rules(handle, args.action, args.codes)
     if not args.codes:
@@ -274,13 +273,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
     """Exit 2 when a session file is malformed (input), 1 when a valid session's evidence log
     does not verify (a finding: the located first bad line is printed), 0 otherwise."""
     from golive.session.evidence import verify
-    from golive.session.store import SessionFile
 
     failed = False
     unverified = False
     for reference in args.sessions:
         try:
-            handle = SessionFile.open(reference)
+            handle = _open(reference)
         except SessionLoadError as error:
             failed = True
             for problem in error.problems:

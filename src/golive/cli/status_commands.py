@@ -8,6 +8,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from golive.cli.common import _open
 from golive.session.errors import BadInputError
 from golive.session.text import echo as print  # every line shown is sanitized
 
@@ -84,9 +85,8 @@ def status_document(session: Any, chain_problems: Sequence[str] = ()) -> dict[st
 
 def cmd_status(args: argparse.Namespace) -> int:
     from golive.session.evidence import verify
-    from golive.session.store import SessionFile
 
-    handle = SessionFile.open(args.session)
+    handle = _open(args.session)
     verdict = verify(handle.session, handle.evidence_path)
     # an evidence log that does not verify holds both gates (the gate engine lists why)
     document = status_document(handle.session, verdict.problems)
@@ -176,9 +176,8 @@ def _not_proven(item: dict[str, Any]) -> bool:
 
 def cmd_item(args: argparse.Namespace) -> int:
     from golive.session.checklist import build_checklist, set_item_status
-    from golive.session.store import SessionFile
 
-    handle = SessionFile.open(args.session)
+    handle = _open(args.session)
     set_item_status(
         handle.session,
         args.item_id,
@@ -198,9 +197,8 @@ def cmd_item(args: argparse.Namespace) -> int:
 def cmd_gate(args: argparse.Namespace) -> int:
     """Exit 0 when the gate(s) may be passed (open, or overridden), 1 when one is held."""
     from golive.session.checklist import gate_status, override_gate
-    from golive.session.store import SessionFile
 
-    handle = SessionFile.open(args.session)
+    handle = _open(args.session)
     if args.override is not None:
         if not args.gate:
             raise BadInputError(

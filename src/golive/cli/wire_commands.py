@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from golive.cli.common import _open
 from golive.session.text import echo as print  # every line shown is sanitized
 
 
@@ -15,9 +16,7 @@ def cmd_wire(args: argparse.Namespace) -> int:
 
     settings = EnvironmentSettings()
     if args.session:
-        from golive.session.store import SessionFile
-
-        handle = SessionFile.open(args.session, read_only=True)
+        handle = _open(args.session, read_only=True)
         settings = getattr(handle.session.environments, args.env)
         wire.check_overrides(settings.wire, f"environments.{args.env}")
     rows = [

@@ -19,6 +19,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ValidationError
 
 from golive.session.model import Session
+from golive.session.plain_errors import plain_message
 
 Kind = Literal["text", "number", "optional", "list", "argv", "choice", "bool", "multiline"]
 
@@ -105,12 +106,12 @@ def validate_value(session: Session, path: str, value: Any) -> tuple[list[str], 
 
 
 def field_messages(error: ValidationError, path: str) -> list[str]:
-    """The model's errors for a value at `path`, in words, each once. The one place that words
-    them (session/plain_errors.py is to take this over)."""
+    """The model's errors for a value at `path`, in words, each once: worded by
+    session/plain_errors.py, as the loader words them; named relative to `path`."""
     messages = []
     for detail in error.errors():
         loc = ".".join(str(part) for part in detail["loc"])
-        message = str(detail["msg"]).removeprefix("Value error, ")
+        message = plain_message(detail)
         if loc and loc != path and not path.startswith(loc + ".") and not loc.startswith(path):
             message = f"{loc}: {message}"
         elif loc.startswith(path + "."):

@@ -29,8 +29,8 @@ _WORDS: dict[str, str] = {
     "int_type": "not a whole number",
     "int_parsing": "not a whole number",
     "int_from_float": "not a whole number (no decimals)",
-    "float_type": "not a number",
-    "float_parsing": "not a number",
+    "float_type": "not a valid number",
+    "float_parsing": "not a valid number",
     "bool_type": "not true or false",
     "bool_parsing": "not true or false",
     "string_type": "not text: put it in quotes",
@@ -40,10 +40,10 @@ _WORDS: dict[str, str] = {
     "model_attributes_type": "not a table of keys and values",
     "literal_error": "not one of the allowed values: {expected}",
     "enum": "not one of the allowed values: {expected}",
-    "greater_than": "too small: it must be more than {gt}",
-    "greater_than_equal": "too small: it must be at least {ge}",
+    "greater_than": "too small: it must be greater than {gt}",
+    "greater_than_equal": "too small: it must be greater than or equal to {ge}",
     "less_than": "too large: it must be less than {lt}",
-    "less_than_equal": "too large: it must be at most {le}",
+    "less_than_equal": "too large: it must be less than or equal to {le}",
     "string_too_short": "too short: at least {min_length} character(s)",
     "string_too_long": "too long: at most {max_length} character(s)",
     "too_short": "too few entries: at least {min_length}",
@@ -80,11 +80,32 @@ def plain_message(detail: Mapping[str, Any]) -> str:
     template = _WORDS.get(kind)
     if template is None:
         return "not a value golive can use here"
-    context = {key: str(value) for key, value in (detail.get("ctx") or {}).items()}
+    context = {key: _shown(value) for key, value in (detail.get("ctx") or {}).items()}
     try:
-        return template.format(**context)
+        words = template.format(**context)
     except (KeyError, IndexError):
         return template.split(":")[0]
+    reason = context.get("error", "")
+    if kind in _PARSING and "outside expected range" in reason:  # say which part: the month, …
+        head, _, rest = words.partition(": ")
+        words = f"{head} ({reason.replace(' value is', ' is')}): {rest}"
+    return words
+
+
+# date and time parse errors whose context says which part is wrong ("month value is outside …")
+_PARSING = {
+    "date_parsing",
+    "date_from_datetime_parsing",
+    "datetime_parsing",
+    "datetime_from_date_parsing",
+}
+
+
+def _shown(value: Any) -> str:
+    """A context value as a user reads it: a bound of 0.0 is 0."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def plain_problems(error: ValidationError) -> list[tuple[str, str]]:

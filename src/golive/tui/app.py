@@ -129,6 +129,8 @@ class WizardApp(SavingApp):
         self._generation += 1
         step = file.session.meta.current_step
         self.go_to_step(step if step in STEP_IDS else STEP_IDS[0], save=False)
+        for warning in file.warnings:  # e.g. no end line: it loaded, but worth a look
+            self.notify(warning, title="Session file", severity="warning", timeout=20)
         self.call_after_refresh(self._uninstall, old)
         # the steps next to it first, once it is on the screen: the likeliest next visit
         self.call_after_refresh(self._prebuild, self._generation, self._neighbours(step))

@@ -82,6 +82,7 @@ def einvoicing_fields(env: str) -> tuple[FieldSpec | str, ...]:
     )
 
 
+# Long because it is one declarative table: the step's fields in the order the screen shows them.
 def environment_fields(env: str) -> tuple[FieldSpec | str, ...]:
     base = f"environments.{env}"
     return (

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from pydantic import SecretStr
 
     from golive.checks.events import CheckEvent
+    from golive.checks.planning import SuitePlan
     from golive.checks.results import CheckResult, SuiteResult
     from golive.tui.app import WizardApp
 
@@ -164,17 +165,13 @@ class CheckPanel(Vertical):
     def log_line(self, text: str) -> None:
         self.query_one("#check-log", RichLog).write(Text(printable(text, multiline=True)))
 
-    @work(exclusive=True, group="checks", exit_on_error=False)
-    async def run_suite(self, suite: str) -> None:
-        from golive.checks import cancelled_suite, record_suite, run_suite
+    async def _ready(self, suite: str) -> tuple[SuitePlan, SecretStr, SecretStr | None] | None:
+        """The plan and secrets of a run that may go ahead, or None (the status says why not):
+        the production gate, the plan, the production confirmation, the secrets."""
         from golive.checks.suites import plan_suite
         from golive.tui.screens.confirm import ConfirmScreen
 
         session = self.wizard.session
-        self.finished = False  # the app's quit dialog asks while a test has not finished
-        self._finished = []
-        self._advice("")
-        self.query_one("#check-log", RichLog).clear()
         if self.environment == "production" and suite == "transaction":
             from golive.session.checklist import require_gate
 
@@ -186,13 +183,13 @@ class CheckPanel(Vertical):
                     "What to do: finish those items, or use “Override with a reason…” above "
                     "(the reason is recorded and shown in the report)."
                 )
-                return
+                return None
         try:
             plan = plan_suite(session, self.environment, suite)
         except GoliveError as error:
             self._status(f"✗ cannot run: {error.message}", "failed")
             self._advice(f"What to do: {error.advice}" if error.advice else "")
-            return
+            return None
         if plan.needs_confirmation:
             confirmed = await self.app.push_screen_wait(
                 ConfirmScreen(
@@ -205,12 +202,27 @@ class CheckPanel(Vertical):
             )
             if not confirmed:
                 self._status("Not run: the production run was not confirmed; nothing was sent.", "")
-                return
+                return None
         secret = await self._secret()
         if secret is None:
             self._status("Not run: no client secret was given; nothing was sent.", "")
-            return
+            return None
         einvoicing_secret = await self._einvoicing_secret() if plan.sends_einvoices else None
+        return plan, secret, einvoicing_secret
+
+    @work(exclusive=True, group="checks", exit_on_error=False)
+    async def run_suite(self, suite: str) -> None:
+        from golive.checks import cancelled_suite, record_suite, run_suite
+
+        session = self.wizard.session
+        self.finished = False  # the app's quit dialog asks while a test has not finished
+        self._finished = []
+        self._advice("")
+        self.query_one("#check-log", RichLog).clear()
+        ready = await self._ready(suite)
+        if ready is None:
+            return
+        plan, secret, einvoicing_secret = ready
         trace = self._new_trace(suite)
         self._busy(True)
         self._status(f"running {suite} against {plan.endpoints.host}…", "")
