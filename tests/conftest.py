@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import signal
 import subprocess
 import sys
 import traceback
@@ -17,6 +18,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_configs"
+
+
+# A shell that starts the suite in the background (`make test &` in a script) hands it SIGINT
+# ignored, and every golive the tests start would inherit that and ignore the tests' Ctrl+C.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 # What cannot share the machine with itself when the suite runs in parallel (pytest-xdist with

@@ -12,6 +12,7 @@ from textual.widgets import Select, Static, TabbedContent, TabPane
 from golive.session.errors import GoliveError
 from golive.tui.screens.step import StepScreen
 from golive.tui.widgets.field import FieldSpec, ModelField, set_value
+from golive.tui.widgets.select import PatientSelect
 
 ENVIRONMENTS = ("staging", "production")
 TOKEN_FORMATS = (
@@ -197,7 +198,7 @@ class EnvironmentScreen(StepScreen):
                     settings = getattr(self.session.environments, env)
                     current = settings.preset
                     yield Static("Preset", classes="field-label")
-                    yield Select(
+                    yield PatientSelect(
                         # the preset in use names the URL really used (the demo's is https)
                         [
                             (f"{p.title} ({settings.base_url})", p.name)
@@ -215,7 +216,7 @@ class EnvironmentScreen(StepScreen):
                     yield from super().compose_fields(fields[:cut])
                     yield from super().compose_fields(fields[cut : cut + 1])
                     current = getattr(self.session.environments, env).einvoicing.preset
-                    yield Select(
+                    yield PatientSelect(
                         options,
                         value=current if current in PRESETS else Select.NULL,
                         prompt="as Determination, or type the URLs",

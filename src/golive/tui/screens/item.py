@@ -18,6 +18,7 @@ from golive.session.model import NEEDS_REASON, ItemStatus
 from golive.tui.presentation import SCREENS_CSS
 from golive.tui.widgets.button_row import ButtonRow
 from golive.tui.widgets.checklist import ItemEdit, status_words
+from golive.tui.widgets.select import PatientSelect
 
 
 class ItemScreen(ModalScreen[ItemEdit | None]):
@@ -46,7 +47,7 @@ class ItemScreen(ModalScreen[ItemEdit | None]):
             yield Static(Text(basis), id="basis", classes="field-help")
             with VerticalScroll(classes="item-body"):
                 yield Label("Status")
-                yield Select(
+                yield PatientSelect(
                     [(status_words(s), s.value) for s in ItemStatus],
                     value=item.status.value,
                     allow_blank=False,

@@ -14,6 +14,7 @@ from golive.session.errors import GoliveError
 from golive.session.sections import FIRST_LINE_TEXT
 from golive.tui.screens.step import StepScreen
 from golive.tui.widgets.button_row import ButtonRow
+from golive.tui.widgets.select import PatientSelect
 
 
 class SupportScreen(StepScreen):
@@ -28,7 +29,7 @@ class SupportScreen(StepScreen):
 
         view = support_view(self.session)
         yield Static("First-line support", classes="panel-title")
-        yield Select(
+        yield PatientSelect(
             [(text, key) for key, text in FIRST_LINE_TEXT.items()],
             value=view.first_line if view.first_line in FIRST_LINE_TEXT else Select.NULL,
             prompt="choose the support model…",

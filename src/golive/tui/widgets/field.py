@@ -20,6 +20,7 @@ from golive.session import fields
 from golive.session.fields import Kind, set_value, to_text, validate_value, value_at
 from golive.session.model import Session
 from golive.tui.presentation import FIELD_LABELS
+from golive.tui.widgets.select import PatientSelect
 
 __all__ = [
     "FieldSpec",
@@ -100,7 +101,7 @@ class ModelField(Vertical):
             current = self._initial_value
             current = current.value if isinstance(current, Enum) else current
             values = {value for _, value in spec.choices}
-            control = Select(
+            control = PatientSelect(
                 [(label, value) for label, value in spec.choices],
                 value=current if current in values else Select.NULL,
                 prompt=spec.placeholder or "choose…",
