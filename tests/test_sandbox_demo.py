@@ -152,3 +152,19 @@ def test_the_sandbox_alert_webhook_answers_and_keeps_what_it_got(sandbox: Sandbo
     assert response.status_code == 200
     assert response.json()["received"] is True
     assert sandbox.state.alerts.received()[-1] == {"text": "golive test alert"}
+
+
+def test_the_demo_test_alert_reaches_the_sandbox_webhook_and_ticks_alerting(
+    sandbox: SandboxServer, golive_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from golive.ops.monitoring import send_test_alert
+    from golive.sandbox.demo import DEMO_ALERT_WEBHOOK_NAME
+    from golive.secrets import env_var_name
+    from golive.session.model import ItemStatus
+
+    monkeypatch.setenv(env_var_name(DEMO_ALERT_WEBHOOK_NAME), "")  # undone after the test
+    file = demo(sandbox)
+    result = send_test_alert(file.session, file.path)
+    assert result.passed, result.summary
+    assert file.session.items["monitoring.alerting"].status == ItemStatus.DONE
+    assert "golive test alert" in str(sandbox.state.alerts.received()[-1])
