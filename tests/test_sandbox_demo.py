@@ -138,3 +138,33 @@ async def test_the_start_screen_lists_the_demo_after_a_demo_run(
         await wait_for(pilot, lambda: table.row_count > 0, 20, "the recent sessions")
         assert str(file.path) in [str(key.value) for key in table.rows]
         await pilot.press("ctrl+q")
+
+
+def test_the_sandbox_alert_webhook_answers_and_keeps_what_it_got(sandbox: SandboxServer) -> None:
+    import httpx
+
+    from golive.sandbox.alerts import ALERT_WEBHOOK_PATH
+
+    assert sandbox.ca_bundle is not None
+    verify = ssl.create_default_context(cafile=str(sandbox.ca_bundle))
+    with httpx.Client(verify=verify) as client:
+        response = client.post(sandbox.url + ALERT_WEBHOOK_PATH, json={"text": "golive test alert"})
+    assert response.status_code == 200
+    assert response.json()["received"] is True
+    assert sandbox.state.alerts.received()[-1] == {"text": "golive test alert"}
+
+
+def test_the_demo_test_alert_reaches_the_sandbox_webhook_and_ticks_alerting(
+    sandbox: SandboxServer, golive_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from golive.ops.monitoring import send_test_alert
+    from golive.sandbox.demo import DEMO_ALERT_WEBHOOK_NAME
+    from golive.secrets import env_var_name
+    from golive.session.model import ItemStatus
+
+    monkeypatch.setenv(env_var_name(DEMO_ALERT_WEBHOOK_NAME), "")  # undone after the test
+    file = demo(sandbox)
+    result = send_test_alert(file.session, file.path)
+    assert result.passed, result.summary
+    assert file.session.items["monitoring.alerting"].status == ItemStatus.DONE
+    assert "golive test alert" in str(sandbox.state.alerts.received()[-1])

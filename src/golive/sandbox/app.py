@@ -24,7 +24,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from golive import __version__
-from golive.sandbox import admin, prometheus
+from golive.sandbox import admin, alerts, prometheus
 from golive.sandbox.admin import DOCUMENTED_BODIES, route_doc
 from golive.sandbox.faults import FaultInjector, drifted
 from golive.sandbox.metrics import RequestMetrics
@@ -328,6 +328,7 @@ def create_app(
     app.include_router(router)
     app.include_router(admin.router)
     app.include_router(prometheus.router)
+    app.include_router(alerts.router)
     app.add_exception_handler(ApiError, _api_error)  # type: ignore[arg-type]
     app.add_exception_handler(OAuthError, _oauth_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]

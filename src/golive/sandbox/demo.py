@@ -60,6 +60,9 @@ def prometheus_url_of(url: str) -> str:
     return url.rstrip("/") + PROMETHEUS_PREFIX
 
 
+DEMO_ALERT_WEBHOOK_NAME = "alerting_webhook"  # the demo's alert webhook URL, given by environment
+
+
 def demo_session(
     url: str, ca_bundle: str, client_id: str, company: str, production_company: str = ""
 ) -> Session:
@@ -97,6 +100,11 @@ def demo_session(
         )
         for env in ("staging", "production")
     }
+    session.credentials.secrets[DEMO_ALERT_WEBHOOK_NAME] = SecretReference(
+        store="environment", description="the sandbox's alert webhook URL, for this run only"
+    )
+    session.monitoring.alerting.channel = "webhook"
+    session.monitoring.alerting.webhook_secret = DEMO_ALERT_WEBHOOK_NAME
     point_prometheus_at(session, url)
     return session
 
@@ -165,12 +173,15 @@ def demo_file(
 ) -> SessionFile:
     """The demo session file on a running sandbox: created, or an existing one pointed at it
     (a damaged one is set aside as demo.toml.damaged and a fresh one made)."""
+    from golive.sandbox.alerts import ALERT_WEBHOOK_PATH
     from golive.secrets import client_secret_name, env_var_name
     from golive.session.errors import GoliveError
     from golive.session.store import SessionFile
 
     for env in ("staging", "production"):
         os.environ[env_var_name(client_secret_name(env))] = secret
+    # the demo's alert webhook is the sandbox's stand-in; its URL is a secret like a real one
+    os.environ[env_var_name(DEMO_ALERT_WEBHOOK_NAME)] = url.rstrip("/") + ALERT_WEBHOOK_PATH
     move_earlier_demo()
     path = demo_session_path()
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Request
 
@@ -90,6 +90,25 @@ class TokenStore:
         return count
 
 
+KEPT_ALERTS = 100  # the alert inbox keeps the newest this many
+
+
+class AlertInbox:
+    """What the webhook received, newest last (thread-safe: the runner serves from its own thread)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._received: list[Any] = []
+
+    def keep(self, payload: Any) -> None:
+        with self._lock:
+            self._received = [*self._received, payload][-KEPT_ALERTS:]
+
+    def received(self) -> list[Any]:
+        with self._lock:
+            return list(self._received)
+
+
 class SandboxState:
     """What one sandbox run remembers. Shared with the runner thread (faults, tokens, metrics)."""
 
@@ -99,6 +118,7 @@ class SandboxState:
         self.admin_token = given or secrets.token_urlsafe(24)
         self.faults = FaultBoard(settings.faults)
         self.tokens = TokenStore()
+        self.alerts = AlertInbox()
         self.metrics = Metrics()
         self.clearance = ClearanceDesk(settings.clearance_step_s, self.metrics)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from golive.ops.monitoring.setup import ANSWER_LIMIT, DEFAULT_TIMEOUT, _secret_words
+from golive.ops.monitoring.trust import prometheus_trust
 from golive.session.clock import now
 from golive.session.errors import BadInputError
 from golive.session.evidence import EvidenceRecord, record
@@ -183,9 +185,16 @@ def send_test_alert(
     title, text = alert_text(session)
     answers: list[WebhookAnswer] = []
     started = now()
-    with httpx.Client(timeout=timeout, follow_redirects=False) as client:
+    if alerting.channel == "pagerduty":
+        url = alerting.pagerduty_url or PAGERDUTY_EVENTS_URL
+    else:
+        url = _webhook_url(secret, alerting.webhook_secret)
+    # a webhook at an environment's API host:port (the demo's sandbox) is checked against that
+    # environment's CA bundle, as Prometheus is; any other against httpx's default trust
+    trust = prometheus_trust(session, url)
+    verify: ssl.SSLContext | bool = trust.context if trust.environment else True
+    with httpx.Client(timeout=timeout, follow_redirects=False, verify=verify) as client:
         if alerting.channel == "pagerduty":
-            url = alerting.pagerduty_url or PAGERDUTY_EVENTS_URL
             dedup = f"golive-test-{session.meta.session_id}-{int(time.time())}"
             answers.append(
                 _post(client, url, pagerduty_event(secret, "trigger", dedup, title, text), secret)
@@ -197,7 +206,6 @@ def send_test_alert(
                     )
                 )
         else:
-            url = _webhook_url(secret, alerting.webhook_secret)
             payload = alert_payload(alerting.channel, title, text, teams_card=alerting.teams_card)
             answers.append(_post(client, url, payload, secret))
     host = urlsplit(url).hostname or ""
