@@ -11,40 +11,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from golive.countries.vies import EU_MEMBER_STATES
 from golive.session.errors import BadInputError
 from golive.session.model import Session
 
-EU = frozenset(
-    [
-        "AT",
-        "BE",
-        "BG",
-        "CY",
-        "CZ",
-        "DE",
-        "DK",
-        "EE",
-        "ES",
-        "FI",
-        "FR",
-        "GR",
-        "HR",
-        "HU",
-        "IE",
-        "IT",
-        "LT",
-        "LU",
-        "LV",
-        "MT",
-        "NL",
-        "PL",
-        "PT",
-        "RO",
-        "SE",
-        "SI",
-        "SK",
-    ]
-)
+EU = frozenset(EU_MEMBER_STATES)
 STANDARD_PRODUCT = "GOLIVE-CHECK"
 REDUCED_PRODUCT = "GOLIVE-REDUCED"
 EXEMPT_PRODUCT = "GOLIVE-EXEMPT"

@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from golive.countries.vies import EU_MEMBER_STATES
+
 
 @dataclass(frozen=True)
 class Rate:
@@ -130,37 +132,7 @@ _REDUCED: dict[str, str] = {
     "SE": "0.12",
     "GB": "0.05",
 }
-EU = frozenset(
-    [
-        "AT",
-        "BE",
-        "BG",
-        "CY",
-        "CZ",
-        "DE",
-        "DK",
-        "EE",
-        "ES",
-        "FI",
-        "FR",
-        "GR",
-        "HR",
-        "HU",
-        "IE",
-        "IT",
-        "LT",
-        "LU",
-        "LV",
-        "MT",
-        "NL",
-        "PL",
-        "PT",
-        "RO",
-        "SE",
-        "SI",
-        "SK",
-    ]
-)
+EU = frozenset(EU_MEMBER_STATES)
 REDUCED_PRODUCT = "GOLIVE-REDUCED"
 EXEMPT_PRODUCT = "GOLIVE-EXEMPT"
 Treatment = str  # "taxable", "reduced", "exempt", "reverse_charge", "export"
