@@ -17,8 +17,8 @@ demo: $(STAMP)
 	$(VENV)/bin/golive demo
 
 ## The whole test suite (uses a real Secret Service when gnome-keyring is installed).
-## `make test JOBS=auto` runs it on every core (pytest-xdist; see tests/run-tests.sh).
-JOBS ?= 0
+## It runs on every core (pytest-xdist; `make test JOBS=0` runs one process; see tests/run-tests.sh).
+JOBS ?= auto
 test: $(STAMP)
 	PY=$(PY) JOBS=$(JOBS) tests/run-tests.sh
 

@@ -48,6 +48,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(autouse=True)
+def golive_environment_restored() -> Iterator[None]:
+    """The demo puts its secrets in this process's environment (GOLIVE_*): a test that runs it
+    in process must not leave them for the next test, nor for the golive processes it starts."""
+    before = {key: value for key, value in os.environ.items() if key.startswith("GOLIVE_")}
+    yield
+    for key in [key for key in os.environ if key.startswith("GOLIVE_") and key not in before]:
+        del os.environ[key]
+    os.environ.update(before)
+
+
+@pytest.fixture(autouse=True)
 def golive_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """golive's data folder for this test only (sessions never touch the user's real ones)."""
     home = tmp_path_factory.mktemp("golive-home")

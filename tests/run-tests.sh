@@ -4,12 +4,12 @@
 #
 # JOBS=N (or JOBS=auto) spreads the tests over N pytest-xdist workers; tests that share something
 # machine-wide (the keyring, the snapshot folder: tests/conftest.py) stay together in one worker.
-# The default is one process until the whole suite has been seen passing in parallel on CI.
+# The default spreads it over every core (JOBS=0: one process, e.g. to debug a test).
 # `--snapshot-update` always runs in one process (syrupy cannot merge the workers' snapshots).
 set -eu
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
-JOBS=${JOBS:-0}
+JOBS=${JOBS:-auto}
 # NO_COLOR changes how the snapshot tests render (see stack-facts); the suite sets its own.
 unset NO_COLOR || true
 case " $* " in

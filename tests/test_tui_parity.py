@@ -70,6 +70,13 @@ async def test_staging_runs_the_tax_scenarios_and_a_zero_tax_fails(sandbox: Sand
         app.screen.query_one("#run-parity", Button).press()
         await wait_for(pilot, lambda: panel.last_result is not None, 60, "the second run")
         assert panel.last_result is not None and not panel.last_result.passed
+        # the result lands before the advice line is drawn: wait for the advice
+        await wait_for(
+            pilot,
+            lambda: "unexpected zero" in str(app.screen.query_one("#check-advice").render()),
+            30,
+            "the advice",
+        )
         advice = str(app.screen.query_one("#check-advice").render())
         assert "IT domestic B2B, standard rate: staging: line 1: unexpected zero" in advice
         await app.workers.wait_for_complete()
