@@ -217,6 +217,7 @@ class GoLiveScreen(StepScreen):
     @on(Button.Pressed, "#checkpoint-record")
     def _record_checkpoint(self, event: Button.Pressed) -> None:
         from golive.ops.pilot import record_checkpoint
+        from golive.session.figures import parse_figures
 
         event.stop()
         table = self.query_one("#checkpoints", DataTable)
@@ -224,16 +225,11 @@ class GoLiveScreen(StepScreen):
         if self.wizard.file is None or not 0 <= table.cursor_row < len(checkpoints):
             self._result("✗ choose a checkpoint in the table first (enable the pilot to get them)")
             return
-        figures: dict[str, float] = {}
-        for part in self.query_one("#checkpoint-figures", Input).value.split(","):
-            if not part.strip():
-                continue
-            key, _, value = part.partition("=")
-            try:
-                figures[key.strip()] = float(value)
-            except ValueError:
-                self._result(f"✗ {part.strip()!r} is not name=number")
-                return
+        try:  # the one NAME=NUMBER rule the CLI's --figure uses too
+            figures = parse_figures(self.query_one("#checkpoint-figures", Input).value)
+        except GoliveError as error:
+            self._error(error)
+            return
         try:
             recorded = record_checkpoint(
                 self.session, self.wizard.file.path, checkpoints[table.cursor_row].label, figures
