@@ -231,9 +231,11 @@ def test_a_probe_prints_its_figures(golive, session_path: Path) -> None:  # type
     assert figures["requests"] == 20 and figures["meets_targets"] is True
 
 
-def test_ctrl_c_cancels_and_records_a_cancelled_run(
-    sandbox: SandboxServer, session_path: Path, golive_home: Path
-) -> None:
+def _smoke_interrupted_mid_quote(
+    sandbox: SandboxServer, golive_home: Path
+) -> subprocess.CompletedProcess[str]:
+    """`golive check --suite smoke`, sent Ctrl+C while its quotes are held by the latency: once
+    one has reached the sandbox (a condition, not a delay)."""
     sandbox.set_faults(latency_ms=3000, endpoints=("calculate",))
     quotes_before = sandbox.state.metrics.arrivals("calculate")
     env = {**os.environ, **secrets_env(), "GOLIVE_HOME": str(golive_home)}
@@ -245,45 +247,34 @@ def test_ctrl_c_cancels_and_records_a_cancelled_run(
         text=True,
         env=env,
     )
-    # interrupted while its quotes are held by the latency: wait until one has reached the sandbox
     deadline = time.monotonic() + 60
     while sandbox.state.metrics.arrivals("calculate") == quotes_before:
         assert time.monotonic() < deadline, "the smoke tests never sent a quote"
         time.sleep(0.05)
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=20)
-    assert process.returncode == 130, stderr
-    assert "cancelled" in stderr
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+def test_ctrl_c_cancels_and_records_a_cancelled_run(
+    sandbox: SandboxServer, session_path: Path, golive_home: Path
+) -> None:
+    result = _smoke_interrupted_mid_quote(sandbox, golive_home)
+    assert result.returncode == 130, result.stderr
+    assert "cancelled" in result.stderr
     records = read(evidence_of(session_path)).records
     assert [r.outcome for r in records] == ["cancelled"]
     assert "staging.smoke_tests" not in load(session_path).items
-    del stdout
 
 
 def test_ctrl_c_shows_what_the_unfinished_checks_had_reached(
     sandbox: SandboxServer, session_path: Path, golive_home: Path
 ) -> None:
-    sandbox.set_faults(latency_ms=3000, endpoints=("calculate",))
-    quotes_before = sandbox.state.metrics.arrivals("calculate")
-    env = {**os.environ, **secrets_env(), "GOLIVE_HOME": str(golive_home)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "golive", "check", "acme", "--env", "staging", "--suite", "smoke"],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-    deadline = time.monotonic() + 60
-    while sandbox.state.metrics.arrivals("calculate") == quotes_before:  # a condition, not a delay
-        assert time.monotonic() < deadline, "the smoke tests never sent a quote"
-        time.sleep(0.05)
-    process.send_signal(signal.SIGINT)
-    stdout, stderr = process.communicate(timeout=20)
-    assert process.returncode == 130, stderr
+    result = _smoke_interrupted_mid_quote(sandbox, golive_home)
+    assert result.returncode == 130, result.stderr
     # the partial progress (the check that was running and the stage it had reached), not an
     # empty table
-    assert "stopped during" in stdout, stdout
+    assert "stopped during" in result.stdout, result.stdout
 
 
 PROBE = """
