@@ -11,43 +11,7 @@ from pydantic import (
     model_validator,
 )
 
-from golive.session.values import (  # the names' old home: re-exported
-    _URL_CONTROL as _URL_CONTROL,
-)
-from golive.session.values import CaBundlePath
-from golive.session.values import (
-    CountryCode as CountryCode,
-)
-from golive.session.values import (
-    Email as Email,
-)
-from golive.session.values import (
-    Moment as Moment,
-)
-from golive.session.values import (
-    Strict as Strict,
-)
-from golive.session.values import (
-    Url as Url,
-)
-from golive.session.values import (
-    as_utc as as_utc,
-)
-from golive.session.values import (
-    check_email as check_email,
-)
-from golive.session.values import (
-    check_url as check_url,
-)
-from golive.session.values import (
-    country_code as country_code,
-)
-from golive.session.values import (
-    iso_countries as iso_countries,
-)
-from golive.session.values import (
-    known_country_code as known_country_code,
-)
+from golive.session.values import CaBundlePath, Strict, Url
 
 
 class Timeouts(Strict):
