@@ -11,7 +11,7 @@ from pydantic import SecretStr
 
 from golive.checks import SuiteResult, record_suite, run_suite
 from golive.checks.junit import junit_xml
-from golive.checks.recording import item_updates
+from golive.checks.recording import evidence_for, item_updates
 from golive.checks.results import CheckResult, CheckStage
 from golive.countries import requirements_for
 from golive.sandbox.runner import SandboxServer
@@ -99,21 +99,33 @@ async def test_a_failed_smoke_run_fails_the_item(sandbox: SandboxServer, tmp_pat
     assert "REJ-001" in failure["message"] and failure["advice"]
 
 
+# what a production connectivity run proves: its own item, the endpoint and the company
+PRODUCTION_CONNECTIVITY_ITEMS = (
+    "production.connectivity",
+    "environment.endpoint",
+    "environment.company_id",
+)
+
+
 @pytest.mark.parametrize(
-    ("suite", "item"),
-    [("connectivity", "production.connectivity"), ("transaction", "production.single_transaction")],
+    ("suite", "items"),
+    [
+        ("connectivity", PRODUCTION_CONNECTIVITY_ITEMS),
+        ("transaction", ("production.single_transaction",)),
+    ],
 )
 async def test_a_rehearsal_never_ticks_a_production_item(
-    sandbox: SandboxServer, tmp_path: Path, suite: str, item: str
+    sandbox: SandboxServer, tmp_path: Path, suite: str, items: tuple[str, ...]
 ) -> None:
     session = session_for(sandbox)
     result = await run(session, "production", suite)
     assert result.passed and result.rehearsal
     recorded = record_suite(session, tmp_path / "p.evidence.jsonl", result)
     assert recorded.items_set == {}
-    assert recorded.not_ticked == [item]
+    assert recorded.not_ticked == list(items)
     assert "rehearsal" in recorded.why_not_ticked
-    assert status_of(session, item) is ItemStatus.TODO
+    for item in items:
+        assert status_of(session, item) is ItemStatus.TODO
     assert read(tmp_path / "p.evidence.jsonl").records[0].rehearsal
 
 
@@ -137,7 +149,7 @@ async def test_a_demo_session_ticks_production_items_and_says_it_is_a_demo(
     result = await run(session, "production", "connectivity")
     assert result.demo and "[demo]" in result.summary()
     recorded = record_suite(session, tmp_path / "d.evidence.jsonl", result)
-    assert recorded.items_set == {"production.connectivity": ItemStatus.DONE}
+    assert recorded.items_set == dict.fromkeys(PRODUCTION_CONNECTIVITY_ITEMS, ItemStatus.DONE)
     assert status_of(session, "production.connectivity") is ItemStatus.DONE
     assert read(tmp_path / "d.evidence.jsonl").records[0].diagnosis["demo"] is True
 
@@ -151,7 +163,7 @@ def test_a_run_against_the_production_host_ticks_its_item() -> None:
         rehearsal=False,
         checks=[CheckResult(id="connectivity", title="c", outcome="passed")],
     )
-    assert item_updates(result) == {"production.connectivity": ItemStatus.DONE}
+    assert item_updates(result) == dict.fromkeys(PRODUCTION_CONNECTIVITY_ITEMS, ItemStatus.DONE)
     failed = result.model_copy(
         update={"checks": [CheckResult(id="connectivity", title="c", outcome="failed")]}
     )
@@ -160,6 +172,38 @@ def test_a_run_against_the_production_host_ticks_its_item() -> None:
     assert item_updates(cancelled) == {}
     probe = result.model_copy(update={"suite": "probe"})
     assert item_updates(probe) == {}
+
+
+@pytest.mark.parametrize(
+    ("stage", "endpoint", "company"),
+    [
+        # the host never answered: the endpoint is wrong, the company is not known either way
+        (CheckStage.DNS, ItemStatus.FAILED, None),
+        (CheckStage.TLS, ItemStatus.FAILED, None),
+        # a refused token says nothing of the host or the company (a wrong secret)
+        (CheckStage.AUTH, None, None),
+        # the host answered and issued a token, but does not know the company
+        (CheckStage.COMPANY, ItemStatus.DONE, ItemStatus.FAILED),
+    ],
+)
+def test_a_failed_production_connectivity_run_speaks_only_for_the_setting_that_failed(
+    stage: CheckStage, endpoint: ItemStatus | None, company: ItemStatus | None
+) -> None:
+    result = SuiteResult(
+        suite="connectivity",
+        environment="production",
+        host="api.onesourcetax.com",
+        base_url="https://api.onesourcetax.com",
+        rehearsal=False,
+        checks=[CheckResult(id="connectivity", title="c", outcome="failed", stage=stage)],
+    )
+    updates = item_updates(result)
+    assert updates.get("production.connectivity") is ItemStatus.FAILED
+    assert updates.get("environment.endpoint") is endpoint
+    assert updates.get("environment.company_id") is company
+    named = evidence_for(result).items
+    assert ("environment.endpoint" in named) is (endpoint is not None)
+    assert ("environment.company_id" in named) is (company is not None)
 
 
 def test_junit_xml_has_one_testcase_per_check_with_failures_escaped() -> None:

@@ -124,10 +124,19 @@ async def test_a_production_run_at_a_respelled_loopback_proves_nothing(
     assert result.rehearsal, result.summary()
     recorded = record_suite(session, tmp_path / "p.evidence.jsonl", result)
     assert recorded.items_set == {}
-    assert recorded.not_ticked == ["production.connectivity"]
+    # whatever the run found (a respelled name may fail TLS), it proves nothing about production
+    assert recorded.not_ticked[0] == "production.connectivity"
+    assert set(recorded.not_ticked) <= {
+        "production.connectivity",
+        "environment.endpoint",
+        "environment.company_id",
+    }
     assert "rehearsal" in recorded.why_not_ticked
-    status = build_checklist(session)["production.connectivity"].status
-    assert status is ItemStatus.TODO  # neither done nor failed: it says nothing about production
+    for item in recorded.not_ticked:
+        status = build_checklist(session)[item].status
+        assert (
+            status is ItemStatus.TODO
+        )  # neither done nor failed: it says nothing about production
 
 
 async def test_the_address_the_connectivity_check_reached_decides(

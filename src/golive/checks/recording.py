@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from golive.checks.results import SuiteResult
+from golive.checks.results import CheckStage, SuiteResult
 from golive.session.checklist import about_production, default_actor
 from golive.session.evidence import EvidenceRecord, record
 from golive.session.model import ItemStatus, Session
@@ -20,7 +20,13 @@ from golive.session.model import ItemStatus, Session
 # (environment, suite) -> the checklist items a run proves (done) or disproves (failed).
 SUITE_ITEMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("staging", "smoke"): ("staging.smoke_tests",),
-    ("production", "connectivity"): ("production.connectivity",),
+    # the production host answered (DNS, TLS, HTTP, token) and knows the company: the run is the
+    # evidence of the production endpoint and company settings too (`_settings_updates`)
+    ("production", "connectivity"): (
+        "production.connectivity",
+        "environment.endpoint",
+        "environment.company_id",
+    ),
     ("production", "transaction"): ("production.single_transaction",),
     # parity against production compares it with staging (golive.checks.parity)
     ("production", "parity"): ("staging.verify_config", "environment.company_id"),
@@ -84,7 +90,7 @@ def evidence_for(result: SuiteResult, *, by: str = "") -> EvidenceRecord:
             "warnings": warnings,
             "checks": checks,
         },
-        items=list(SUITE_ITEMS.get((result.environment, result.suite), ())),
+        items=_items_spoken_of(result),
         by=by,
     )
 
@@ -95,18 +101,71 @@ def _ids(details: dict[str, Any]) -> dict[str, Any]:
     return {key: details[key] for key in keep if key in details}
 
 
-def item_updates(result: SuiteResult) -> dict[str, ItemStatus]:
-    """The items a run sets: done when it passed, failed when it failed; none when cancelled."""
+# The production settings a connectivity run speaks for, and the stages whose failure disproves
+# them. An authentication failure says nothing of either (a wrong secret, not a wrong host).
+SETTINGS_ITEMS = {
+    "environment.endpoint": frozenset(
+        {CheckStage.DNS, CheckStage.TCP, CheckStage.TLS, CheckStage.HTTP}
+    ),
+    "environment.company_id": frozenset({CheckStage.COMPANY}),
+}
+# the stage a failure must have got past for the endpoint to be proven anyway
+_ENDPOINT_ANSWERED = frozenset({CheckStage.COMPANY})
+
+
+def _settings_update(result: SuiteResult, item_id: str) -> ItemStatus | None:
+    """What a connectivity run says of a production setting: done when it passed, failed when a
+    check failed at a stage that setting decides, the endpoint done when only the company failed
+    (the host answered and issued a token); None when the run says nothing of it."""
+    if result.passed:
+        return ItemStatus.DONE
+    failed = {c.stage for c in result.checks if c.outcome == "failed" and c.stage is not None}
+    if failed & SETTINGS_ITEMS[item_id]:
+        return ItemStatus.FAILED
+    if item_id == "environment.endpoint" and failed and failed <= _ENDPOINT_ANSWERED:
+        return ItemStatus.DONE
+    return None
+
+
+def _run_says(result: SuiteResult) -> dict[str, ItemStatus]:
+    """What a run says of each item it speaks for, before the rehearsal rule: done when it
+    passed, failed when it failed (a production setting by its stage); none when cancelled."""
     if result.cancelled:
         return {}
-    status = ItemStatus.DONE if result.passed else ItemStatus.FAILED
-    updates: dict[str, ItemStatus] = {}
+    says: dict[str, ItemStatus] = {}
     for item_id in SUITE_ITEMS.get((result.environment, result.suite), ()):
-        production = about_production(item_id)
-        if production and result.rehearsal and not result.demo and status is ItemStatus.FAILED:
-            continue  # a failed rehearsal says nothing about production
-        updates[item_id] = status
-    return updates
+        status: ItemStatus | None = ItemStatus.DONE if result.passed else ItemStatus.FAILED
+        if item_id in SETTINGS_ITEMS and result.suite == "connectivity":
+            status = _settings_update(result, item_id)
+        if status is not None:
+            says[item_id] = status
+    return says
+
+
+def item_updates(result: SuiteResult) -> dict[str, ItemStatus]:
+    """The items a run sets: what it says of them, but a failed rehearsal says nothing about
+    production (`golive.session.evidence.record` keeps a passed one from ticking it)."""
+    return {
+        item_id: status
+        for item_id, status in _run_says(result).items()
+        if not (
+            status is ItemStatus.FAILED
+            and result.rehearsal
+            and not result.demo
+            and about_production(item_id)
+        )
+    }
+
+
+def _items_spoken_of(result: SuiteResult) -> list[str]:
+    """The items a run's evidence record names: its suite's, less a production setting the run
+    says nothing of (an authentication failure, a cancelled run)."""
+    says = _run_says(result)
+    return [
+        item_id
+        for item_id in SUITE_ITEMS.get((result.environment, result.suite), ())
+        if item_id not in SETTINGS_ITEMS or item_id in says
+    ]
 
 
 def record_suite(
@@ -118,9 +177,9 @@ def record_suite(
     updates = item_updates(result)
     skipped = record(session, log_path, evidence, updates, by=actor)
     not_ticked = list(skipped)
-    for item_id in SUITE_ITEMS.get((result.environment, result.suite), ()):
-        if item_id not in updates and item_id not in not_ticked and not result.cancelled:
-            not_ticked.append(item_id)
+    for item_id in _run_says(result):
+        if item_id not in updates and item_id not in not_ticked:
+            not_ticked.append(item_id)  # a failed rehearsal of a production item
     why = ""
     if not_ticked:
         why = (
