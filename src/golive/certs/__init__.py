@@ -12,6 +12,7 @@ never the password.
 from __future__ import annotations
 
 from golive.certs.findings import (
+    DEMO_CA_ORGANIZATION,
     EXPIRY_WARNING_DAYS,
     ICP_BRASIL_CNPJ_OID,
     SAT_NAME,
@@ -25,6 +26,7 @@ from golive.certs.reading import MAX_CERTIFICATE_FILE_BYTES
 from golive.certs.recording import record_certificate
 
 __all__ = [
+    "DEMO_CA_ORGANIZATION",
     "EXPIRY_WARNING_DAYS",
     "ICP_BRASIL_CNPJ_OID",
     "MAX_CERTIFICATE_FILE_BYTES",

@@ -18,6 +18,9 @@ Verdict = Literal["usable", "warning", "not_usable"]
 Severity = Literal["fail", "warn", "info"]
 
 SAT_NAME = "Servicio de Administración Tributaria"
+# The organisation of the demo's certificate authority (golive.sandbox.demo_certificate): it
+# stands in for SAT in a demo session only, and is named so nobody mistakes it for SAT.
+DEMO_CA_ORGANIZATION = "golive sandbox demo CA (not SAT)"
 ICP_BRASIL_CNPJ_OID = "2.16.76.1.3.3"
 
 

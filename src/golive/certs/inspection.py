@@ -25,10 +25,13 @@ def inspect_certificate(
     country: str | None = None,
     tax_id: str | None = None,
     now: datetime | None = None,
+    demo: bool = False,
 ) -> CertificateInspection:
     """Read the certificate in `path` and judge whether it can be used for e-invoicing now.
 
     `password` opens a PKCS#12 file or an encrypted key file; it is used and forgotten.
+    `demo`: the inspection is for a demo session, where golive's demo CA stands in for the
+    country's authority (with a warning that says so); anywhere else it is not the authority.
     Raises BadInputError (PasswordRequiredError when a password is missing) for a file that
     cannot be read as a certificate.
     """
@@ -62,7 +65,7 @@ def inspect_certificate(
     key_usage, extended = _key_usage(cert), _extended_key_usage(cert)
     _judge_usage(found, cert, key_usage)
     if cc:
-        _country_rules(found, cc, cert, key_usage, extended, tax_id)
+        _country_rules(found, cc, cert, key_usage, extended, tax_id, demo=demo)
     elif tax_id:
         found.info(
             "the tax ID was not compared: give --country so golive knows where the certificate "

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from golive.certs.findings import ICP_BRASIL_CNPJ_OID, SAT_NAME, _Findings
+from golive.certs.findings import DEMO_CA_ORGANIZATION, ICP_BRASIL_CNPJ_OID, SAT_NAME, _Findings
 
 if TYPE_CHECKING:
     from cryptography import x509
@@ -25,6 +25,8 @@ def _country_rules(
     key_usage: tuple[str, ...],
     extended: tuple[str, ...],
     tax_id: str | None,
+    *,
+    demo: bool = False,
 ) -> None:
     from golive.countries import country, country_name
 
@@ -33,7 +35,7 @@ def _country_rules(
     if facts is not None and not facts.certificate_required:
         found.info(f"golive's catalog: {name} needs no certificate ({facts.certificate_reason})")
     if cc == "MX":
-        _mexico(found, cert, extended, tax_id)
+        _mexico(found, cert, extended, tax_id, demo=demo)
     elif cc == "BR":
         _brazil(found, cert, tax_id)
     elif cc == "EC":
@@ -54,13 +56,28 @@ def _compact_id(value: str) -> str:
 
 # Long because each SAT rule on the certificate is checked and worded separately.
 def _mexico(
-    found: _Findings, cert: x509.Certificate, extended: tuple[str, ...], tax_id: str | None
+    found: _Findings,
+    cert: x509.Certificate,
+    extended: tuple[str, ...],
+    tax_id: str | None,
+    *,
+    demo: bool = False,
 ) -> None:
     from cryptography.x509.oid import NameOID
 
     subject, issuer = cert.subject, cert.issuer
     issuer_org = [str(a.value) for a in issuer.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)]
-    if SAT_NAME not in issuer_org:
+    if demo and DEMO_CA_ORGANIZATION in issuer_org:
+        found.warn(
+            "issued by golive's demo CA, which stands in for SAT in this demo session: fine for "
+            "the demo; production PACs accept only a CSD issued by SAT"
+        )
+    elif DEMO_CA_ORGANIZATION in issuer_org:
+        found.fail(
+            "golive's demo certificate, not issued by SAT: it is for the demo session only; "
+            "CFDI invoices must be sealed with a CSD from SAT"
+        )
+    elif SAT_NAME not in issuer_org:
         found.fail(
             "not issued by SAT (Servicio de Administración Tributaria): CFDI invoices must be "
             "sealed with a CSD from SAT"

@@ -94,19 +94,31 @@ def cmd_cert_inspect(args: argparse.Namespace) -> int:
             where="--password-secret",
             advice="drop one of the two options",
         )
+    # a demo session accepts golive's demo CA in the authority's place, with a warning
+    demo = handle is not None and handle.session.meta.demo
     password = _password_from_stdin() if args.password_stdin else None
     if args.password_secret and handle is not None:
         password = _password_from_secret(handle, args.password_secret)
     try:
         result = inspect_certificate(
-            args.file, password=password, key_path=args.key, country=code, tax_id=tax_id
+            args.file,
+            password=password,
+            key_path=args.key,
+            country=code,
+            tax_id=tax_id,
+            demo=demo,
         )
     except PasswordRequiredError:
         if args.password_stdin or args.password_secret or not sys.stdin.isatty():
             raise
         password = getpass.getpass(f"password for {Path(args.file).name}: ").encode()
         result = inspect_certificate(
-            args.file, password=password, key_path=args.key, country=code, tax_id=tax_id
+            args.file,
+            password=password,
+            key_path=args.key,
+            country=code,
+            tax_id=tax_id,
+            demo=demo,
         )
     finally:
         password = None  # used and forgotten

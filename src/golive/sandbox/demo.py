@@ -133,6 +133,39 @@ def point_prometheus_at(session: Session, url: str) -> None:
     session.post_deployment.prometheus_url = prometheus
 
 
+# the demo's Mexican taxpayer, named on its demo CSD
+DEMO_MX_HOLDER = "DEMO CUSTOMER MEXICO SA DE CV"
+
+
+def demo_files_dir() -> Path:
+    """Where the demo keeps its files that are not the session: its demo certificates."""
+    from golive.session.store import data_dir
+
+    return data_dir() / "demo-files"
+
+
+def demo_certificate(session: Session, country: str) -> Path | None:
+    """The demo certificate golive wrote for `country` of the demo session (None: it has none)."""
+    from golive.sandbox.demo_certificate import demo_certificate_path
+
+    setup = session.countries.get(country)
+    if not session.meta.demo or country != "MX" or setup is None or not setup.tax_id:
+        return None
+    path = demo_certificate_path(demo_files_dir(), country, setup.tax_id)
+    return path if path.is_file() else None
+
+
+def write_demo_certificates(session: Session) -> None:
+    """Mexico's demo CSD for the demo's RFC (golive.sandbox.demo_certificate): the demo's green
+    certificate path, inspected like any other (`golive cert inspect FILE --country MX --session
+    demo`, or the country's screen in the wizard)."""
+    from golive.sandbox.demo_certificate import write_demo_csd
+
+    setup = session.countries.get("MX")
+    if setup is not None and setup.tax_id:
+        write_demo_csd(demo_files_dir(), setup.tax_id, DEMO_MX_HOLDER)
+
+
 def point_at_sandbox(session: Session, url: str, ca_bundle: str) -> None:
     """An existing demo session follows the sandbox to this run's port and CA."""
     for settings in (session.environments.staging, session.environments.production):
@@ -189,12 +222,15 @@ def demo_file(
         path.unlink()
     fresh = demo_session(url, ca_bundle, client_id, company, DEMO_PRODUCTION_COMPANY)
     if not path.exists():
+        write_demo_certificates(fresh)
         return SessionFile.create(path, fresh)
     try:
         file = SessionFile.open(path)
     except GoliveError:
         path.rename(path.with_name(path.name + ".damaged"))
+        write_demo_certificates(fresh)
         return SessionFile.create(path, fresh)
     point_at_sandbox(file.session, url, ca_bundle)
     file.save()
+    write_demo_certificates(file.session)
     return file

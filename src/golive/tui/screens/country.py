@@ -67,7 +67,7 @@ class CountryScreen(WizardScreen):
         with Horizontal(classes="open-row"):
             yield Label("File ", classes="field-label")
             yield Input(
-                setup.certificate.file if setup.certificate else "",
+                setup.certificate.file if setup.certificate else str(self._demo_certificate or ""),
                 placeholder="path to .cer/.pem/.der/.p12",
                 id="cert-path",
                 compact=True,
@@ -135,8 +135,20 @@ class CountryScreen(WizardScreen):
             text += f"\nVIES: {verification.vies}"
         return text
 
+    @property
+    def _demo_certificate(self) -> Path | None:
+        """The demo's own certificate for this country, when this is the demo and it has one."""
+        from golive.sandbox.demo import demo_certificate
+
+        return demo_certificate(self.session, self.code)
+
     def _certificate_state(self) -> str:
         certificate = self.session.countries[self.code].certificate
+        if certificate is None and self._demo_certificate is not None:
+            return (
+                "No certificate inspected yet. The demo's CSD, issued by golive's demo CA in "
+                "SAT's place, is in the File field: press Inspect."
+            )
         if certificate is None:
             return "No certificate inspected yet."
         symbol = {"usable": "✓", "warning": "!", "not_usable": "✗"}[certificate.verdict]
@@ -234,7 +246,11 @@ class CountryScreen(WizardScreen):
         setup = self.session.countries[self.code]
         try:
             result = inspect_certificate(
-                path, password=password, country=self.code, tax_id=setup.tax_id or None
+                path,
+                password=password,
+                country=self.code,
+                tax_id=setup.tax_id or None,
+                demo=self.session.meta.demo,
             )
         except GoliveError as error:
             self.app.call_from_thread(
