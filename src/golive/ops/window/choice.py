@@ -115,7 +115,7 @@ def choose_window(
             "this window is " + "; ".join(w for w in assessment.warnings if "past" not in w),
             where="production.window.reason",
             advice="choose a window outside business hours and holidays (`golive window SESSION` "
-            "suggests some), or say why this one is right with --reason TEXT (it is recorded)",
+            "suggests some), or give the reason this one is right anyway (it is recorded)",
         )
     session.production.window = DeploymentWindow(
         start=assessment.start,
