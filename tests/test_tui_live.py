@@ -211,3 +211,19 @@ async def test_quitting_with_a_test_running_asks_first(sandbox: SandboxServer) -
         app.screen.query_one("#confirm", Button).press()
         await wait_for(pilot, lambda: not panel.running, 20, "the cancel on quit")
     assert app.return_code == 0
+
+
+async def test_a_hand_set_production_setting_is_not_shown_as_a_run() -> None:
+    """The live-test panel shows where the tests stand: an endpoint a person marked in progress
+    is no run, so the panel says who set it and that no run is recorded."""
+    from golive.session.checklist import set_item_status
+
+    file = make_session(step="production", countries={"DE": "DE136695976"})
+    set_item_status(file.session, "environment.endpoint", ItemStatus.IN_PROGRESS, by="Ada Tester")
+    file.save()
+    app = app_for(file)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_screen(pilot, "ProductionScreen")
+        app.screen.query_one(CheckPanel).show_last_evidence()
+        shown = text_of(app, "#check-status")
+        assert "in_progress (set by Ada Tester; no run recorded)" in shown

@@ -94,8 +94,14 @@ class CheckPanel(Vertical):
         for suite, _label in self.suites:
             for item_id in SUITE_ITEMS.get((self.environment, suite), ()):
                 item = checklist.by_id.get(item_id)
-                if item is not None and item.state.history:
-                    lines.append(f"{item.text}: {item.status.value} — {item.note}".rstrip(" —"))
+                if item is None or not item.state.history:
+                    continue
+                line = f"{item.text}: {item.status.value} — {item.note}".rstrip(" —")
+                if not item.state.evidence_id:
+                    # a state a person set is no run: say so, or it reads as a test result
+                    who = item.state.changed_by or "a person"
+                    line += f" (set by {who}; no run recorded)"
+                lines.append(line)
         if lines:
             self.query_one("#check-status", Static).update(
                 Text(printable("\n".join(lines), multiline=True))
