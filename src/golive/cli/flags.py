@@ -54,6 +54,7 @@ OPS_FLAGS: dict[str, str] = {
     "production.window.hours": "--hours",
     "production.window.reason": "--reason",
     "production.window.start": "--start",
+    "rehearsal.integration": "--demo-integration",
     "rehearsal.log": "--log",
     "rehearsal.plan": "--plan",
     "rehearsal.upstream": "--upstream",

@@ -14,6 +14,7 @@ from golive.cli.common import (
     _parser,
     _print_json,
 )
+from golive.session.errors import BadInputError
 from golive.session.text import echo as print  # every line shown is sanitized
 
 if TYPE_CHECKING:
@@ -40,10 +41,30 @@ def _rehearse(sub: Sub) -> None:
         "the staging integration at the printed URL. Per phase it reports whether the "
         "integration retried within its policy, gave up in time, sent no document twice and "
         "never recorded zero tax for a failed call; the result is the evidence of "
-        "environment.timeouts and environment.retry. Traffic goes only to --upstream.",
+        "environment.timeouts and environment.retry. Traffic goes only to --upstream. The "
+        "proxy checks the upstream's certificate against the system's trust store, or an "
+        "environment's CA bundle when --upstream is at that environment's API host and port. "
+        "In a demo session, --demo-integration rehearses golive's demo stand-in integration "
+        "instead (it applies the environment's timeouts and retry policy; the evidence says so).",
     )
-    p.add_argument("--upstream", required=True, metavar="URL", help="the host to rehearse against")
-    p.add_argument("--log", required=True, type=Path, metavar="FILE", help="the integration's log")
+    p.add_argument(
+        "--upstream",
+        metavar="URL",
+        help="the host to rehearse against (needed unless --demo-integration, where it is the "
+        "environment's base URL)",
+    )
+    p.add_argument(
+        "--log",
+        type=Path,
+        metavar="FILE",
+        help="the integration's log (needed unless --demo-integration, which logs beside the "
+        "session)",
+    )
+    p.add_argument(
+        "--demo-integration",
+        action="store_true",
+        help="a demo session only: golive's stand-in integration sends the documents",
+    )
     p.add_argument("--plan", type=Path, metavar="FILE", help="a TOML schedule of [[phase]] tables")
     p.add_argument("--port", type=int, default=0, help="the proxy's port (default: any free one)")
     p.add_argument("--env", choices=("staging", "production"), default="staging")
@@ -61,8 +82,19 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
 
     from golive.ops import rehearse
 
+    if not args.demo_integration:
+        missing = [flag for flag in ("upstream", "log") if getattr(args, flag) is None]
+        if missing:
+            raise BadInputError(
+                "golive rehearse needs " + " and ".join(f"--{flag}" for flag in missing),
+                where="rehearse",
+                advice="give the host to rehearse against (--upstream URL) and the log your "
+                "integration writes (--log FILE); a demo session can use --demo-integration",
+            )
     handle = _open(args.session)
     handle.ensure_writable()
+    if args.demo_integration:
+        return _demo_rehearsal(args, handle)
 
     def wait(proxy_url: str, plan: Any) -> None:
         needed = sum(p.documents for p in plan.phases)
@@ -98,6 +130,35 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
         )
     finally:
         handle.save()
+    return _report(args, result)
+
+
+def _demo_rehearsal(args: argparse.Namespace, handle: Any) -> int:
+    """The rehearsal of golive's demo stand-in integration, its progress on stderr."""
+    from golive.ops import rehearse
+
+    def progress(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    try:
+        result = rehearse.run_demo_rehearsal(
+            handle.session,
+            handle.path,
+            plan=args.plan,
+            log=args.log.expanduser() if args.log else None,
+            upstream=args.upstream or "",
+            environment=args.env,
+            progress=progress,
+            by=args.by,
+        )
+    finally:
+        handle.save()
+    if not args.json:
+        print(f"rehearsed golive's demo stand-in integration (not yours) against {result.upstream}")
+    return _report(args, result)
+
+
+def _report(args: argparse.Namespace, result: Any) -> int:
     if args.json:
         _print_json(
             {

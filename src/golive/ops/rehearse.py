@@ -28,6 +28,8 @@ A plan file (TOML) replaces the default schedule:
 from __future__ import annotations
 
 import json
+import ssl
+import threading
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,6 +41,7 @@ from pydantic import ValidationError
 
 from golive.session.checklist import default_actor
 from golive.session.clock import now
+from golive.session.environments import ca_bundle_serving, host_port
 from golive.session.errors import BadInputError, GoliveError
 from golive.session.evidence import EvidenceRecord, record
 from golive.session.model import ItemStatus, RetryPolicy, Session, Timeouts
@@ -271,13 +274,19 @@ def run_rehearsal(
     plan: Path | None = None,
     environment: str = "staging",
     port: int = 0,
-    verify: bool | str = True,
+    verify: ssl.SSLContext | None = None,
     field_map: dict[str, str] | None = None,
     by: str | None = None,
+    integration: str = "",
+    notes: list[str] | None = None,
+    cancelled: threading.Event | None = None,
 ) -> RehearsalResult:
     # Long because the sandbox, the phases and the record of a rehearsal in order.
     """Run the proxy, let `wait(proxy_url, plan)` run or wait for the integration, then judge and
-    record. `verify`: how the proxy checks the upstream's certificate (a CA bundle path)."""
+    record. `verify`: how the proxy checks the upstream's certificate (default: the rule of
+    `upstream_trust`). `integration`: who was rehearsed, when not the partner's own. `notes`:
+    what `wait` found wrong, read after it returns. A run `cancelled` is recorded as such and
+    changes no item (it proves nothing either way)."""
     from golive.sandbox.faults import FaultBoard, Faults
     from golive.sandbox.proxy import PhasePlan, create_proxy_app
     from golive.sandbox.runner import SandboxServer
@@ -294,12 +303,21 @@ def run_rehearsal(
     phases = load_plan(plan) if plan is not None else default_phases(settings.timeouts)
     schedule = PhasePlan(phases)
     board = FaultBoard(Faults())
+    bundle = ""
+    if verify is None:
+        verify, bundle = upstream_trust(session, upstream)
     app = create_proxy_app(upstream, board, schedule, verify=verify)
     started = now()
     with SandboxServer(SandboxSettings(port=port), app=app) as proxy:
         proxy_url = proxy.url
         wait(proxy_url, schedule)
     result = RehearsalResult(upstream, proxy_url, [])
+    if schedule.upstream_errors:
+        result.notes.append(upstream_failure_words(upstream, schedule.upstream_errors[0], bundle))
+    result.notes.extend(notes or ())
+    stopped = cancelled is not None and cancelled.is_set()
+    if stopped:
+        result.notes.append("the rehearsal was cancelled before its end: it proves nothing")
     calls = read_calls(log, field_map)
     result.phases = judge_phases(schedule, calls, settings.timeouts, settings.retry)
     if not schedule.finished:
@@ -309,8 +327,9 @@ def run_rehearsal(
         )
     if not calls:
         result.notes.append(f"the log {log} holds no calls with a document number")
-    outcome = "passed" if result.passed else "failed"
+    outcome = "cancelled" if stopped else "passed" if result.passed else "failed"
     status = ItemStatus.DONE if result.passed else ItemStatus.FAILED
+    updates = {} if stopped else dict.fromkeys(ITEMS, status)
     actor = by or default_actor(session)
     evidence = EvidenceRecord(
         kind="rehearsal",
@@ -320,7 +339,8 @@ def run_rehearsal(
         ended=now(),
         outcome=outcome,
         rehearsal=True,
-        summary=f"outage rehearsal through a fault proxy in front of {target.hostname}: "
+        summary=f"outage rehearsal{' of ' + integration if integration else ''} through a "
+        f"fault proxy in front of {target.hostname}: "
         + "; ".join(p.describe() for p in result.phases)
         + ("; " + "; ".join(result.notes) if result.notes else ""),
         figures={
@@ -330,6 +350,7 @@ def run_rehearsal(
         },
         diagnosis={
             "upstream": upstream,
+            **({"integration": integration} if integration else {}),
             "log": str(log),
             "policy": settings.retry.model_dump(),
             "timeouts": settings.timeouts.model_dump(),
@@ -338,6 +359,124 @@ def run_rehearsal(
         items=list(ITEMS),
         by=actor,
     )
-    record(session, evidence_path(session_path), evidence, dict.fromkeys(ITEMS, status), by=actor)
+    record(session, evidence_path(session_path), evidence, updates, by=actor)
     result.evidence_id = evidence.id
+    return result
+
+
+# --- trusting the upstream ----------------------------------------------------------------------
+
+
+def upstream_trust(session: Session, upstream: str) -> tuple[ssl.SSLContext, str]:
+    """How the proxy checks the upstream's certificate, and the CA bundle it adds ("" for none):
+    an environment's CA bundle when the upstream is at that environment's API host:port
+    (golive.session.environments.ca_bundle_serving), else the system's trust store. Verification
+    is never off."""
+    from golive.api.tls import tls_context
+
+    _name, bundle = ca_bundle_serving(session.environments, upstream)
+    return tls_context(bundle), bundle
+
+
+def upstream_failure_words(upstream: str, error: BaseException, ca_bundle: str) -> str:
+    """Why the proxy got no answer from the upstream, and what to do, in words."""
+    import socket
+
+    from golive.api.errors import causes, dns_failure_text, refused_text, tls_failure_text
+
+    host, port = host_port(upstream)
+    for cause in causes(error):
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            message, advice = tls_failure_text(host, cause, ca_bundle)
+            return (
+                f"the proxy could not reach the upstream: {message}; every phase failed for that "
+                f"reason, not the integration's: {advice}"
+            )
+        if isinstance(cause, socket.gaierror):
+            message, advice = dns_failure_text(host, cause)
+            return f"the proxy could not reach the upstream: {message}: {advice}"
+        if isinstance(cause, ConnectionRefusedError):
+            message, advice = refused_text(host, port)
+            return f"the proxy could not reach the upstream: {message}: {advice}"
+    return (
+        f"the proxy could not reach the upstream {upstream} ({type(error).__name__}): check that "
+        "it is up and that --upstream is its URL"
+    )
+
+
+# --- the demo's rehearsal -----------------------------------------------------------------------
+
+
+def demo_rehearsal_log(session_path: Path) -> Path:
+    """Where the demo's stand-in integration logs: beside the session."""
+    return session_path.with_name(session_path.stem + ".rehearsal-log.jsonl")
+
+
+def run_demo_rehearsal(
+    session: Session,
+    session_path: Path,
+    *,
+    plan: Path | None = None,
+    log: Path | None = None,
+    upstream: str = "",
+    environment: str = "staging",
+    progress: Callable[[str], None] | None = None,
+    cancel: threading.Event | None = None,
+    by: str | None = None,
+) -> RehearsalResult:
+    """The outage rehearsal of golive's demo stand-in integration (golive.sandbox.demo_integration),
+    in a demo session only: the proxy in front of the environment's API (the demo's sandbox),
+    the stand-in sending as many documents as the plan needs, then judged and recorded as any
+    rehearsal, its evidence naming the stand-in."""
+    from golive.sandbox.demo_integration import (
+        DEMO_INTEGRATION,
+        DemoIntegrationError,
+        run_demo_integration,
+    )
+    from golive.secrets import resolve_client_secret
+
+    if not session.meta.demo:
+        raise BadInputError(
+            "golive's demo stand-in integration rehearses demo sessions only",
+            where="rehearsal.integration",
+            advice="point your own integration at the rehearsal's proxy: golive rehearse SESSION "
+            "--upstream URL --log FILE",
+        )
+    settings = getattr(session.environments, environment)
+    if not settings.base_url:
+        raise BadInputError(
+            f"the {environment} environment has no base URL",
+            where=f"{environment}.base_url",
+            advice="set it (the demo's is its sandbox's URL), or give --upstream",
+        )
+    secret = resolve_client_secret(session, environment).value
+    log_path = log or demo_rehearsal_log(session_path)
+    say = progress or (lambda _text: None)
+    failures: list[str] = []
+
+    def drive(proxy_url: str, schedule: Any) -> None:
+        needed = sum(p.documents for p in schedule.phases)
+        say(f"{DEMO_INTEGRATION} sends {needed} document(s) through {proxy_url}")
+        try:
+            run_demo_integration(
+                proxy_url, settings, secret, log_path, needed, progress=say, cancel=cancel
+            )
+        except DemoIntegrationError as error:
+            failures.append(str(error))
+        except OSError as error:  # its log cannot be written
+            failures.append(f"the stand-in integration cannot write its log {log_path}: {error}")
+
+    result = run_rehearsal(
+        session,
+        session_path,
+        upstream=upstream or settings.base_url,
+        log=log_path,
+        wait=drive,
+        plan=plan,
+        environment=environment,
+        by=by,
+        integration=DEMO_INTEGRATION,
+        notes=failures,
+        cancelled=cancel,
+    )
     return result

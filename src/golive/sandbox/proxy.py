@@ -14,6 +14,7 @@ the integration retried.
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -56,6 +57,9 @@ class PhasePlan:
     phases: list[Phase]
     requests: list[ProxiedRequest] = field(default_factory=list)
     documents: dict[str, str] = field(default_factory=dict)  # document -> phase
+    # why the upstream gave no answer (a refused connection, a certificate not trusted): the
+    # rehearsal says it in words, since every phase fails the same way then
+    upstream_errors: list[BaseException] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     changed: threading.Condition = field(init=False)
     _index: int = -1
@@ -105,9 +109,17 @@ class PhasePlan:
 class UpstreamProxy:
     """ASGI app: the request to the upstream, its answer back."""
 
-    def __init__(self, upstream: str, *, verify: bool | str = True, timeout: float = 300.0) -> None:
+    def __init__(
+        self,
+        upstream: str,
+        *,
+        verify: bool | ssl.SSLContext = True,
+        timeout: float = 300.0,
+        errors: list[BaseException] | None = None,
+    ) -> None:
         self.upstream = upstream.rstrip("/")
         self.client = httpx.AsyncClient(verify=verify, timeout=timeout)
+        self.errors = errors
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -131,6 +143,8 @@ class UpstreamProxy:
         try:
             answer = await self.client.request(scope["method"], url, headers=headers, content=body)
         except httpx.HTTPError as error:
+            if self.errors is not None and len(self.errors) < 20:
+                self.errors.append(error)
             await _send(
                 send,
                 502,
@@ -198,10 +212,15 @@ class PhaseTracker:
 
 
 def create_proxy_app(
-    upstream: str, board: FaultBoard, plan: PhasePlan | None = None, *, verify: bool | str = True
+    upstream: str,
+    board: FaultBoard,
+    plan: PhasePlan | None = None,
+    *,
+    verify: bool | ssl.SSLContext = True,
 ) -> Any:
     """The proxy with the faults (and the rehearsal's phases when `plan` is given)."""
-    app: Any = FaultInjector(UpstreamProxy(upstream, verify=verify), board)
+    errors = plan.upstream_errors if plan is not None else None
+    app: Any = FaultInjector(UpstreamProxy(upstream, verify=verify, errors=errors), board)
     if plan is not None:
         app = PhaseTracker(app, board, plan)
     return app

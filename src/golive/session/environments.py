@@ -164,3 +164,30 @@ class Environments(Strict):
                         "https only)"
                     )
         return self
+
+
+def host_port(url: str) -> tuple[str, int]:
+    """A URL's host (lower case) and port, the scheme's default when none is given."""
+    parts = urlsplit(url)
+    default = 443 if parts.scheme == "https" else 80
+    try:
+        port = parts.port or default
+    except ValueError:
+        port = default
+    return (parts.hostname or "").lower(), port
+
+
+def ca_bundle_serving(environments: Environments, url: str) -> tuple[str, str]:
+    """("staging" or "production", its CA bundle) when `url` is at the host:port of that
+    environment's API and the environment trusts a CA bundle; ("", "") otherwise.
+
+    The one rule for trusting an environment's CA bundle beyond its own API calls: a server at
+    the same host and port (the demo's sandbox, which also serves Prometheus and sits behind the
+    outage rehearsal's proxy) is that environment's; anything else gets the system's trust store.
+    """
+    target = host_port(url)
+    for name in ("staging", "production"):
+        settings: EnvironmentSettings = getattr(environments, name)
+        if settings.base_url and settings.ca_bundle and host_port(settings.base_url) == target:
+            return name, settings.ca_bundle
+    return "", ""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import socket
 import ssl
 from dataclasses import dataclass
-from urllib.parse import SplitResult, urlsplit
+from urllib.parse import urlsplit
 
 from golive.api.errors import (
     causes,
@@ -21,6 +21,7 @@ from golive.api.errors import (
     tls_problem_of,
 )
 from golive.api.tls import tls_context
+from golive.session.environments import ca_bundle_serving, host_port
 from golive.session.errors import GoliveError
 from golive.session.model import Session
 
@@ -34,24 +35,11 @@ class PrometheusTrust:
     environment: str = ""  # "staging" or "production" when its ca_bundle is trusted
 
 
-def _host_port(parts: SplitResult) -> tuple[str, int]:
-    default = 443 if parts.scheme == "https" else 80
-    try:
-        port = parts.port or default
-    except ValueError:
-        port = default
-    return (parts.hostname or "").lower(), port
-
-
 def prometheus_trust(session: Session, url: str) -> PrometheusTrust:
     """The environment's CA bundle when Prometheus shares its API's host:port, else the system's."""
-    target = _host_port(urlsplit(url))
-    for name in ("staging", "production"):
-        settings = getattr(session.environments, name)
-        if not settings.base_url or not settings.ca_bundle:
-            continue
-        if _host_port(urlsplit(settings.base_url)) == target:
-            return PrometheusTrust(tls_context(settings.ca_bundle), settings.ca_bundle, name)
+    name, bundle = ca_bundle_serving(session.environments, url)
+    if bundle:
+        return PrometheusTrust(tls_context(bundle), bundle, name)
     return PrometheusTrust(tls_context())
 
 
@@ -89,6 +77,6 @@ def failure_words(url: str, error: BaseException, trust: PrometheusTrust | None)
         if isinstance(cause, socket.gaierror):
             return "{}: {}".format(*dns_failure_text(host, cause))
         if isinstance(cause, ConnectionRefusedError):
-            port = _host_port(parts)[1]
+            port = host_port(url)[1]
             return "{}: {}".format(*refused_text(host, port))
     return f"{type(error).__name__}: {error}"
