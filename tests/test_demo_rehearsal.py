@@ -148,3 +148,54 @@ def test_an_environment_ca_bundle_is_trusted_only_at_its_own_host_and_port() -> 
     assert ca_bundle_serving(environments, "https://localhost:8443") == ("", "")
     # production has no bundle: its host gets the system's trust store
     assert ca_bundle_serving(environments, "https://api.example.com:443/x") == ("", "")
+
+
+async def test_the_wizard_rehearses_the_demo_from_the_environment_step(
+    demo: SessionFile, plan: Path
+) -> None:
+    from tests.tui_fixtures import SIZE, app_for, text_of, wait_for, wait_for_screen
+    from textual.widgets import Button, Input
+
+    demo.session.meta.current_step = "environment"
+    demo.save()
+    app = app_for(demo.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_screen(pilot, "EnvironmentScreen", 30)
+        app.screen.query_one("#rehearsal-plan", Input).focus()
+        await pilot.press(*str(plan))
+        app.screen.query_one("#rehearse", Button).focus()
+        await pilot.press("enter")
+        await wait_for(
+            pilot,
+            lambda: text_of(app, "#rehearsal-result").startswith(("✓", "✗")),
+            120,
+            "the rehearsal",
+        )
+        shown = text_of(app, "#rehearsal-result")
+        assert shown.startswith("✓ Rehearsal of golive's demo stand-in integration passed"), shown
+        assert "✓ outage: 1 document(s), at most 4 attempt(s) — passed" in shown
+        assert app.checklist()["environment.retry"].status is ItemStatus.DONE
+        await app.workers.wait_for_complete()
+    session = SessionFile.open(demo.path).session
+    assert session.items["environment.timeouts"].status is ItemStatus.DONE
+    assert read(demo.evidence_path).records[-1].diagnosis["integration"] == (
+        "golive's demo stand-in integration"
+    )
+
+
+async def test_outside_a_demo_the_wizard_says_how_to_rehearse_your_own_integration(
+    tmp_path: Path,
+) -> None:
+    from tests.tui_fixtures import SIZE, app_for, wait_for_screen
+    from textual.widgets import Static
+
+    session = make_session(("DE",))
+    session.meta.current_step = "environment"
+    file = SessionFile.create(tmp_path / "acme.toml", session)
+    app = app_for(file)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_screen(pilot, "EnvironmentScreen", 30)
+        panel = app.screen.query_one("#rehearsal")
+        text = " ".join(str(s.content) for s in panel.query(Static))
+        assert "an outage rehearsal of your own integration: run golive rehearse" in text
+        assert not app.screen.query("#rehearse")  # no stand-in outside a demo

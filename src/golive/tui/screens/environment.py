@@ -226,6 +226,11 @@ class EnvironmentScreen(StepScreen):
                     yield Static(NO_EMEA_UAT, classes="field-help")
                     yield from super().compose_fields(fields[cut + 1 :])
 
+    def compose_extra(self) -> ComposeResult:
+        from golive.tui.widgets.rehearsal import RehearsalPanel
+
+        yield RehearsalPanel()
+
     @on(Select.Changed, "#einv-preset-staging, #einv-preset-production")
     def _einvoicing_preset(self, event: Select.Changed) -> None:
         from golive.api.endpoints import apply_einvoicing_preset

@@ -50,6 +50,8 @@ class GateBanner(Vertical):
 
     def on_mount(self) -> None:
         self.refresh_gate()
+        # again once the button row has mounted its button (it may not have yet, rarely)
+        self.call_after_refresh(self.refresh_gate)
 
     def status(self) -> GateStatus:
         return gate_status(
@@ -61,6 +63,8 @@ class GateBanner(Vertical):
 
     def refresh_gate(self) -> None:
         status = self.status()
+        if not self.is_attached:
+            return  # the screen is going away
         text = self.query_one("#gate-text", Static)
         if status.open:
             mark = "✓ Open."
@@ -71,8 +75,8 @@ class GateBanner(Vertical):
         text.update(Text(f"{mark} {status.sentence}"))
         self.set_class(status.open, "-open")
         self.set_class(not status.open and status.passable, "-overridden")
-        button = self.query_one("#override", Button)
-        button.display = not status.passable
+        for button in self.query("#override").results(Button):
+            button.display = not status.passable
 
     @on(Button.Pressed, "#override")
     def _override(self, event: Button.Pressed) -> None:
