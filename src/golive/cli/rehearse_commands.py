@@ -82,6 +82,7 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
 
     from golive.ops import rehearse
 
+    handle = _open(args.session)  # a bad session name is said first
     if not args.demo_integration:
         missing = [flag for flag in ("upstream", "log") if getattr(args, flag) is None]
         if missing:
@@ -91,7 +92,6 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
                 advice="give the host to rehearse against (--upstream URL) and the log your "
                 "integration writes (--log FILE); a demo session can use --demo-integration",
             )
-    handle = _open(args.session)
     handle.ensure_writable()
     if args.demo_integration:
         return _demo_rehearsal(args, handle)
@@ -135,13 +135,13 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
 
 def _demo_rehearsal(args: argparse.Namespace, handle: Any) -> int:
     """The rehearsal of golive's demo stand-in integration, its progress on stderr."""
-    from golive.ops import rehearse
+    from golive.ops import demo_integration
 
     def progress(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
     try:
-        result = rehearse.run_demo_rehearsal(
+        result = demo_integration.run_demo_rehearsal(
             handle.session,
             handle.path,
             plan=args.plan,

@@ -264,6 +264,7 @@ class RehearsalResult:
         return bool(self.phases) and all(p.passed for p in self.phases) and not self.notes
 
 
+# Long because the sandbox, the phases and the record of a rehearsal in order.
 def run_rehearsal(
     session: Session,
     session_path: Path,
@@ -281,7 +282,6 @@ def run_rehearsal(
     notes: list[str] | None = None,
     cancelled: threading.Event | None = None,
 ) -> RehearsalResult:
-    # Long because the sandbox, the phases and the record of a rehearsal in order.
     """Run the proxy, let `wait(proxy_url, plan)` run or wait for the integration, then judge and
     record. `verify`: how the proxy checks the upstream's certificate (default: the rule of
     `upstream_trust`). `integration`: who was rehearsed, when not the partner's own. `notes`:
@@ -343,18 +343,18 @@ def run_rehearsal(
         f"fault proxy in front of {target.hostname}: "
         + "; ".join(p.describe() for p in result.phases)
         + ("; " + "; ".join(result.notes) if result.notes else ""),
-        figures={
-            "phases": [{"name": p.name, "message": p.describe()} for p in result.phases],
-            "requests": len(schedule.requests),
-            "documents": len(schedule.documents),
-        },
+        figures={"requests": len(schedule.requests), "documents": len(schedule.documents)},
         diagnosis={
             "upstream": upstream,
             **({"integration": integration} if integration else {}),
             "log": str(log),
             "policy": settings.retry.model_dump(),
             "timeouts": settings.timeouts.model_dump(),
-            "findings": {p.name: p.findings for p in result.phases},
+            "findings": {
+                p.name: {check: text for check, text in p.findings.items() if text}
+                for p in result.phases
+                if not p.passed
+            },
         },
         items=list(ITEMS),
         by=actor,
@@ -385,98 +385,16 @@ def upstream_failure_words(upstream: str, error: BaseException, ca_bundle: str) 
     from golive.api.errors import causes, dns_failure_text, refused_text, tls_failure_text
 
     host, port = host_port(upstream)
+    head = "the proxy could not reach the upstream"
     for cause in causes(error):
         if isinstance(cause, ssl.SSLCertVerificationError):
             message, advice = tls_failure_text(host, cause, ca_bundle)
-            return (
-                f"the proxy could not reach the upstream: {message}; every phase failed for that "
-                f"reason, not the integration's: {advice}"
-            )
+            return f"{head}: {message}; every phase failed for that, not the integration: {advice}"
         if isinstance(cause, socket.gaierror):
-            message, advice = dns_failure_text(host, cause)
-            return f"the proxy could not reach the upstream: {message}: {advice}"
+            return "{}: {}: {}".format(head, *dns_failure_text(host, cause))
         if isinstance(cause, ConnectionRefusedError):
-            message, advice = refused_text(host, port)
-            return f"the proxy could not reach the upstream: {message}: {advice}"
+            return "{}: {}: {}".format(head, *refused_text(host, port))
     return (
         f"the proxy could not reach the upstream {upstream} ({type(error).__name__}): check that "
         "it is up and that --upstream is its URL"
     )
-
-
-# --- the demo's rehearsal -----------------------------------------------------------------------
-
-
-def demo_rehearsal_log(session_path: Path) -> Path:
-    """Where the demo's stand-in integration logs: beside the session."""
-    return session_path.with_name(session_path.stem + ".rehearsal-log.jsonl")
-
-
-def run_demo_rehearsal(
-    session: Session,
-    session_path: Path,
-    *,
-    plan: Path | None = None,
-    log: Path | None = None,
-    upstream: str = "",
-    environment: str = "staging",
-    progress: Callable[[str], None] | None = None,
-    cancel: threading.Event | None = None,
-    by: str | None = None,
-) -> RehearsalResult:
-    """The outage rehearsal of golive's demo stand-in integration (golive.sandbox.demo_integration),
-    in a demo session only: the proxy in front of the environment's API (the demo's sandbox),
-    the stand-in sending as many documents as the plan needs, then judged and recorded as any
-    rehearsal, its evidence naming the stand-in."""
-    from golive.sandbox.demo_integration import (
-        DEMO_INTEGRATION,
-        DemoIntegrationError,
-        run_demo_integration,
-    )
-    from golive.secrets import resolve_client_secret
-
-    if not session.meta.demo:
-        raise BadInputError(
-            "golive's demo stand-in integration rehearses demo sessions only",
-            where="rehearsal.integration",
-            advice="point your own integration at the rehearsal's proxy: golive rehearse SESSION "
-            "--upstream URL --log FILE",
-        )
-    settings = getattr(session.environments, environment)
-    if not settings.base_url:
-        raise BadInputError(
-            f"the {environment} environment has no base URL",
-            where=f"{environment}.base_url",
-            advice="set it (the demo's is its sandbox's URL), or give --upstream",
-        )
-    secret = resolve_client_secret(session, environment).value
-    log_path = log or demo_rehearsal_log(session_path)
-    say = progress or (lambda _text: None)
-    failures: list[str] = []
-
-    def drive(proxy_url: str, schedule: Any) -> None:
-        needed = sum(p.documents for p in schedule.phases)
-        say(f"{DEMO_INTEGRATION} sends {needed} document(s) through {proxy_url}")
-        try:
-            run_demo_integration(
-                proxy_url, settings, secret, log_path, needed, progress=say, cancel=cancel
-            )
-        except DemoIntegrationError as error:
-            failures.append(str(error))
-        except OSError as error:  # its log cannot be written
-            failures.append(f"the stand-in integration cannot write its log {log_path}: {error}")
-
-    result = run_rehearsal(
-        session,
-        session_path,
-        upstream=upstream or settings.base_url,
-        log=log_path,
-        wait=drive,
-        plan=plan,
-        environment=environment,
-        by=by,
-        integration=DEMO_INTEGRATION,
-        notes=failures,
-        cancelled=cancel,
-    )
-    return result

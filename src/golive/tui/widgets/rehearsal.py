@@ -30,7 +30,7 @@ DEMO_TEXT = (
     "The demo brings its own stand-in integration, which applies the staging timeouts and retry "
     "policy above. Rehearse sends it through golive's fault proxy in front of the sandbox: a "
     "503, a 429 with Retry-After, a hang past the read timeout, a dropped connection and an "
-    "outage, one document each (about a minute). A plan file replaces those phases."
+    "outage, one document each (about 15 s). A plan file replaces those phases."
 )
 OWN_TEXT = (
     "Timeouts and retry are proven by an outage rehearsal of your own integration: run golive "
@@ -101,7 +101,7 @@ class RehearsalPanel(Vertical):
 
     @work(exclusive=True, group="checks", exit_on_error=False, thread=True)
     def _run(self, plan: Path | None) -> None:
-        from golive.ops.rehearse import run_demo_rehearsal
+        from golive.ops.demo_integration import run_demo_rehearsal
         from golive.tui.offthread import SessionCopy
 
         file = self.wizard.file

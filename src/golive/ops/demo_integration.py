@@ -11,7 +11,9 @@ recorded. It logs every attempt as a JSON line in the format the rehearsal reads
 
 What a passing rehearsal of it proves is the environment's settings, as this stand-in applies
 them: the evidence record says so ("golive's demo stand-in integration"), and golive runs it in
-a demo session only (`golive.ops.rehearse.run_demo_rehearsal`).
+a demo session only (`run_demo_rehearsal` below). It retries what golive's own API client retries, by the same rule
+(`golive.api.retry.decide`): a 429, 502, 503 or 504, and a connection that failed or broke; not
+a read timeout (the request may have been processed), which it gives up at once.
 """
 
 from __future__ import annotations
@@ -30,32 +32,29 @@ from urllib.parse import urlsplit
 import httpx
 from pydantic import SecretStr
 
+from golive.api.errors import Failure
+from golive.api.retry import decide
+from golive.ops.rehearse import RehearsalResult, run_rehearsal
 from golive.session.environments import DEFAULT_TOKEN_PATH, EnvironmentSettings
+from golive.session.errors import BadInputError
+from golive.session.model import Session
 
 DEMO_INTEGRATION = "golive's demo stand-in integration"
-RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
 class DemoIntegrationError(Exception):
     """The stand-in could not start: no token (the words say why)."""
 
 
-def backoff_s(settings: EnvironmentSettings, attempt: int, retry_after: float | None) -> float:
-    """The wait before the next attempt: the server's Retry-After (capped), else full jitter."""
-    policy = settings.retry
-    if retry_after is not None:
-        return min(max(retry_after, 0.0), policy.retry_after_cap)
-    ceiling = min(policy.max_delay, policy.base_delay * 2 ** (attempt - 1))
-    return random.uniform(0, ceiling)  # noqa: S311 (jitter, not a secret)
-
-
-def _retry_after(answer: httpx.Response | None) -> float | None:
-    if answer is None or answer.status_code != 429:
-        return None
-    try:
-        return float(answer.headers.get("retry-after", ""))
-    except ValueError:
-        return None
+def failure_of(error: httpx.TransportError) -> Failure:
+    """The kind of transport failure, as golive's own client names it (for the retry rule)."""
+    if isinstance(error, httpx.ConnectTimeout | httpx.ConnectError):
+        return Failure.CONNECT
+    if isinstance(error, httpx.TimeoutException):
+        return Failure.TIMEOUT
+    if isinstance(error, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
+        return Failure.PROTOCOL
+    return Failure.CONNECT
 
 
 def _token_path(settings: EnvironmentSettings) -> str:
@@ -102,8 +101,6 @@ def run_demo_integration(
     logging each attempt to `log` (appended to). Returns the documents sent."""
     say = progress or (lambda _text: None)
     stopped = cancel or threading.Event()
-    policy = settings.retry
-    allowed = policy.max_attempts if policy.enabled else 1
     limits = settings.timeouts
     timeout = httpx.Timeout(
         connect=limits.connect, read=limits.read, write=limits.write, pool=limits.pool
@@ -118,7 +115,7 @@ def run_demo_integration(
                 if stopped.is_set():
                     break
                 document = f"DEMO-REH-{run}-{index:03d}"
-                _one_document(client, settings, headers, document, allowed, out, say, stopped)
+                _one_document(client, settings, headers, document, out, say, stopped)
                 sent += 1
             return sent
     finally:
@@ -150,21 +147,24 @@ def _one_document(
     settings: EnvironmentSettings,
     headers: dict[str, str],
     document: str,
-    allowed: int,
     out: _Log,
     say: Callable[[str], None],
     stopped: threading.Event,
 ) -> None:
     # Long because one document's attempts, their log lines and the waits between them.
     body = _body(settings, document)
-    for attempt in range(1, allowed + 1):
+    rng = random.Random()  # noqa: S311  # (retry jitter, not cryptography)  # nosec B311
+    attempt = 0
+    while True:
+        attempt += 1
         started = time.perf_counter()
         answer: httpx.Response | None = None
+        failure: Failure | None = None
         try:
             answer = client.post(settings.calculate_path, json=body, headers=headers)
             status = answer.status_code
-        except httpx.TransportError:  # a timeout, a dropped connection
-            status = 0
+        except httpx.TransportError as error:
+            status, failure = 0, failure_of(error)
         latency = round((time.perf_counter() - started) * 1000, 1)
         if 200 <= status < 300 and answer is not None:
             tax = answer.json().get("totalTaxAmount")
@@ -178,8 +178,6 @@ def _one_document(
             )
             say(f"{document}: attempt {attempt} answered {status}")
             return
-        retried = status == 0 or status in RETRIED_STATUSES
-        last = attempt == allowed or not retried
         out.line(
             document=document,
             attempt=attempt,
@@ -188,11 +186,95 @@ def _one_document(
             final=False,  # the "gave up" line below is the document's last
             level="warning",
         )
-        said = f"answered {status}" if status else "no answer"
+        said = f"answered {status}" if status else f"no answer ({failure})"
         say(f"{document}: attempt {attempt} {said}")
-        if last:
+        decision = decide(
+            settings.retry,
+            attempt=attempt,
+            safe_to_repeat=True,  # a quote (isAudited false): nothing is booked twice
+            rng=rng,
+            status_code=status or None,
+            failure=failure,
+            retry_after=answer.headers.get("retry-after") if answer is not None else None,
+        )
+        if not decision.retry:
             break
-        if stopped.wait(backoff_s(settings, attempt, _retry_after(answer))):
+        if stopped.wait(decision.delay_s):
+            decision = type(decision)(False, reason="the rehearsal was cancelled")
             break
     out.line(document=document, level="error", error="gave up", status=0, final=True)
-    say(f"{document}: gave up after {attempt} attempt(s), no tax recorded")
+    say(f"{document}: no tax recorded ({decision.reason})")
+
+
+# --- the demo's rehearsal -----------------------------------------------------------------------
+
+
+def demo_rehearsal_log(session_path: Path) -> Path:
+    """Where the demo's stand-in integration logs: beside the session."""
+    return session_path.with_name(session_path.stem + ".rehearsal-log.jsonl")
+
+
+# Long because the checks of a demo session, the secret and the stand-in driven in the proxy.
+def run_demo_rehearsal(
+    session: Session,
+    session_path: Path,
+    *,
+    plan: Path | None = None,
+    log: Path | None = None,
+    upstream: str = "",
+    environment: str = "staging",
+    progress: Callable[[str], None] | None = None,
+    cancel: threading.Event | None = None,
+    by: str | None = None,
+) -> RehearsalResult:
+    """The outage rehearsal of golive's demo stand-in integration (golive.sandbox.demo_integration),
+    in a demo session only: the proxy in front of the environment's API (the demo's sandbox),
+    the stand-in sending as many documents as the plan needs, then judged and recorded as any
+    rehearsal, its evidence naming the stand-in."""
+    from golive.secrets import resolve_client_secret
+
+    if not session.meta.demo:
+        raise BadInputError(
+            "golive's demo stand-in integration rehearses demo sessions only",
+            where="rehearsal.integration",
+            advice="point your own integration at the rehearsal's proxy: golive rehearse SESSION "
+            "--upstream URL --log FILE",
+        )
+    settings = getattr(session.environments, environment)
+    if not settings.base_url:
+        raise BadInputError(
+            f"the {environment} environment has no base URL",
+            where=f"{environment}.base_url",
+            advice="set it (the demo's is its sandbox's URL), or give --upstream",
+        )
+    secret = resolve_client_secret(session, environment).value
+    log_path = log or demo_rehearsal_log(session_path)
+    say = progress or (lambda _text: None)
+    failures: list[str] = []
+
+    def drive(proxy_url: str, schedule: Any) -> None:
+        needed = sum(p.documents for p in schedule.phases)
+        say(f"{DEMO_INTEGRATION} sends {needed} document(s) through {proxy_url}")
+        try:
+            run_demo_integration(
+                proxy_url, settings, secret, log_path, needed, progress=say, cancel=cancel
+            )
+        except DemoIntegrationError as error:
+            failures.append(str(error))
+        except OSError as error:  # its log cannot be written
+            failures.append(f"the stand-in integration cannot write its log {log_path}: {error}")
+
+    result = run_rehearsal(
+        session,
+        session_path,
+        upstream=upstream or settings.base_url,
+        log=log_path,
+        wait=drive,
+        plan=plan,
+        environment=environment,
+        by=by,
+        integration=DEMO_INTEGRATION,
+        notes=failures,
+        cancelled=cancel,
+    )
+    return result
