@@ -18,7 +18,7 @@ from golive.sandbox.demo import (
     DEMO_COUNTRIES,
     DEMO_PRODUCTION_COMPANY,
     demo_certificate,
-    demo_file,
+    demo_file_on,
     demo_files_dir,
 )
 from golive.sandbox.demo_certificate import write_demo_csd
@@ -56,13 +56,7 @@ def _secrets_undone(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def demo(sandbox: SandboxServer) -> SessionFile:
-    return demo_file(
-        sandbox.url,
-        str(sandbox.ca_bundle),
-        sandbox.client_id,
-        sandbox.company,
-        sandbox.client_secret.get_secret_value(),
-    )
+    return demo_file_on(sandbox)
 
 
 def test_the_demo_csd_is_usable_with_a_warning_in_a_demo_only(tmp_path: Path) -> None:

@@ -14,10 +14,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.test_tui_demo import STEP_SCREENS
 from tests.tui_fixtures import SIZE, app_for, text_of, wait_for_screen
 
 from conftest import RunGolive
-from golive.sandbox.demo import DEMO_PRODUCTION_COMPANY, demo_certificate, demo_file
+from golive.sandbox.demo import DEMO_PRODUCTION_COMPANY, demo_certificate, demo_file_on
 from golive.sandbox.runner import SandboxServer
 from golive.sandbox.settings import SandboxSettings
 from golive.session.checklist import BasisKind, build_checklist
@@ -54,19 +55,6 @@ BY_HAND = {
     "compliance.MX.platform": "PAC contract signed",
 }
 
-STEP_SCREENS = [
-    "EnvironmentScreen",
-    "ComplianceScreen",
-    "MonitoringScreen",
-    "StagingScreen",
-    "ProductionScreen",
-    "GoLiveScreen",
-    "PostDeploymentScreen",
-    "RollbackScreen",
-    "SupportScreen",
-    "ReviewScreen",
-]
-
 
 @pytest.fixture
 def run_golive(golive_in_process: RunGolive) -> RunGolive:
@@ -94,14 +82,7 @@ def _secrets_undone(sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def fresh_demo(sandbox: SandboxServer) -> SessionFile:
-    return demo_file(
-        sandbox.url,
-        str(sandbox.ca_bundle),
-        sandbox.client_id,
-        sandbox.company,
-        sandbox.client_secret.get_secret_value(),
-        reset=True,
-    )
+    return demo_file_on(sandbox, reset=True)
 
 
 def walk(file: SessionFile, run_golive: RunGolive, tmp_path: Path, sandbox: SandboxServer) -> None:
@@ -178,8 +159,8 @@ async def test_the_demo_walks_to_a_fully_green_review_with_no_override_and_no_at
     # the wizard, opened on the walked demo, says the same on its Review
     app = app_for(file.path)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for_screen(pilot, "CredentialsScreen", 30)
-        for name in STEP_SCREENS:  # ctrl+n through every step, as a user would
+        await wait_for_screen(pilot, STEP_SCREENS[0], 30)
+        for name in STEP_SCREENS[1:]:  # ctrl+n through every step, as a user would
             await pilot.press("ctrl+n")
             await wait_for_screen(pilot, name, 30)
         readiness = text_of(app, "#readiness")

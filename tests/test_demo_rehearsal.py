@@ -11,10 +11,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.test_ops_rehearse import SHORT_PLAN  # one 503, an outage, recovered
 
 from conftest import RunGolive
 from golive.ops.demo_integration import run_demo_rehearsal
-from golive.sandbox.demo import DEMO_PRODUCTION_COMPANY, demo_file
+from golive.sandbox.demo import DEMO_PRODUCTION_COMPANY, demo_file_on
 from golive.sandbox.runner import SandboxServer
 from golive.sandbox.settings import SandboxSettings
 from golive.session.environments import Environments, EnvironmentSettings, ca_bundle_serving
@@ -22,19 +23,6 @@ from golive.session.evidence import read
 from golive.session.model import ItemStatus
 from golive.session.store import SessionFile
 from session_factory import make_session
-
-SHORT_PLAN = """\
-[[phase]]
-name = "one 503"
-faults = { transient_503 = 1 }
-
-[[phase]]
-name = "outage"
-faults = { error_rate = 1.0 }
-
-[[phase]]
-name = "recovered"
-"""
 
 
 @pytest.fixture
@@ -55,14 +43,7 @@ def demo(sandbox: SandboxServer, golive_home: Path, monkeypatch: pytest.MonkeyPa
     # the demo puts its secrets in this process's environment: monkeypatch undoes them
     monkeypatch.setenv("GOLIVE_STAGING_CLIENT_SECRET", "")
     monkeypatch.setenv("GOLIVE_PRODUCTION_CLIENT_SECRET", "")
-    return demo_file(
-        sandbox.url,
-        str(sandbox.ca_bundle),
-        sandbox.client_id,
-        sandbox.company,
-        sandbox.client_secret.get_secret_value(),
-        reset=True,
-    )
+    return demo_file_on(sandbox, reset=True)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from pydantic import SecretStr
 from golive.checks import run_suite
 from golive.checks.recording import record_suite
 from golive.ops.deploys import verify_config
-from golive.sandbox.demo import DEMO_PRODUCTION_COMPANY, demo_file, demo_session_path
+from golive.sandbox.demo import DEMO_PRODUCTION_COMPANY, demo_file_on, demo_session_path
 from golive.sandbox.runner import SandboxServer
 from golive.sandbox.settings import SandboxSettings
 from golive.session.store import SessionFile, evidence_path, recent_sessions, resolve
@@ -39,13 +39,7 @@ def _secrets_undone(sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def demo(sandbox: SandboxServer) -> SessionFile:
-    return demo_file(
-        sandbox.url,
-        str(sandbox.ca_bundle),
-        sandbox.client_id,
-        sandbox.company,
-        sandbox.client_secret.get_secret_value(),
-    )
+    return demo_file_on(sandbox)
 
 
 def test_the_demo_lives_with_the_sessions_under_its_name(

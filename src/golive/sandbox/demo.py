@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from golive.sandbox.wire import PROMETHEUS_PREFIX
 
 if TYPE_CHECKING:
+    from golive.sandbox.runner import SandboxServer
     from golive.session.model import EnvironmentSettings, Session
     from golive.session.store import SessionFile
 
@@ -187,18 +188,23 @@ def open_demo(*, reset: bool = False) -> tuple[SessionFile, Callable[[], None]]:
     settings = SandboxSettings(tls="valid", extra_companies=(DEMO_PRODUCTION_COMPANY,))
     server = SandboxServer(settings).start()
     try:
-        file = demo_file(
-            server.url,
-            str(server.ca_bundle or ""),
-            server.client_id,
-            server.company,
-            server.client_secret.get_secret_value(),
-            reset=reset,
-        )
+        file = demo_file_on(server, reset=reset)
     except BaseException:
         server.stop()
         raise
     return file, server.stop
+
+
+def demo_file_on(server: SandboxServer, *, reset: bool = False) -> SessionFile:
+    """The demo session file on a running sandbox server (its URL, CA, credentials)."""
+    return demo_file(
+        server.url,
+        str(server.ca_bundle or ""),
+        server.client_id,
+        server.company,
+        server.client_secret.get_secret_value(),
+        reset=reset,
+    )
 
 
 def demo_file(
