@@ -16,6 +16,7 @@ from tests.tui_fixtures import (
     make_session,
     reload,
     type_into,
+    unfold,
     wait_for,
     wait_for_screen,
 )
@@ -44,6 +45,11 @@ async def test_environment_step_sets_einvoicing_and_marks_guesses() -> None:
     app = app_for(file)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_screen(pilot, "EnvironmentScreen")
+        # the E-Invoicing and Determination details are folded, and say what they hold
+        fold = app.screen.query_one("#fold-einvoicing-staging .fold-header")
+        assert "Shares the Determination credentials: on · 6 empty" in str(fold.render())
+        await unfold(pilot, app, "fold-einvoicing-staging")
+        await unfold(pilot, app, "fold-details-staging")
         await type_into(
             pilot,
             field_input(app, "environments.staging.einvoicing.base_url"),
@@ -61,10 +67,11 @@ async def test_environment_step_sets_einvoicing_and_marks_guesses() -> None:
         client = fields["environments.staging.client_id"]
         assert "guessed" not in " ".join(str(label.render()) for label in client.query(Label))
         # the E-Invoicing preset fills its host in, and says there is no public EMEA UAT
-        preset = app.screen.query_one("#einv-preset-production", Select)
         tabs = app.screen.query_one("#env-tabs")
         tabs.active = "tab-production"  # type: ignore[attr-defined]
         await pilot.pause()
+        await unfold(pilot, app, "fold-einvoicing-production")
+        preset = app.screen.query_one("#einv-preset-production", Select)
         preset.value = "onesource-emea"
         await pilot.pause()
         assert field_input(app, "environments.production.einvoicing.base_url").value == (

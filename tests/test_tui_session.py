@@ -18,6 +18,7 @@ from tests.tui_fixtures import (
     reload,
     text_of,
     type_into,
+    unfold,
     wait_for,
     wait_for_screen,
 )
@@ -42,6 +43,7 @@ async def test_resume_lands_on_the_step_left_with_values_and_drafts() -> None:
         await pilot.press("ctrl+n")
         await wait_for_screen(pilot, "EnvironmentScreen")
         await type_into(pilot, field_input(app, "environments.staging.client_id"), "stg-client")
+        await unfold(pilot, app, "fold-connection-staging")
         await type_into(pilot, field_input(app, "environments.staging.timeouts.read"), "abc")
         await type_into(pilot, field_input(app, "environments.staging.base_url"), "ftp://nope")
         select = app.screen.query_one("#f-environments-staging-company-role #control", Select)

@@ -15,6 +15,7 @@ from tests.tui_fixtures import (
     reload,
     text_of,
     type_into,
+    unfold,
     wait_for,
     wait_for_screen,
 )
@@ -27,6 +28,7 @@ from golive.tui.screens.help import HelpScreen
 from golive.tui.screens.item import ItemScreen
 from golive.tui.screens.reason import ReasonScreen
 from golive.tui.screens.record_form import RecordFormScreen
+from golive.tui.widgets.field import ModelField
 
 SAT = Path(__file__).resolve().parent / "data" / "sat-mx"  # the SAT test certificates
 
@@ -97,6 +99,42 @@ async def test_credentials_people_list_and_run_only_secret() -> None:
     assert reload(file).credentials.authorized_people[0].email == "ada@example.com"
 
 
+async def test_environment_opens_on_the_essentials_and_folds_say_what_they_hold() -> None:
+    file = make_session(step="environment")
+    app = app_for(file)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_screen(pilot, "EnvironmentScreen")
+        shown = {field.spec.path for field in app.screen.query(ModelField)}
+        assert shown == {
+            "environments.staging.base_url",
+            "environments.staging.client_id",
+            "environments.staging.external_company_id",
+            "environments.staging.company_role",
+        }
+        header = "#fold-connection-staging .fold-header"
+        assert "Read: 10 · Write: 10" in text_of(app, header)
+        assert "Retry enabled: on" in text_of(app, header)
+        assert not app.screen.query("#tab-production ModelField")  # built when first opened
+        await unfold(pilot, app, "fold-connection-staging")
+        assert text_of(app, header).startswith("▾ Connection, timeouts and retry")
+        await type_into(pilot, field_input(app, "environments.staging.timeouts.read"), "abc")
+        await unfold(pilot, app, "fold-connection-staging")  # folds it again
+        assert "Read: ✗ 'abc' does not validate" in text_of(app, header)
+        assert not app.screen.query_one("#fold-connection-staging .fold-body").display
+        # Next names the draft though its field is folded away
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "EnvironmentScreen"
+        assert "Read: " in text_of(app, "#step-errors")
+        tabs = app.screen.query_one("#env-tabs")
+        tabs.active = "tab-production"  # type: ignore[attr-defined]
+        await pilot.pause()
+        assert app.screen.query_one("#preset-production", Select)
+        assert field_input(app, "environments.production.base_url").value == ""
+        app.save_now()
+    assert "environments.staging.timeouts.read" in reload(file).drafts
+
+
 async def test_environment_https_rule_preset_and_numbers() -> None:
     file = make_session(step="environment")
     app = app_for(file)
@@ -111,6 +149,7 @@ async def test_environment_https_rule_preset_and_numbers() -> None:
         )
         assert "https" in field_errors(app, "environments.production.base_url")
         assert app.session.environments.production.base_url == ""
+        await unfold(pilot, app, "fold-connection-production")
         await type_into(pilot, field_input(app, "environments.production.timeouts.read"), "0")
         assert "greater than 0" in field_errors(app, "environments.production.timeouts.read")
         # a preset fills the host in

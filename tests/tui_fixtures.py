@@ -96,6 +96,14 @@ def field_input(app: WizardApp, path: str) -> Input:
     return app.screen.query_one(f"#{dom_id} #control", Input)
 
 
+async def unfold(pilot: Pilot[Any], app: WizardApp, fold_id: str) -> None:
+    """Open a folded group of fields as a user would: focus its header, press Enter."""
+    app.screen.query_one(f"#{fold_id} .fold-header").focus()
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+
+
 async def type_into(pilot: Pilot[Any], widget: Input, text: str, *, clear: bool = True) -> None:
     """Focus a field and type into it as a user would (keys, not assignment)."""
     widget.focus()

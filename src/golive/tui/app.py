@@ -23,7 +23,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from golive.session import clock
-from golive.tui.presentation import READ_ONLY, SCREENS_CSS, error_text, saved
+from golive.tui.presentation import READ_ONLY, SCREENS_CSS, error_text, saved, width_class
 from golive.tui.saving import AUTOSAVE_DELAY, SavingApp
 from golive.tui.steps import (
     STEP_IDS,
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from golive.session.model import Session
     from golive.session.store import SessionFile
 
-WARM_UP_DELAY = 0.5  # seconds after the first step is shown
+WARM_UP_DELAY = 0.5  # seconds after the steps next to the first one are built
 # The other steps' screens are built ahead while the user reads the first one (a first visit
 # otherwise composes ~200 widgets and applies the styles to them: ~300 ms). One screen per slice,
 # never while the user types: a key press holds the building until the keys have been quiet.
@@ -132,12 +132,17 @@ class WizardApp(SavingApp):
         for warning in file.warnings:  # e.g. no end line: it loaded, but worth a look
             self.notify(warning, title="Session file", severity="warning", timeout=20)
         self.call_after_refresh(self._uninstall, old)
-        # the steps next to it first, once it is on the screen: the likeliest next visit
-        self.call_after_refresh(self._prebuild, self._generation, self._neighbours(step))
-        if self._generation == 1:
-            self.set_timer(WARM_UP_DELAY, self._warm_up)  # then builds the other steps
-        else:
-            self.set_timer(WARM_UP_DELAY, partial(self._prebuild, self._generation))
+        # the steps next to it first, once it is on the screen: the likeliest next visit; the
+        # rest only once those are built (the import thread would slow their building and a
+        # visit right after opening: it holds the interpreter while it imports)
+        self.call_after_refresh(
+            self._prebuild, self._generation, self._neighbours(step), then=self._after_neighbours
+        )
+
+    def _after_neighbours(self, generation: int) -> None:
+        if generation == self._generation:  # the import thread then builds the other steps
+            later = self._warm_up if generation == 1 else partial(self._prebuild, generation)
+            self.set_timer(WARM_UP_DELAY, later)
 
     def _neighbours(self, step_id: str) -> tuple[str, ...]:
         index = STEP_IDS.index(step_id) if step_id in STEP_IDS else 0
@@ -162,9 +167,19 @@ class WizardApp(SavingApp):
         self.call_from_thread(self._prebuild, self._generation)
 
     @work(exit_on_error=False, group="prebuild")
-    async def _prebuild(self, generation: int, steps: tuple[str, ...] = STEP_IDS) -> None:
+    async def _prebuild(
+        self,
+        generation: int,
+        steps: tuple[str, ...] = STEP_IDS,
+        then: Callable[[int], None] | None = None,
+    ) -> None:
         """Build the other steps' screens (compose, mount, styles) while the app is idle, one
-        per slice, so that the first visit of a step only shows it. Nothing is shown."""
+        per slice, so that the first visit of a step only shows it. Nothing is shown. `then`
+        runs once they are built."""
+        # what the opening built (modules, the first step) lives as long as the wizard: the
+        # garbage collector need not walk it again (a full collection over it takes 50-90 ms
+        # here, at any moment: often during the build or the first visit of the next step)
+        gc.freeze()
         for step_id in steps:
             # polled: a key press moves the end of the quiet further (no event to wait for)
             while (quiet := clock.monotonic() - self._last_key) < PREBUILD_QUIET:  # noqa: ASYNC110
@@ -182,6 +197,8 @@ class WizardApp(SavingApp):
             # at any moment: often on the first visit of a step)
             gc.freeze()
             await asyncio.sleep(PREBUILD_PAUSE)
+        if then is not None:
+            then(generation)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
@@ -196,18 +213,7 @@ class WizardApp(SavingApp):
         screen: Screen[None] = getattr(module, class_name)()
         # The width class (-narrow/-wide) Textual gives a screen when it is first shown, given
         # now: set then, it would restyle all of the screen's widgets once more (~250 ms).
-        width = self.size.width
-        screen.add_class(
-            next(
-                (
-                    name
-                    for edge, name in sorted(self.HORIZONTAL_BREAKPOINTS, reverse=True)
-                    if width >= edge
-                ),
-                "",
-            )
-            or "-narrow"
-        )
+        screen.add_class(width_class(self.size.width, self.HORIZONTAL_BREAKPOINTS))
         return screen
 
     def step_screen_name(self, step_id: str) -> str:

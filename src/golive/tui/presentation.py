@@ -96,3 +96,9 @@ def saved(text: str) -> SaveStatus:
 
 def save_failed(error: GoliveError) -> SaveStatus:
     return SaveStatus(SaveState.FAILED, f"save failed: {error.message}")
+
+
+def width_class(width: int, breakpoints: list[tuple[int, str]]) -> str:
+    """The class Textual's horizontal breakpoints give a screen `width` columns wide."""
+    chosen = next((name for edge, name in sorted(breakpoints, reverse=True) if width >= edge), "")
+    return chosen or "-narrow"

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
+from textual.widget import Widget
 from textual.widgets import Select, Static, TabbedContent, TabPane
 
 from golive.session.errors import GoliveError
 from golive.tui.screens.step import StepScreen
-from golive.tui.widgets.field import FieldSpec, ModelField, set_value
+from golive.tui.widgets.field import FieldSpec, ModelField, set_value, summary_of
+from golive.tui.widgets.fold import FoldedFields
 from golive.tui.widgets.select import PatientSelect
 
 ENVIRONMENTS = ("staging", "production")
@@ -85,6 +87,7 @@ def einvoicing_fields(env: str) -> tuple[FieldSpec | str, ...]:
 
 # Long because it is one declarative table: the step's fields in the order the screen shows them.
 def environment_fields(env: str) -> tuple[FieldSpec | str, ...]:
+    """Every setting of one environment (the step shows ESSENTIALS, the rest in folds)."""
     base = f"environments.{env}"
     return (
         "Determination",
@@ -171,6 +174,26 @@ def environment_fields(env: str) -> tuple[FieldSpec | str, ...]:
     )
 
 
+# what every go-live fills in, shown unfolded (below the preset)
+ESSENTIALS = ("base_url", "client_id", "external_company_id", "company_role")
+DETAILS = (
+    "token_url",
+    "company_id",
+    "scope",
+    "token_format",
+    "calculate_path",
+    "host_system",
+    "calling_system_number",
+)
+CONNECTION = ("ca_bundle", "timeouts", "retry")
+
+
+def connection_fields(env: str) -> tuple[FieldSpec | str, ...]:
+    """The connection group with its headings (from "Connection" to the end)."""
+    fields = environment_fields(env)
+    return fields[fields.index("Connection") + 1 :]
+
+
 class EnvironmentScreen(StepScreen):
     STEP = "environment"
     INTRO = (
@@ -189,42 +212,92 @@ class EnvironmentScreen(StepScreen):
     )
 
     def compose_fields(self, fields: object) -> ComposeResult:
-        from golive.api.endpoints import NO_EMEA_UAT, PRESETS
-
-        options = [(f"{p.title} ({p.base_url})", p.name) for p in PRESETS.values()]
         with TabbedContent(id="env-tabs"):
             for env in ENVIRONMENTS:
                 with TabPane(env.title(), id=f"tab-{env}"):
-                    settings = getattr(self.session.environments, env)
-                    current = settings.preset
-                    yield Static("Preset", classes="field-label")
-                    yield PatientSelect(
-                        # the preset in use names the URL really used (the demo's is https)
-                        [
-                            (f"{p.title} ({settings.base_url})", p.name)
-                            if p.name == current and settings.base_url
-                            else (label, p.name)
-                            for (label, _), p in zip(options, PRESETS.values(), strict=True)
-                        ],
-                        value=current if current in PRESETS else Select.NULL,
-                        prompt="custom (type the URLs)",
-                        id=f"preset-{env}",
-                        compact=True,
-                    )
-                    fields = environment_fields(env)
-                    cut = fields.index(EINVOICING_TITLE)
-                    yield from super().compose_fields(fields[:cut])
-                    yield from super().compose_fields(fields[cut : cut + 1])
-                    current = getattr(self.session.environments, env).einvoicing.preset
-                    yield PatientSelect(
-                        options,
-                        value=current if current in PRESETS else Select.NULL,
-                        prompt="as Determination, or type the URLs",
-                        id=f"einv-preset-{env}",
-                        compact=True,
-                    )
-                    yield Static(NO_EMEA_UAT, classes="field-help")
-                    yield from super().compose_fields(fields[cut + 1 :])
+                    # Production is built when its tab is first opened (half the step's widgets)
+                    if env == ENVIRONMENTS[0] or self._has_drafts(env):
+                        yield from self._environment_widgets(env)
+
+    def _has_drafts(self, env: str) -> bool:
+        return any(path.startswith(f"environments.{env}.") for path in self.session.drafts)
+
+    def _environment_widgets(self, env: str) -> list[Widget]:
+        """One environment's settings: the preset and what every go-live fills in, then three
+        folded groups (built when unfolded) that say on one line what they hold."""
+        from golive.api.endpoints import PRESETS
+
+        settings = getattr(self.session.environments, env)
+        current = settings.preset
+        options = [(f"{p.title} ({p.base_url})", p.name) for p in PRESETS.values()]
+        specs = [spec for spec in environment_fields(env) if isinstance(spec, FieldSpec)]
+        by_name = {spec.path.removeprefix(f"environments.{env}."): spec for spec in specs}
+        details = [by_name[name] for name in DETAILS]
+        einvoicing = [spec for spec in einvoicing_fields(env) if isinstance(spec, FieldSpec)]
+        connection = [spec for spec in specs if spec.path.split(".")[2] in CONNECTION]
+        return [
+            Static("Preset", classes="field-label"),
+            PatientSelect(
+                # the preset in use names the URL really used (the demo's is https)
+                [
+                    (f"{p.title} ({settings.base_url})", p.name)
+                    if p.name == current and settings.base_url
+                    else (label, p.name)
+                    for (label, _), p in zip(options, PRESETS.values(), strict=True)
+                ],
+                value=current if current in PRESETS else Select.NULL,
+                prompt="custom (type the URLs)",
+                id=f"preset-{env}",
+                compact=True,
+            ),
+            *super().compose_fields([by_name[name] for name in ESSENTIALS]),
+            self._fold(env, "details", "Determination details", details),
+            self._fold(env, "einvoicing", EINVOICING_TITLE, einvoicing),
+            self._fold(env, "connection", "Connection, timeouts and retry", connection),
+        ]
+
+    def _fold(self, env: str, name: str, title: str, specs: list[FieldSpec]) -> FoldedFields:
+        def build() -> list[Widget]:
+            if name == "einvoicing":
+                return self._einvoicing_widgets(env, specs)
+            if name == "connection":
+                return list(super(EnvironmentScreen, self).compose_fields(connection_fields(env)))
+            return list(super(EnvironmentScreen, self).compose_fields(specs))
+
+        return FoldedFields(
+            title,
+            build,
+            lambda: summary_of(self.session, specs),
+            paths=tuple(spec.path for spec in specs),
+            id=f"fold-{name}-{env}",
+        )
+
+    def _einvoicing_widgets(self, env: str, specs: list[FieldSpec]) -> list[Widget]:
+        from golive.api.endpoints import NO_EMEA_UAT, PRESETS
+
+        current = getattr(self.session.environments, env).einvoicing.preset
+        return [
+            PatientSelect(
+                [(f"{p.title} ({p.base_url})", p.name) for p in PRESETS.values()],
+                value=current if current in PRESETS else Select.NULL,
+                prompt="as Determination, or type the URLs",
+                id=f"einv-preset-{env}",
+                compact=True,
+            ),
+            Static(NO_EMEA_UAT, classes="field-help"),
+            *super().compose_fields(specs),
+        ]
+
+    @on(TabbedContent.TabActivated, "#env-tabs")
+    async def _tab_opened(self, event: TabbedContent.TabActivated) -> None:
+        pane = event.pane
+        env = (pane.id or "").removeprefix("tab-")
+        if env in ENVIRONMENTS and not pane.children:
+            await pane.mount_all(self._environment_widgets(env))
+
+    def on_session_refresh(self) -> None:
+        for fold in self.query(FoldedFields):
+            fold.refresh_summary()
 
     def compose_extra(self) -> ComposeResult:
         from golive.tui.widgets.rehearsal import RehearsalPanel

@@ -6,6 +6,7 @@ This module only presents them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -30,6 +31,7 @@ __all__ = [
     "apply_value",
     "from_text",
     "set_value",
+    "summary_of",
     "to_text",
     "validate_value",
     "value_at",
@@ -71,6 +73,30 @@ def apply_text(session: Session, spec: FieldSpec, raw: str) -> list[str]:
 def apply_value(session: Session, spec: FieldSpec, value: Any) -> list[str]:
     """A chosen value (a select, a switch): set it, or say why not."""
     return fields.apply_value(session, spec.path, value)
+
+
+def summary_of(session: Session, specs: Iterable[FieldSpec]) -> str:
+    """What the fields hold now, on one line, for a folded group: the values given, a value
+    typed that does not validate, and how many are empty (each field says what empty means)."""
+    parts = []
+    empty = 0
+    for spec in specs:
+        if spec.path in session.drafts:
+            parts.append(f"{spec.label}: ✗ {session.drafts[spec.path]!r} does not validate")
+            continue
+        value = value_at(session, spec.path)
+        text = to_text(value, spec.kind)
+        if spec.kind == "bool":
+            text = "on" if value else "off"
+        elif spec.kind == "choice":
+            text = next((label for label, choice in spec.choices if choice == text and text), text)
+        if text:
+            parts.append(f"{spec.label}: {text}")
+        else:
+            empty += 1
+    if empty:
+        parts.append(f"{empty} empty")
+    return " · ".join(parts)
 
 
 # --- the widget ----------------------------------------------------------------------------------
