@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from tests.tui_fixtures import SIZE, reload, text_of, wait_for, wait_for_screen
+from textual.widgets import Button
 
 from golive.session.evidence import read
 from golive.session.model import ItemStatus
@@ -80,11 +81,13 @@ async def test_keyboard_only_walk_of_the_demo_with_live_tests() -> None:
             elif name == "ProductionScreen":
                 await run_and_wait(pilot, "f5")  # connectivity
                 # the production gate waits for every pre-deployment item, which this walk
-                # does not tick: the transaction goes ahead on a recorded override
-                from golive.session.checklist import override_gate
-
-                override_gate(app.session, "production", "demo walk: the live tests only")
-                app.session_changed()
+                # does not tick: the transaction goes ahead on an override recorded as a user
+                # records it (the green walk, test_demo_green_walk, needs none)
+                app.screen.query_one("#override", Button).press()
+                await wait_for_screen(pilot, "ReasonScreen")
+                await pilot.press(*"demo walk: the live tests only", "enter")
+                await wait_for_screen(pilot, "ProductionScreen")
+                assert "overridden by" in text_of(app, "#gate-text")
                 await run_and_wait(pilot, "f7")  # the single transaction, confirmed
             if name != "ReviewScreen":
                 await pilot.press("ctrl+n")
@@ -105,5 +108,8 @@ async def test_keyboard_only_walk_of_the_demo_with_live_tests() -> None:
     assert session.meta.demo
     kinds = [r.kind for r in read(path.with_name("demo.evidence.jsonl")).records]
     assert kinds == ["check.smoke", "check.connectivity", "check.transaction"]
+    assert [(o.gate, o.reason) for o in session.gate_overrides] == [
+        ("production", "demo walk: the live tests only")
+    ]
     # the demo secret never reaches the disk
     assert "golive-demo-secret" not in path.read_text()
