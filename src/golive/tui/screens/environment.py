@@ -5,6 +5,8 @@ guessed wire shapes say so ("guessed: ..."), from golive/api/wire.toml."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from textual import on
 from textual.app import ComposeResult
 from textual.widget import Widget
@@ -194,6 +196,13 @@ def connection_fields(env: str) -> tuple[FieldSpec | str, ...]:
     return fields[fields.index("Connection") + 1 :]
 
 
+def preset_options() -> list[tuple[str, str]]:
+    """Every preset as (label naming its host, name), for a Select."""
+    from golive.api.endpoints import PRESETS
+
+    return [(f"{p.title} ({p.base_url})", p.name) for p in PRESETS.values()]
+
+
 class EnvironmentScreen(StepScreen):
     STEP = "environment"
     INTRO = (
@@ -229,10 +238,8 @@ class EnvironmentScreen(StepScreen):
 
         settings = getattr(self.session.environments, env)
         current = settings.preset
-        options = [(f"{p.title} ({p.base_url})", p.name) for p in PRESETS.values()]
         specs = [spec for spec in environment_fields(env) if isinstance(spec, FieldSpec)]
         by_name = {spec.path.removeprefix(f"environments.{env}."): spec for spec in specs}
-        details = [by_name[name] for name in DETAILS]
         einvoicing = [spec for spec in einvoicing_fields(env) if isinstance(spec, FieldSpec)]
         connection = [spec for spec in specs if spec.path.split(".")[2] in CONNECTION]
         return [
@@ -243,33 +250,50 @@ class EnvironmentScreen(StepScreen):
                     (f"{p.title} ({settings.base_url})", p.name)
                     if p.name == current and settings.base_url
                     else (label, p.name)
-                    for (label, _), p in zip(options, PRESETS.values(), strict=True)
+                    for (label, _), p in zip(preset_options(), PRESETS.values(), strict=True)
                 ],
                 value=current if current in PRESETS else Select.NULL,
                 prompt="custom (type the URLs)",
                 id=f"preset-{env}",
                 compact=True,
             ),
-            *super().compose_fields([by_name[name] for name in ESSENTIALS]),
-            self._fold(env, "details", "Determination details", details),
-            self._fold(env, "einvoicing", EINVOICING_TITLE, einvoicing),
-            self._fold(env, "connection", "Connection, timeouts and retry", connection),
+            *self.compose_specs([by_name[name] for name in ESSENTIALS]),
+            self._fold(
+                f"fold-details-{env}",
+                "Determination details",
+                [by_name[name] for name in DETAILS],
+            ),
+            self._fold(
+                f"fold-einvoicing-{env}",
+                EINVOICING_TITLE,
+                einvoicing,
+                lambda: self._einvoicing_widgets(env, einvoicing),
+            ),
+            self._fold(
+                f"fold-connection-{env}",
+                "Connection, timeouts and retry",
+                connection,
+                lambda: self.compose_specs(connection_fields(env)),  # with its headings
+            ),
         ]
 
-    def _fold(self, env: str, name: str, title: str, specs: list[FieldSpec]) -> FoldedFields:
-        def build() -> list[Widget]:
-            if name == "einvoicing":
-                return self._einvoicing_widgets(env, specs)
-            if name == "connection":
-                return list(super(EnvironmentScreen, self).compose_fields(connection_fields(env)))
-            return list(super(EnvironmentScreen, self).compose_fields(specs))
+    def compose_specs(self, specs: Iterable[FieldSpec | str]) -> list[Widget]:
+        """The fields (and headings) as StepScreen composes them, as a list to mount later."""
+        return list(super().compose_fields(specs))
 
+    def _fold(
+        self,
+        dom_id: str,
+        title: str,
+        specs: list[FieldSpec],
+        build: Callable[[], list[Widget]] | None = None,
+    ) -> FoldedFields:
         return FoldedFields(
             title,
-            build,
+            build or (lambda: self.compose_specs(specs)),
             lambda: summary_of(self.session, specs),
-            paths=tuple(spec.path for spec in specs),
-            id=f"fold-{name}-{env}",
+            unfolded=any(spec.path in self.session.drafts for spec in specs),
+            id=dom_id,
         )
 
     def _einvoicing_widgets(self, env: str, specs: list[FieldSpec]) -> list[Widget]:
@@ -278,14 +302,14 @@ class EnvironmentScreen(StepScreen):
         current = getattr(self.session.environments, env).einvoicing.preset
         return [
             PatientSelect(
-                [(f"{p.title} ({p.base_url})", p.name) for p in PRESETS.values()],
+                preset_options(),
                 value=current if current in PRESETS else Select.NULL,
                 prompt="as Determination, or type the URLs",
                 id=f"einv-preset-{env}",
                 compact=True,
             ),
             Static(NO_EMEA_UAT, classes="field-help"),
-            *super().compose_fields(specs),
+            *self.compose_specs(specs),
         ]
 
     @on(TabbedContent.TabActivated, "#env-tabs")

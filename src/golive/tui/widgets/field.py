@@ -88,8 +88,8 @@ def summary_of(session: Session, specs: Iterable[FieldSpec]) -> str:
         text = to_text(value, spec.kind)
         if spec.kind == "bool":
             text = "on" if value else "off"
-        elif spec.kind == "choice":
-            text = next((label for label, choice in spec.choices if choice == text and text), text)
+        elif spec.kind == "choice" and text:
+            text = {choice: label for label, choice in spec.choices}.get(text, text)
         if text:
             parts.append(f"{spec.label}: {text}")
         else:

@@ -47,24 +47,25 @@ class FoldedFields(Vertical):
         build: Callable[[], Iterable[Widget]],
         summary: Callable[[], str],
         *,
-        paths: tuple[str, ...],
+        unfolded: bool = False,  # it holds a value that does not validate: open it at once
         id: str,
     ) -> None:
         super().__init__(id=id)
         self.title = title
         self._build = build
         self._summary = summary
-        self.paths = paths  # the session paths its fields edit (a draft there opens it)
         self.built = False
         self.unfolded = False
+        self._open_on_mount = unfolded
+        self._shown = ""  # the header's text (updated only when it changes: no relayout per key)
 
     def compose(self) -> ComposeResult:
-        yield FoldHeader(self._header_text(), classes="fold-header")
+        self._shown = self._header_text()
+        yield FoldHeader(self._shown, classes="fold-header")
         yield Vertical(classes="fold-body")
 
     def on_mount(self) -> None:
-        drafts = getattr(self.app, "session").drafts  # noqa: B009  (the wizard's session)
-        if any(path.startswith(self.paths) for path in drafts):
+        if self._open_on_mount:
             self.unfold()
 
     def _header_text(self) -> str:
@@ -73,8 +74,10 @@ class FoldedFields(Vertical):
         return f"▸ {self.title} (Enter unfolds): {self._summary()}"
 
     def refresh_summary(self) -> None:
-        if self.is_mounted:
-            self.query_one(FoldHeader).update(self._header_text())
+        text = self._header_text()
+        if self.is_mounted and text != self._shown:
+            self._shown = text
+            self.query_one(FoldHeader).update(text)
 
     def unfold(self) -> None:
         body = self.query_one(".fold-body", Vertical)
