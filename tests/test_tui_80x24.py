@@ -8,10 +8,11 @@ from collections.abc import Iterator
 import pytest
 from rich.cells import cell_len
 from tests.test_tui_snapshots import STEPS, settle, snapshot_session
-from tests.tui_fixtures import app_for, wait_for, wait_for_screen
+from tests.tui_fixtures import app_for, make_session, wait_for, wait_for_screen
 from textual.widgets import Button, Input, OptionList
 
 from golive.tui.app import WizardApp
+from golive.tui.widgets.key_line import KeyLine
 
 
 @pytest.fixture(autouse=True)
@@ -172,3 +173,57 @@ async def test_staging_vs_production_table_is_not_cut(width: int) -> None:
             table.virtual_size,
             table.content_size,
         )
+
+
+async def test_a_step_built_before_the_terminal_narrowed_shows_narrow() -> None:
+    """Steps are built ahead at the width of the moment; one shown first after the terminal
+    narrowed must lay out narrow (labels above inputs, the sidebar folded), not as built."""
+    app = app_for(make_session(countries={"DE": ""}))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, "CredentialsScreen")
+        name = app.step_screen_name("environment")
+        await wait_for(
+            pilot,
+            lambda: app.is_screen_installed(name) and app.get_screen(name).is_mounted,
+            what="the next step built ahead",
+        )
+        assert app.get_screen(name).has_class("-wide")
+        await pilot.resize_terminal(60, 20)
+        await pilot.press("ctrl+n")
+        await wait_for_screen(pilot, "EnvironmentScreen")
+        await wait_for(pilot, lambda: app.screen.has_class("-narrow"), what="the narrow class")
+        assert not app.screen.has_class("-wide")
+        await wait_for(
+            pilot, lambda: app.screen.query_one("#sidebar").size.width <= 8, what="the fold"
+        )
+        assert cut_buttons(app) == []
+        await pilot.resize_terminal(100, 30)
+        await wait_for(pilot, lambda: any("Credentials" in line for line in screen_lines(app)))
+        assert app.screen.has_class("-wide")
+
+
+def key_columns(app: WizardApp, label: str) -> int:
+    """The column of `label` (e.g. "^s Save") on the bottom line."""
+    line = screen_lines(app)[-1]
+    assert label in line, line
+    return line.index(label)
+
+
+async def test_the_key_line_follows_focus_and_a_click_presses_its_key() -> None:
+    app = app_for(make_session(countries={"DE": ""}))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, "CredentialsScreen")
+        # the focused field's step keys, then the checklist's own keys once it has focus
+        assert "Done/undo" not in screen_lines(app)[-1]
+        app.screen.query_one("#items").focus()
+        await wait_for(pilot, lambda: "space Done/undo" in screen_lines(app)[-1], what="keys")
+        assert "⏎ Item…" in screen_lines(app)[-1]
+        # a click on "^n Next" moves on, as the key does
+        await pilot.click(KeyLine, offset=(key_columns(app, "^n Next") + 3, 0))
+        await wait_for_screen(pilot, "EnvironmentScreen")
+        # a click between two keys presses nothing
+        gap = key_columns(app, "^n Next") + len("^n Next")
+        await pilot.click(KeyLine, offset=(gap, 0))
+        await pilot.click(KeyLine, offset=(key_columns(app, "^s Save"), 0))
+        await wait_for(pilot, lambda: "saved" in str(app.save_state), what="the save")
+        assert app.screen.__class__.__name__ == "EnvironmentScreen"

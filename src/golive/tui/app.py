@@ -231,8 +231,8 @@ class WizardApp(SavingApp):
         meta = self.file.session.meta
         if meta.current_step != step_id:
             meta.current_step = step_id
-            if save:  # once the step is on the screen: the write does not delay its frame
-                self.call_after_refresh(self.save_now)
+            if save:
+                self.save_on_leaving_a_step()
         if getattr(self.screen, "IS_STEP", False):
             self.switch_screen(name)
         else:  # the first step shown, over the opening (or start) screen

@@ -70,6 +70,17 @@ class SavingApp(App[int]):
         if save_now:
             self.save_now()
 
+    def save_on_leaving_a_step(self) -> None:
+        """A step was left: what was typed on it is written once the next step is on the screen;
+        when only the step changed, the next autosave (within AUTOSAVE_DELAY) writes that, not
+        the frames that show the step."""
+        if self.file is None or self.read_only:
+            return
+        if self.save_state == UNSAVED:
+            self.call_after_refresh(self.save_now)
+        elif self._save_timer is None:
+            self._save_timer = self.set_timer(AUTOSAVE_DELAY, self._autosave)
+
     def _autosave(self) -> None:
         self._save_timer = None
         self.save_now()
@@ -177,6 +188,8 @@ class SavingApp(App[int]):
             )
 
     def on_unmount(self) -> None:
+        if self._save_timer is not None:  # closed before the autosave came: write it now
+            self.save_now()
         self.release()
 
     def release(self) -> None:

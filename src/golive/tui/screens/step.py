@@ -16,15 +16,16 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, OptionList, Static
+from textual.widgets import Button, OptionList, Static
 from textual.worker import Worker
 
 from golive.session.checklist import definition
 from golive.session.errors import GoliveError
-from golive.tui.presentation import SCREENS_CSS
+from golive.tui.presentation import SCREENS_CSS, width_class
 from golive.tui.widgets.button_row import ButtonRow
 from golive.tui.widgets.checklist import ChecklistPanel
 from golive.tui.widgets.field import FieldSpec, ModelField
+from golive.tui.widgets.key_line import KeyLine
 from golive.tui.widgets.sidebar import STEP_IDS, STEP_TITLES, STEPS, StepSidebar
 from golive.tui.widgets.topbar import TopBar
 
@@ -86,8 +87,8 @@ class WizardScreen(Screen[None]):
             with VerticalScroll(id="main"):
                 yield from self.compose_main()
         yield Static("", id="field-hint")
-        # compact, without the palette's key (ctrl+p, in Help): all keys fit at 80 columns
-        yield Footer(compact=True, show_command_palette=False)
+        # without the palette's key (ctrl+p, in Help): all keys fit at 80 columns
+        yield KeyLine()
 
     def compose_main(self) -> ComposeResult:
         yield from ()
@@ -115,6 +116,17 @@ class WizardScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.refresh_from_session()
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Textual sends a screen the size its layout just gave it (on its first show, and on a
+        # show after the terminal changed): a second layout of every widget for nothing, ~40-80
+        # ms of a first visit. The terminal's resizes, and one that changes the width class
+        # (-narrow/-wide), go on to Textual's handler.
+        breakpoints = self.app.HORIZONTAL_BREAKPOINTS or []
+        if event.size == self.outer_size and self.has_class(
+            width_class(event.size.width, breakpoints)
+        ):
+            event.prevent_default()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         self.wizard.on_worker_state_changed(event)  # the one handler: WizardApp's
@@ -155,7 +167,9 @@ class WizardScreen(Screen[None]):
             if still_open:
                 shown = "; ".join(still_open[:4])
                 more = f" and {len(still_open) - 4} more" if len(still_open) > 4 else ""
-                self.notify(
+                # once the next step is on the screen: the toast does not delay its frame
+                self.app.call_after_refresh(
+                    self.app.notify,
                     f"{shown}{more}",
                     title=f"Still open on {STEP_TITLES.get(self.STEP, self.STEP)}",
                     timeout=6,
