@@ -128,7 +128,8 @@ def test_states_come_from_the_checklist_with_words_and_symbols(tmp_path: Path) -
 
 def test_who_when_and_notes(tmp_path: Path) -> None:
     md = all_formats(rich_session(tmp_path))["md"]
-    assert "  - Recorded by Ada Lovelace, 2026-11-02 09:30 UTC\n  - Note: issued by TR" in md
+    # who and when, once: in the basis (a line "Recorded by" would say it again)
+    assert "  - Note: issued by TR\n  - Basis: Ada Lovelace's word (2026-11-02 09:30 UTC)" in md
     # a note of several lines keeps its lines
     assert "  - Note:\n    - waiting for the access list\n    - from IT" in md
 

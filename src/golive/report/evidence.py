@@ -71,6 +71,10 @@ def _details(fields: dict[str, Any]) -> list[Detail]:
         label = key.replace("_", " ")
         if isinstance(value, list) and any(isinstance(e, dict) for e in value):
             details.append(Detail(label=label, entries=[entry_text(e) for e in value]))
+        elif isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
+            # e.g. a window's countries: one entry each
+            entries = [f"{key}: {value_text(v)}" for key, v in value.items()]
+            details.append(Detail(label=label, entries=entries))
         else:
             details.append(Detail(label=label, value=value_text(value)))
     return details

@@ -16,12 +16,16 @@ from golive.report.words import (
     basis_attention,
     basis_record,
     basis_said,
+    basis_words,
     blocking_words,
     by_kind,
     date_text,
+    details_beyond_summary,
+    figures_beyond_summary,
     moment_text,
     no_attestation_words,
     recorded_by_its_run,
+    recorded_in_its_basis,
     shown_note,
     span_text,
     with_refs,
@@ -56,6 +60,10 @@ def _environment() -> Environment:
     environment.globals["by_kind"] = by_kind
     environment.globals["no_attestation_words"] = no_attestation_words
     environment.globals["recorded_by_its_run"] = recorded_by_its_run
+    environment.globals["recorded_in_its_basis"] = recorded_in_its_basis
+    environment.globals["basis_words"] = basis_words
+    environment.globals["details_beyond_summary"] = details_beyond_summary
+    environment.globals["figures_beyond_summary"] = figures_beyond_summary
     return environment
 
 

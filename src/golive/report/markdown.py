@@ -27,9 +27,13 @@ from golive.report.words import (
     basis_attention,
     basis_record,
     basis_said,
+    basis_words,
     by_kind,
+    details_beyond_summary,
+    figures_beyond_summary,
     moment_text,
     recorded_by_its_run,
+    recorded_in_its_basis,
     shown_note,
     span_text,
     with_refs,
@@ -67,7 +71,7 @@ def _evidence(entry: EvidenceEntry, indent: str) -> list[str]:
     out = [head]
     if entry.summary:
         out += multiline("Result", entry.summary, sub)
-    out += [f"{sub}- {_measurement(m)}" for m in entry.measurements]
+    out += [f"{sub}- {_measurement(m)}" for m in figures_beyond_summary(entry)]
     if entry.diagnosis is not None:
         d = entry.diagnosis
         if d.stage or d.message:
@@ -75,8 +79,8 @@ def _evidence(entry: EvidenceEntry, indent: str) -> list[str]:
             out.append(f"{sub}- Diagnosis{stage}: {text(d.message)}".rstrip())
         if d.advice:
             out.append(f"{sub}- What to do: {text(d.advice)}")
-        out += _details(d.details, sub)
-    out += _details(entry.details, sub)
+        out += _details(details_beyond_summary(entry, d.details), sub)
+    out += _details(details_beyond_summary(entry, entry.details), sub)
     return out
 
 
@@ -121,6 +125,8 @@ def _item(item: ItemEntry, evidence: dict[str, EvidenceEntry]) -> list[str]:
     record = basis_record(item, evidence)
     if record is not None and recorded_by_its_run(item, record):
         pass  # the basis line below says who ran it and when
+    elif recorded_in_its_basis(item) or (item.derived and item.basis == "not_applicable_rule"):
+        pass  # the basis line below says who and when, or that nobody recorded it
     elif item.changed_by or item.changed_at:
         who = text(item.changed_by) if item.changed_by else "someone"
         out.append(f"  - Recorded by {who}, {moment_text(item.changed_at)}")
@@ -133,7 +139,7 @@ def _item(item: ItemEntry, evidence: dict[str, EvidenceEntry]) -> list[str]:
         by = f", by {text(record.by)}" if recorded_by_its_run(item, record) and record.by else ""
         out.append(f"  - Basis: evidence {_ref_words(record, basis_said(item))}{by}")
     elif item.basis != "none":
-        basis = text(with_refs(item.basis_text, evidence))
+        basis = text(with_refs(basis_words(item), evidence))
         out.append(f"  - Basis: **{basis}**" if basis_attention(item) else f"  - Basis: {basis}")
     out += [
         f"  - Evidence {_ref_words(evidence[i])}"

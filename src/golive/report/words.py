@@ -15,8 +15,10 @@ from golive.report.symbols import (
     NOTHING,
 )
 from golive.report.types import (
+    Detail,
     EvidenceEntry,
     ItemEntry,
+    Measurement,
     Readiness,
     Report,
 )
@@ -126,6 +128,8 @@ def value_text(value: Any) -> str:
         return "; ".join(
             f"{k.replace('_', ' ')}: {value_text(v)}" for k, v in value.items() if not is_empty(v)
         )
+    if isinstance(value, list) and value and all(isinstance(e, dict) for e in value):
+        return " | ".join(entry_text(e) for e in value)  # e.g. a window's time zones
     return scrub(number_text(value))
 
 
@@ -133,7 +137,9 @@ def entry_text(entry: Any) -> str:
     """One entry of a list in a record, e.g. a check: "transaction.IT: passed, quote accepted"."""
     if not isinstance(entry, dict):
         return value_text(entry)
-    head = str(entry.get("id") or entry.get("check") or entry.get("name") or "")
+    head = str(
+        entry.get("id") or entry.get("check") or entry.get("name") or entry.get("zone") or ""
+    )
     parts: list[str] = []
     if entry.get("outcome"):
         parts.append(str(entry["outcome"]))
@@ -143,7 +149,7 @@ def entry_text(entry: Any) -> str:
         parts.append(scrub(str(entry["message"])))
     if isinstance(entry.get("elapsed_s"), int | float) and not isinstance(entry["elapsed_s"], bool):
         parts.append(f"{number_text(entry['elapsed_s'])} s")
-    shown = {"id", "check", "name", "outcome", "stage", "message", "elapsed_s"}
+    shown = {"id", "check", "name", "zone", "outcome", "stage", "message", "elapsed_s"}
     for key, value in entry.items():
         if key in shown or is_empty(value):
             continue
@@ -202,3 +208,41 @@ def basis_said(item: ItemEntry) -> str:
     """What the checklist says the item's evidence said ("passed"), as its basis words it."""
     found = re.fullmatch(r"evidence #[0-9a-f]+ \((.+)\)", item.basis_text)
     return found.group(1) if found else ""
+
+
+def recorded_in_its_basis(item: ItemEntry) -> bool:
+    """The basis line names who set the state and when (a person's word or reason): a line
+    "Recorded by" would say it again."""
+    if item.basis not in ("attested", "not_applicable_reason") or item.changed_at is None:
+        return False
+    who = item.changed_by or "someone"
+    return who in item.basis_text and moment_text(item.changed_at) in item.basis_text
+
+
+def basis_words(item: ItemEntry) -> str:
+    """The basis as a report line says it. A state derived by a catalog rule says so without
+    the rule's words again: the line "Not applicable because" above gives them."""
+    if item.derived and item.basis == "not_applicable_rule" and item.reason:
+        return "the rule above (derived from the session; not recorded by anyone)"
+    return item.basis_text
+
+
+def _said_in(value: str, summary: str) -> bool:
+    """`value` is a word or phrase of `summary`. A short number ("4") is not taken for said:
+    the summary's "4" may count something else."""
+    if not value or (len(value) < 5 and not any(c.isalpha() for c in value)):
+        return False
+    return re.search(rf"(?<![\w-]){re.escape(value)}(?![\w-])", summary) is not None
+
+
+def details_beyond_summary(entry: EvidenceEntry, details: list[Detail]) -> list[Detail]:
+    """An evidence record's further fields, without those its result line already says word for
+    word (a certificate's country and kind)."""
+    return [d for d in details if d.entries or not _said_in(d.value, entry.summary)]
+
+
+def figures_beyond_summary(entry: EvidenceEntry) -> list[Measurement]:
+    """An evidence record's figures, without those its result line already says word for word
+    (a tax ID check's country, number, method and outcome). A figure with a target stays: it
+    says whether the target was met."""
+    return [m for m in entry.measurements if m.target_text or not _said_in(m.text, entry.summary)]
