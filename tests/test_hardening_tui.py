@@ -18,7 +18,7 @@ from tests.tui_fixtures import (
     wait_for_screen,
 )
 from textual import events
-from textual.widgets import Button, OptionList, Select, Switch, TextArea
+from textual.widgets import Button, Select, Switch, TextArea
 
 from golive.sandbox.runner import SandboxServer
 from golive.sandbox.settings import SandboxSettings
@@ -28,6 +28,7 @@ from golive.session.store import SessionFile
 from golive.tui.widgets.check_panel import CheckPanel
 from golive.tui.widgets.checklist import ChecklistTable
 from golive.tui.widgets.sidebar import STEP_IDS
+from golive.tui.widgets.step_list import StepList
 
 SMALL = [(80, 24), (60, 20)]
 FOCUSABLE_IN_MAIN = (
@@ -77,7 +78,7 @@ async def test_every_step_is_usable_in_a_small_terminal(width: int, height: int,
         await wait_for(pilot, lambda: type(app.screen).__name__ != "OpeningScreen", 20)
         await pilot.pause(0.2)
         screen = app.screen
-        steps = screen.query_one("#step-list", OptionList)
+        steps = screen.query_one("#step-list", StepList)
         # below 80 columns the sidebar folds to each step's symbol and number (issue 16)
         assert steps.region.width >= (20 if width >= 80 else 5)
         assert steps.option_count == len(STEP_IDS)

@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, OptionList
 
 from golive.tui.app import WizardApp
 from golive.tui.widgets.key_line import KeyLine
+from golive.tui.widgets.step_list import StepList
 
 
 @pytest.fixture(autouse=True)
@@ -90,7 +91,7 @@ async def test_sidebar_folds_below_80_columns_and_every_step_is_reachable() -> N
             assert not any("Credentials" in line for line in lines)
             assert cut_buttons(app) == []
         # and the sidebar opens a step with the keys alone
-        app.screen.query_one("#step-list", OptionList).focus()
+        app.screen.query_one("#step-list", StepList).focus()
         await pilot.press("home", "enter")
         await wait_for_screen(pilot, "CredentialsScreen")
 
@@ -227,3 +228,28 @@ async def test_the_key_line_follows_focus_and_a_click_presses_its_key() -> None:
         await pilot.click(KeyLine, offset=(key_columns(app, "^s Save"), 0))
         await wait_for(pilot, lambda: "saved" in str(app.save_state), what="the save")
         assert app.screen.__class__.__name__ == "EnvironmentScreen"
+
+
+async def test_the_step_list_follows_its_cursor_in_a_terminal_too_short_for_every_step() -> None:
+    app = app_for(make_session(countries={"DE": ""}))
+    async with app.run_test(size=(80, 14)) as pilot:
+        await settle(pilot, "CredentialsScreen")
+        steps = app.screen.query_one("#step-list", StepList)
+        assert steps.size.height < steps.option_count  # not every step fits
+        await pilot.press("f2")
+        assert steps.has_focus
+        await pilot.press("end")
+        shown = [line[: steps.region.right] for line in screen_lines(app)]
+        assert any("11 Review & export" in line for line in shown), "\n".join(shown)
+        assert not any(" 1 Credentials" in line for line in shown)
+        await pilot.press("enter")
+        await wait_for_screen(pilot, "ReviewScreen")
+        # a click lands on the line shown under the pointer, wherever the list is scrolled to
+        steps = app.screen.query_one("#step-list", StepList)
+        line = next(
+            y
+            for y, text in enumerate(screen_lines(app))
+            if "10 Support" in text[: steps.region.right]
+        )
+        await pilot.click(steps, offset=(4, line - steps.region.y))
+        await wait_for_screen(pilot, "SupportScreen")

@@ -17,7 +17,7 @@ from tests.tui_fixtures import (
     wait_for,
     wait_for_screen,
 )
-from textual.widgets import Button, OptionList, RichLog
+from textual.widgets import Button, RichLog
 
 from golive.sandbox.runner import SandboxServer
 from golive.sandbox.settings import SandboxSettings
@@ -27,6 +27,7 @@ from golive.session.model import ItemStatus
 from golive.session.store import SessionFile
 from golive.tui.widgets.check_panel import CheckPanel
 from golive.tui.widgets.gate import GateBanner
+from golive.tui.widgets.step_list import StepList
 
 
 @pytest.fixture(scope="module")
@@ -96,8 +97,8 @@ async def test_a_failed_stage_shows_its_advice(sandbox: SandboxServer) -> None:
         assert "what to do:" in advice
         assert app.checklist()["staging.smoke_tests"].status is ItemStatus.FAILED
         # the sidebar says it in a symbol, not only a colour
-        steps = app.screen.query_one("#step-list", OptionList)
-        assert str(steps.get_option("staging").prompt).startswith("▶!")
+        steps = app.screen.query_one("#step-list", StepList)
+        assert str(steps.prompt_of("staging")).startswith("▶!")
 
 
 async def test_a_running_test_can_be_cancelled_and_the_ui_stays_responsive(

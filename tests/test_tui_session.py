@@ -22,11 +22,12 @@ from tests.tui_fixtures import (
     wait_for,
     wait_for_screen,
 )
-from textual.widgets import Button, DataTable, Input, OptionList, Select
+from textual.widgets import Button, DataTable, Input, Select
 
 from golive.session.lock import SessionLock
 from golive.session.store import SessionFile, resolve
 from golive.tui.app import SessionSource, WizardApp
+from golive.tui.widgets.step_list import StepList
 
 
 @pytest.fixture(autouse=True)
@@ -68,8 +69,8 @@ async def test_resume_lands_on_the_step_left_with_values_and_drafts() -> None:
         await wait_for_screen(pilot, "CredentialsScreen")
         assert field_input(again, "credentials.vault.product").value == "HashiCorp Vault"
         # the sidebar says the environment step needs attention (its drafts)
-        steps = again.screen.query_one("#step-list", OptionList)
-        assert str(steps.get_option("environment").prompt).startswith(" !")
+        steps = again.screen.query_one("#step-list", StepList)
+        assert str(steps.prompt_of("environment")).startswith(" !")
 
 
 async def test_autosave_after_a_change_and_the_header_says_so() -> None:

@@ -20,7 +20,7 @@ from tests.tui_fixtures import (
     wait_for_screen,
 )
 from textual.command import Command, CommandList
-from textual.widgets import Button, DataTable, Input, OptionList, Select
+from textual.widgets import Button, DataTable, Input, Select
 
 from golive.session.model import ItemStatus
 from golive.tui.app import WizardApp
@@ -29,6 +29,7 @@ from golive.tui.screens.item import ItemScreen
 from golive.tui.screens.reason import ReasonScreen
 from golive.tui.screens.record_form import RecordFormScreen
 from golive.tui.widgets.field import ModelField
+from golive.tui.widgets.step_list import StepList
 
 SAT = Path(__file__).resolve().parent / "data" / "sat-mx"  # the SAT test certificates
 
@@ -361,7 +362,7 @@ async def test_navigation_sidebar_palette_help_and_back_keeps_input() -> None:
         await wait_for_screen(pilot, "CredentialsScreen")
         await type_into(pilot, field_input(app, "credentials.vault.product"), "Vault")
         await pilot.press("f2")
-        assert isinstance(app.focused, OptionList)
+        assert isinstance(app.focused, StepList)
         await pilot.press("down", "down", "down", "enter")
         await wait_for_screen(pilot, "MonitoringScreen")
         assert app.session.meta.current_step == "monitoring"
@@ -414,7 +415,7 @@ async def test_the_mouse_opens_a_step_from_the_sidebar() -> None:
     app = app_for(file)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_screen(pilot, "CredentialsScreen")
-        steps = app.screen.query_one("#step-list", OptionList)
+        steps = app.screen.query_one("#step-list", StepList)
         await pilot.click(steps, offset=(5, 9))  # the tenth line: Support
         await wait_for_screen(pilot, "SupportScreen")
         back = app.screen.query_one("#back", Button)

@@ -16,7 +16,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, OptionList, Static
+from textual.widgets import Button, Static
 from textual.worker import Worker
 
 from golive.session.checklist import definition
@@ -152,7 +152,7 @@ class WizardScreen(Screen[None]):
         self.wizard.go_to_step(event.step_id)
 
     def action_steps(self) -> None:
-        self.query_one("#step-list", OptionList).focus()
+        self.query_one("#step-list").focus()
 
     def action_back(self) -> None:
         previous = self.wizard.step_offset(-1)

@@ -9,11 +9,11 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Static
 
 # the steps are declared in golive.tui.steps; these names are read from here too
 from golive.tui.steps import STEP_IDS, STEP_TITLES, STEPS, Step, StepState, step_index
+from golive.tui.widgets.step_list import StepList
 
 __all__ = [
     "STEPS",
@@ -117,14 +117,14 @@ class StepSidebar(Vertical):
             lines = Text("\n").join(self._prompt(i, step) for i, step in enumerate(STEPS))
             yield Static(lines, id="step-list")
         else:
-            yield OptionList(*self._options(), id="step-list")
+            yield StepList(self._prompts(), id="step-list")
         yield Static(
             "✓ done  ◐ in progress\n! needs attention\n○ not started", classes="sidebar-legend"
         )
 
     def on_mount(self) -> None:
         if not self.still:
-            self.query_one(OptionList).highlighted = step_index(self.current)
+            self.query_one(StepList).highlight(step_index(self.current))
 
     def _prompt(self, index: int, step: Step, colours: dict[str, str] | None = None) -> Text:
         state = self.states.get(step.id, StepState.UNKNOWN)
@@ -136,8 +136,8 @@ class StepSidebar(Vertical):
         text.append(f"{index + 1:>2}{title}", style="bold" if step.id == self.current else "")
         return text
 
-    def _options(self) -> list[Option]:
-        return [Option(self._prompt(index, step), id=step.id) for index, step in enumerate(STEPS)]
+    def _prompts(self) -> list[tuple[str, Text]]:
+        return [(step.id, self._prompt(index, step)) for index, step in enumerate(STEPS)]
 
     def set_states(self, states: dict[str, StepState]) -> None:
         """Show new states (from the checklist); keeps the cursor where it is."""
@@ -149,15 +149,14 @@ class StepSidebar(Vertical):
         self._show_prompts()
 
     def _show_prompts(self) -> None:
-        options = self.query_one(OptionList)
+        steps = self.query_one(StepList)
         colours = theme_colours(self.app)
         for index, step in enumerate(STEPS):
-            options.replace_option_prompt(step.id, self._prompt(index, step, colours))
-        options.tooltip = "\n".join(
+            steps.set_prompt(step.id, self._prompt(index, step, colours))
+        steps.tooltip = "\n".join(
             f"{step.title}: {self.states.get(step.id, StepState.UNKNOWN).word}" for step in STEPS
         )
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    def on_step_list_chosen(self, event: StepList.Chosen) -> None:
         event.stop()
-        if event.option.id:
-            self.post_message(self.StepChosen(event.option.id))
+        self.post_message(self.StepChosen(event.step_id))
