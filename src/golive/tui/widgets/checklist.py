@@ -44,6 +44,44 @@ def status_words(status: ItemStatus) -> str:
     return f"{symbol} {word}"
 
 
+def _row_texts(item: ChecklistItem, country: str | None, colours: dict[str, str]) -> list[Text]:
+    label = item.text
+    if item.country and not country:
+        label = f"{item.country}  {label}"
+    if item.group:
+        label = f"{item.group} · {label}"
+    evidence = str(len(item.state.evidence)) if item.state.evidence else ""
+    status = Text(status_words(item.status), style=colours.get(STATUS_STYLE[item.status], ""))
+    return [status, Text(label), Text(item.note or item.reason), Text(evidence)]
+
+
+def _has(rows: list[list[Text]], column: int) -> bool:
+    return any(row[column].plain for row in rows)
+
+
+def _columns(rows: list[list[Text]], width: int) -> list[tuple[str, int]]:
+    """The columns and their widths: the whole table fits `width` (nothing to scroll sideways
+    for, at 80 columns too); Item and Note wrap. Note and Evidence only when an item has one."""
+    padding = 2  # a cell's padding, one column on each side
+    room = width - 2  # kept for the vertical scrollbar of a long list
+
+    def widest(column: int, header: str) -> int:
+        return max([len(header), *(row[column].cell_len for row in rows)])
+
+    status = widest(0, "Status")
+    evidence = widest(3, "Evidence") if _has(rows, 3) else 0
+    fixed = status + padding + (evidence + padding if evidence else 0)
+    rest = max(room - fixed, 20)
+    note = min(widest(2, "Note / reason"), max(12, rest // 3)) if _has(rows, 2) else 0
+    item = max(rest - (note + padding if note else 0) - padding, 10)
+    columns = [("Status", status), ("Item", item)]
+    if note:
+        columns.append(("Note / reason", note))
+    if evidence:
+        columns.append(("Evidence", evidence))
+    return columns
+
+
 @dataclass(frozen=True)
 class ItemEdit:
     """What the item dialog asks to change."""
@@ -90,16 +128,34 @@ class ChecklistPanel(Vertical):
         self.title = title
         self._items: list[ChecklistItem] = []
         self._signature: list[tuple[str, ItemStatus, str, str, int, int, str]] = []
+        self._width = 0  # the width the rows were laid out for
 
     def compose(self) -> ComposeResult:
         yield Static(self.title, classes="panel-title")
-        table = ChecklistTable(cursor_type="row", zebra_stripes=False, id="items")
-        table.add_columns("Status", "Item", "Note / reason", "Evidence")
-        yield table
+        yield ChecklistTable(cursor_type="row", zebra_stripes=False, id="items")
         yield Static("", id="item-detail", classes="item-detail")
 
     def on_mount(self) -> None:
         self.refresh_items()
+
+    def on_resize(self) -> None:
+        if self.size.width and self.size.width != self._width:
+            self.refresh_items()  # the item texts wrap anew to the new width
+
+    def _expected_width(self) -> int:
+        """The table's width: its own once laid out; before (a step built ahead of its first
+        show), the terminal's less the sidebar and the step's padding and scrollbar room, so that
+        the first show does not lay the rows out twice."""
+        if self.size.width:
+            return self.size.width
+        width = self.app.size.width
+        for sidebar in self.screen.query("#sidebar"):
+            if sidebar.styles.width is not None and sidebar.styles.width.is_cells:
+                width -= int(sidebar.styles.width.value)
+        main = self.parent
+        if main is not None:
+            width -= main.styles.gutter.width + main.styles.scrollbar_size_vertical
+        return max(width, 20)
 
     def items(self) -> list[ChecklistItem]:
         checklist = self.app.checklist()  # type: ignore[attr-defined]
@@ -122,25 +178,23 @@ class ChecklistPanel(Vertical):
             )
             for i in items
         ]
-        if signature == self._signature:
+        width = self._expected_width()
+        if signature == self._signature and width == self._width:
             return
         self._signature = signature
+        self._width = width
         colours = theme_colours(self.app)
         row = table.cursor_row
         self._items = items
-        table.clear()
-        for item in items:
-            label = item.text
-            if item.country and not self.country:
-                label = f"{item.country}  {label}"
-            if item.group:
-                label = f"{item.group} · {label}"
-            note = item.note or item.reason
-            evidence = str(len(item.state.evidence)) if item.state.evidence else ""
-            status = Text(
-                status_words(item.status), style=colours.get(STATUS_STYLE[item.status], "")
-            )
-            table.add_row(status, Text(label), Text(note), Text(evidence), key=item.id)
+        rows = [_row_texts(item, self.country, colours) for item in items]
+        table.clear(columns=True)
+        for label, column_width in _columns(rows, width):
+            table.add_column(label, width=column_width)
+        shown = len(table.columns)
+        for item, cells in zip(items, rows, strict=True):
+            # Status and Item always; Note and Evidence when an item has one
+            kept = [cells[0], cells[1]] + [c for i, c in enumerate(cells[2:], 2) if _has(rows, i)]
+            table.add_row(*kept[:shown], key=item.id, height=None)  # long texts wrap
         if items:
             table.move_cursor(row=min(row, len(items) - 1))
         self._show_detail()
