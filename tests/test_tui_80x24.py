@@ -12,6 +12,7 @@ from tests.tui_fixtures import app_for, make_session, wait_for, wait_for_screen
 from textual.widgets import Button, Input, OptionList
 
 from golive.tui.app import WizardApp
+from golive.tui.widgets.checklist import ChecklistTable
 from golive.tui.widgets.key_line import KeyLine
 from golive.tui.widgets.step_list import StepList
 
@@ -253,3 +254,24 @@ async def test_the_step_list_follows_its_cursor_in_a_terminal_too_short_for_ever
         )
         await pilot.click(steps, offset=(4, line - steps.region.y))
         await wait_for_screen(pilot, "SupportScreen")
+
+
+@pytest.mark.parametrize(("step", "screen"), STEPS[:2], ids=[s for s, _ in STEPS[:2]])
+async def test_the_checklist_fits_80_columns_and_every_item_text_is_whole(
+    step: str, screen: str
+) -> None:
+    app = app_for(snapshot_session(step))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, screen)
+        table = app.screen.query_one("#checklist #items", ChecklistTable)
+        # nothing to scroll sideways for: every column is on the screen
+        assert table.virtual_size.width <= table.size.width
+        shown = " ".join(
+            " ".join(str(cell).split())
+            for row in range(table.row_count)
+            for cell in table.get_row_at(row)
+        )
+        for item in app.checklist().items:
+            if item.section == step:
+                assert item.text in shown
+        assert [str(c.label) for c in table.columns.values()][:2] == ["Status", "Item"]
