@@ -125,7 +125,7 @@ def _item(item: ItemEntry, evidence: dict[str, EvidenceEntry]) -> list[str]:
     record = basis_record(item, evidence)
     if record is not None and recorded_by_its_run(item, record):
         pass  # the basis line below says who ran it and when
-    elif recorded_in_its_basis(item) or (item.derived and item.basis == "not_applicable_rule"):
+    elif recorded_in_its_basis(item):
         pass  # the basis line below says who and when, or that nobody recorded it
     elif item.changed_by or item.changed_at:
         who = text(item.changed_by) if item.changed_by else "someone"

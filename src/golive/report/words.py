@@ -211,8 +211,10 @@ def basis_said(item: ItemEntry) -> str:
 
 
 def recorded_in_its_basis(item: ItemEntry) -> bool:
-    """The basis line names who set the state and when (a person's word or reason): a line
-    "Recorded by" would say it again."""
+    """The basis line names who set the state and when (a person's word or reason), or says
+    nobody recorded it (a rule's derivation): a line "Recorded by" would say it again."""
+    if item.derived and item.basis == "not_applicable_rule":
+        return True
     if item.basis not in ("attested", "not_applicable_reason") or item.changed_at is None:
         return False
     who = item.changed_by or "someone"

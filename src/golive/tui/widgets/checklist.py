@@ -59,7 +59,7 @@ def _has(rows: list[list[Text]], column: int) -> bool:
     return any(row[column].plain for row in rows)
 
 
-def _columns(rows: list[list[Text]], width: int) -> list[tuple[str, int]]:
+def _columns(rows: list[list[Text]], width: int) -> list[tuple[str, int, int]]:
     """The columns and their widths: the whole table fits `width` (nothing to scroll sideways
     for, at 80 columns too); Item and Note wrap. Note and Evidence only when an item has one."""
     padding = 2  # a cell's padding, one column on each side
@@ -74,11 +74,11 @@ def _columns(rows: list[list[Text]], width: int) -> list[tuple[str, int]]:
     rest = max(room - fixed, 20)
     note = min(widest(2, "Note / reason"), max(12, rest // 3)) if _has(rows, 2) else 0
     item = max(rest - (note + padding if note else 0) - padding, 10)
-    columns = [("Status", status), ("Item", item)]
+    columns = [("Status", status, 0), ("Item", item, 1)]  # label, width, the row's cell
     if note:
-        columns.append(("Note / reason", note))
+        columns.append(("Note / reason", note, 2))
     if evidence:
-        columns.append(("Evidence", evidence))
+        columns.append(("Evidence", evidence, 3))
     return columns
 
 
@@ -188,13 +188,12 @@ class ChecklistPanel(Vertical):
         self._items = items
         rows = [_row_texts(item, self.country, colours) for item in items]
         table.clear(columns=True)
-        for label, column_width in _columns(rows, width):
+        columns = _columns(rows, width)
+        for label, column_width, _cell in columns:
             table.add_column(label, width=column_width)
-        shown = len(table.columns)
         for item, cells in zip(items, rows, strict=True):
-            # Status and Item always; Note and Evidence when an item has one
-            kept = [cells[0], cells[1]] + [c for i, c in enumerate(cells[2:], 2) if _has(rows, i)]
-            table.add_row(*kept[:shown], key=item.id, height=None)  # long texts wrap
+            shown = (cells[cell] for _label, _width, cell in columns)
+            table.add_row(*shown, key=item.id, height=None)  # long texts wrap
         if items:
             table.move_cursor(row=min(row, len(items) - 1))
         self._show_detail()
