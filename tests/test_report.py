@@ -118,8 +118,10 @@ def test_states_come_from_the_checklist_with_words_and_symbols(tmp_path: Path) -
     assert "- ◐ **in progress**: Access limited to authorized personnel" in md
     assert "- ✗ **failed**: Run smoke tests" in md
     assert "- ○ **open**: Retry logic configured" in md
-    # derived: Germany needs no certificate, said in the catalog's words
-    assert "Not applicable because: No certificate or seal is required of the issuer" in md
+    # derived: Germany needs no certificate, said in the catalog's words in the country's facts;
+    # the item names that fact
+    assert "- **Certificate**: not required: No certificate or seal is required of the issuer" in md
+    assert "Not applicable because: not required on the dates judged: see “Certificate” above" in md
     html = render(report, "html")
     # never by colour alone: the state is written out
     assert '<span class="state blocked">⊘ blocked</span>' in html

@@ -333,6 +333,15 @@ def compare_settings(session: Session) -> ConfigComparison:
     return ConfigComparison(rows, findings)
 
 
+def _findings_words(findings: list[Finding]) -> str:
+    """Findings said once each, with every setting they are about: "X (production.base_url,
+    production.token_url); Y (production.preset)"."""
+    keys: dict[str, list[str]] = {}
+    for finding in findings:
+        keys.setdefault(finding.message, []).append(finding.key)
+    return "; ".join(f"{message} ({', '.join(k)})" for message, k in keys.items())
+
+
 def verify_config(
     session: Session, session_path: Path, *, by: str | None = None
 ) -> ConfigComparison:
@@ -341,9 +350,10 @@ def verify_config(
     differing = [r.key for r in comparison.rows if r.differs]
     if comparison.passed:
         summary = f"staging and production compared: {len(differing)} setting(s) differ"
+        summary += f" ({', '.join(differing)})" if differing else ""
         if comparison.warnings:
-            summary += f"; {len(comparison.warnings)} warning(s): " + "; ".join(
-                f.message for f in comparison.warnings
+            summary += f"; {len(comparison.warnings)} warning(s): " + _findings_words(
+                comparison.warnings
             )
     else:
         summary = "; ".join(f.message for f in comparison.problems)
@@ -354,7 +364,7 @@ def verify_config(
         figures={"differing": differing, "problems": len(comparison.problems)},
         diagnosis={"findings": comparison.to_json()["findings"]},
         items=["staging.verify_config"],
-        by=by or "",
+        by=by or default_actor(session),  # who ran it: the record stands alone
     )
     status = ItemStatus.DONE if comparison.passed else ItemStatus.FAILED
     record(

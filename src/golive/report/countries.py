@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from golive.report.facts import (
     fact_list,
@@ -28,29 +29,73 @@ from golive.report.words import (
 )
 from golive.session.checklist import Checklist
 from golive.session.model import (
+    CONFIDENCE_TAGS,
+    CONFIDENCE_WORDS,
+    CountryRequirements,
     CountrySetup,
+    Obligation,
     Session,
 )
+
+if TYPE_CHECKING:
+    from golive.session.obligations import Verdict
+
+
+def _source_words(source: str) -> str:
+    """A catalog source with its confidence tags in words: "... [S: from a secondary source]"."""
+    for confidence, tag in CONFIDENCE_TAGS.items():
+        source = source.replace(tag, f"[{tag[1]}: {CONFIDENCE_WORDS[confidence]}]")
+    return source
+
+
+def _rule_words(obligation: Obligation, requirements: CountryRequirements) -> str:
+    """An obligation in the country's facts: its source only where it is not the row's own
+    (the facts' "Source of these requirements" says that one once)."""
+    from golive.session.obligations import cite, cited_by_the_row, headline
+
+    if cited_by_the_row(obligation, requirements):
+        return headline(obligation)
+    return f"{headline(obligation)} ({cite(obligation, requirements.source)})"
+
+
+def stated_verdicts(session: Session, setup: CountrySetup) -> dict[str, Verdict]:
+    """The certificate and platform verdicts the country's facts state in full (decided ones:
+    an open question is asked by its item, in the item's words)."""
+    from golive.session.obligations import go_live_date, judge
+
+    if not setup.requirements.obligations:
+        return {}
+    when = go_live_date(session)
+    name = setup.requirements.name or "the country"
+    found = {kind: judge(setup, name, kind, when) for kind in ("certificate", "platform")}
+    return {kind: verdict for kind, verdict in found.items() if verdict.required is not None}
 
 
 def _dated_requirement_facts(session: Session, setup: CountrySetup) -> list[Fact]:
     """A snapshot with dated obligations (issue 13): the route and its proof, and the rules in
-    force on the go-live date with their source and confidence, the upcoming ones, the answers."""
-    from golive.session.obligations import describe, go_live_date, judge, upcoming
+    force on the go-live date with their source and confidence, the upcoming ones, the answers.
+    Each rule is said once: the certificate and platform lines name the rules they rest on,
+    "Also in force" the others."""
+    # Long because a country's facts are one list a reader reads top to bottom, in that order.
+    from golive.session.obligations import go_live_date, judge, upcoming
 
     req = setup.requirements
     when = go_live_date(session)
     name = req.name or "the country"
+    stated = stated_verdicts(session, setup)
 
     def verdict(kind: str) -> str:
-        found = judge(setup, name, kind, when)
-        if found.required is None:
+        if kind not in stated:
+            found = judge(setup, name, kind, when)
             return f"asked: {found.what}" if found.what else "asked: the catalog states no rule"
-        return ("required: " if found.required else "not required: ") + found.what
+        found = stated[kind]
+        rules = "; ".join(_rule_words(o, req) for o in found.deciding) or found.what
+        return ("required: " if found.required else "not required: ") + rules
 
+    said = {id(o) for found in stated.values() for o in found.deciding}
     test = {True: "yes", False: "no", None: "unknown"}[req.test_environment]
     kinds = ("einvoicing", "reporting", "certificate", "platform")
-    current = [o for o in req.obligations if o.in_force(when.start, when.end)]
+    current = [o for o in req.obligations if o.in_force(when.start, when.end) and id(o) not in said]
     facts = fact_list(
         ("E-invoicing route", req.route),
         ("Platform", req.platform),
@@ -61,7 +106,7 @@ def _dated_requirement_facts(session: Session, setup: CountrySetup) -> list[Fact
         ("Judged on", f"{when.start.isoformat()} ({when.source}) through {when.end.isoformat()}"),
         ("Certificate", verdict("certificate")),
         ("Platform registration", verdict("platform")),
-        ("In force", " | ".join(describe(o, req.source) for o in current)),
+        ("Also in force", " | ".join(_rule_words(o, req) for o in current)),
         (
             "Upcoming within 90 days",
             " | ".join(f"{o.what} from {o.from_}" for o in upcoming(req.obligations, when, kinds)),
@@ -83,7 +128,7 @@ def _dated_requirement_facts(session: Session, setup: CountrySetup) -> list[Fact
         ("externalCompanyId for this country (staging)", setup.company_ids.staging),
         ("externalCompanyId for this country (production)", setup.company_ids.production),
         ("Platform account", setup.platform_account),
-        ("Source of these requirements", req.source),
+        ("Source of these requirements", _source_words(req.source)),
         ("Requirements last reviewed", date_text(req.reviewed) if req.reviewed else ""),
         (
             "Earlier rule snapshots kept",
@@ -154,6 +199,7 @@ def country_block(
     verification = setup.tax_id_verification
     certificate = setup.certificate
     items = [i for i in checklist.for_country(code) if i.section == "compliance"]
+    stated = stated_verdicts(session, setup)
     return CountryBlock(
         code=code,
         name=country_name(session, code),
@@ -189,5 +235,19 @@ def country_block(
             else None
         ),
         progress=progress_of(checklist, items),
-        items=[entries[i.id] for i in items],
+        items=[_said_above(entries[i.id], setup, stated) for i in items],
     )
+
+
+def _said_above(entry: ItemEntry, setup: CountrySetup, stated: dict[str, Verdict]) -> ItemEntry:
+    """The item with the country fact that already says its `detail` named (its line then
+    points there instead of saying the rule again); unchanged when no fact says it."""
+    kind = entry.id.rsplit(".", 1)[1]
+    label = ""
+    if kind in stated and entry.detail == stated[kind].detail:
+        label = {"certificate": "Certificate", "platform": "Platform registration"}[kind]
+    elif kind == "tax_id" and setup.tax_id and setup.requirements.tax_id_name:
+        label = "Tax ID"  # the detail is "Germany: the USt-IdNr", the fact "Tax ID: USt-IdNr: ..."
+    elif kind == "vat_registration" and entry.detail.endswith(": VAT/GST registration"):
+        label = "the country's heading"  # the detail names only the country
+    return entry.model_copy(update={"said_above": label}) if label else entry

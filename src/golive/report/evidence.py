@@ -22,9 +22,10 @@ from golive.report.types import (
     UnverifiedEntry,
 )
 from golive.report.words import (
-    entry_text,
+    entries_text,
     is_empty,
     plural,
+    said_whole,
     value_text,
 )
 from golive.session.evidence import ChainVerdict, EvidenceLog, EvidenceRecord
@@ -63,14 +64,15 @@ def _kind_text(kind: str) -> str:
     return text[:1].upper() + text[1:] if text else "Evidence"
 
 
-def _details(fields: dict[str, Any]) -> list[Detail]:
+def _details(fields: dict[str, Any], summary: str) -> list[Detail]:
     details: list[Detail] = []
     for key, value in fields.items():
         if is_empty(value):
             continue
         label = key.replace("_", " ")
         if isinstance(value, list) and any(isinstance(e, dict) for e in value):
-            details.append(Detail(label=label, entries=[entry_text(e) for e in value]))
+            said = said_whole(value, summary)
+            details.append(Detail(label=label, entries=entries_text(value), said_by_result=said))
         elif isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
             # e.g. a window's countries: one entry each
             entries = [f"{key}: {value_text(v)}" for key, v in value.items()]
@@ -88,9 +90,11 @@ def evidence_entry(session: Session, record: EvidenceRecord, ref: str) -> Eviden
             stage=str(record.diagnosis.get("stage", "") or ""),
             message=scrub(str(record.diagnosis.get("message", "") or "")),
             advice=scrub(str(record.diagnosis.get("advice", "") or "")),
-            details=_details({k: v for k, v in record.diagnosis.items() if k not in known}),
+            details=_details(
+                {k: v for k, v in record.diagnosis.items() if k not in known}, record.summary
+            ),
         )
-    details = _details(dict(sorted((record.model_extra or {}).items())))
+    details = _details(dict(sorted((record.model_extra or {}).items())), record.summary)
     return EvidenceEntry(
         id=record.id,
         ref=ref,

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from golive.report.masking import (
-    scrub,
-)
 from golive.report.types import (
     Measurement,
 )
 from golive.report.words import (
-    entry_text,
+    entries_text,
     number_text,
     value_text,
 )
@@ -41,17 +38,26 @@ def _figure_label(name: str) -> tuple[str, str]:
     return words[:1].upper() + words[1:], ""
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def measurement(session: Session, name: str, value: Any) -> Measurement:
     label, unit = _figure_label(name)
     scalar: int | float | str | bool | None
     if value is None or isinstance(value, bool | int | float | str):
         scalar = value
     elif isinstance(value, list) and any(isinstance(e, dict) for e in value):
-        scalar = "; ".join(entry_text(e) for e in value)
+        scalar = "; ".join(entries_text(value))
+    elif unit and isinstance(value, dict) and all(_is_number(v) for v in value.values()):
+        # a figure per part, each in the figure's unit: "auth 2.4 ms; dns 0.5 ms"
+        scalar = "; ".join(
+            f"{k.replace('_', ' ')} {number_text(v)}{unit}" for k, v in value.items()
+        )
     else:
         scalar = value_text(value)
     numeric = isinstance(scalar, int | float) and not isinstance(scalar, bool)
-    text = f"{number_text(scalar)}{unit}" if numeric else scrub(number_text(scalar))
+    text = f"{number_text(scalar)}{unit}" if numeric else value_text(scalar)
     big = isinstance(scalar, int | float) and numeric and abs(scalar) >= 10_000
     if big and isinstance(scalar, int | float) and float(scalar).is_integer():
         text = f"{int(scalar):,}{unit}"  # 1,000,000 calls, not 1000000

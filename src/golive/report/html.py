@@ -11,6 +11,12 @@ from typing import Literal
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from golive.report.item_words import (
+    detail_shown,
+    item_runs,
+    reason_shown,
+    tax_check_record,
+)
 from golive.report.types import Report
 from golive.report.words import (
     basis_attention,
@@ -64,6 +70,10 @@ def _environment() -> Environment:
     environment.globals["basis_words"] = basis_words
     environment.globals["details_beyond_summary"] = details_beyond_summary
     environment.globals["figures_beyond_summary"] = figures_beyond_summary
+    environment.globals["detail_shown"] = detail_shown
+    environment.globals["reason_shown"] = reason_shown
+    environment.globals["item_runs"] = item_runs
+    environment.globals["tax_check_record"] = tax_check_record
     return environment
 
 

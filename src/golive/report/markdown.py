@@ -6,6 +6,12 @@ HTML through a Markdown renderer (`<script>` comes out as text).
 
 from __future__ import annotations
 
+from golive.report.item_words import (
+    detail_shown,
+    item_runs,
+    reason_shown,
+    tax_check_record,
+)
 from golive.report.markdown_summary import (
     attestation_lines,
     chain_lines,
@@ -117,11 +123,11 @@ def _details(details: list[Detail], indent: str) -> list[str]:
 def _item(item: ItemEntry, evidence: dict[str, EvidenceEntry]) -> list[str]:
     state = f"{item.symbol} **{item.state}**"
     out = [f"- {state}: {text(item.text)} ({code(item.id)})"]
-    if item.detail and not item.derived:
-        out.append(f"  - For this country: {text(item.detail)}")
+    if detail_shown(item):
+        out.append(f"  - For this country: {text(detail_shown(item))}")
     if item.reason:
         label = "Not applicable because" if item.state == "not applicable" else "Reason"
-        out += multiline(label, item.reason, "  ")
+        out += multiline(label, reason_shown(item), "  ")
     record = basis_record(item, evidence)
     if record is not None and recorded_by_its_run(item, record):
         pass  # the basis line below says who ran it and when
@@ -156,10 +162,34 @@ def _item(item: ItemEntry, evidence: dict[str, EvidenceEntry]) -> list[str]:
     return out
 
 
+def _rule_run(rule: str, items: list[ItemEntry]) -> list[str]:
+    """Items one catalog rule makes not applicable, the rule said once for all of them."""
+    symbol, state = items[0].symbol, items[0].state
+    out = [
+        f"- {symbol} **{state}**, each by the rule (derived from the session; not recorded by anyone):"
+    ]
+    out[0] += f" {text(rule)}"
+    return out + [f"  - {text(item.text)} ({code(item.id)})" for item in items]
+
+
+def _items(items: list[ItemEntry], evidence: dict[str, EvidenceEntry]) -> list[str]:
+    out: list[str] = []
+    for rule, run in item_runs(items):
+        out += _rule_run(rule, run) if rule else _item(run[0], evidence)
+    return out
+
+
 def _country(block: CountryBlock, evidence: dict[str, EvidenceEntry]) -> list[str]:
     out = [f"#### {text(block.name)} ({block.code}): {block.progress.text}", ""]
     out += fact_lines(block.requirements)
-    if block.tax_id_verification is not None:
+    record = tax_check_record(block, evidence)
+    if record is not None and block.tax_id_verification is not None:
+        v = block.tax_id_verification
+        out.append(
+            f"- **Tax ID verification**: {text(v.number)}: **{words(v.outcome)}**, "
+            f"{moment_text(v.checked_at)} (evidence **{record.ref}** says how)"
+        )
+    elif block.tax_id_verification is not None:
         v = block.tax_id_verification
         line = f"{text(v.number)}: **{words(v.outcome)}** by {text(v.method)}, {moment_text(v.checked_at)}"
         if v.message:
@@ -189,8 +219,7 @@ def _country(block: CountryBlock, evidence: dict[str, EvidenceEntry]) -> list[st
         out.append("  - " + ", ".join(details))
         out += [f"  - {text(message)}" for message in c.messages]
     out.append("")
-    for item in block.items:
-        out += _item(item, evidence)
+    out += _items(block.items, evidence)
     return [*out, ""]
 
 
@@ -207,9 +236,7 @@ def _section(section: SectionEntry, level: str, evidence: dict[str, EvidenceEntr
     for group in section.groups:
         if group.title:
             out += [f"{level}# {text(group.title)}", ""]
-        for item in group.items:
-            out += _item(item, evidence)
-        out.append("")
+        out += [*_items(group.items, evidence), ""]
     return out
 
 

@@ -12,7 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from golive.session.model import ItemStatus
 
-FORMAT_VERSION = 2  # 2: evidence refs (E1...), the summary's attestations and country states
+FORMAT_VERSION = (
+    3  # 2: evidence refs (E1...), the summary's attestations and country states; 3: said_above
+)
 
 
 class _Model(BaseModel):
@@ -53,6 +55,10 @@ class Detail(_Model):
     label: str
     value: str = ""
     entries: list[str] = Field(default_factory=list)
+    said_by_result: bool = Field(
+        default=False,
+        description="every entry is said, field by field, in the record's result line",
+    )
 
 
 class Diagnosis(_Model):
@@ -150,6 +156,11 @@ class ItemEntry(_Model):
         default=False, description="the state contradicts the item's newest evidence (attested)"
     )
     detail: str = Field(description="what the item means for its country")
+    said_above: str = Field(
+        default="",
+        description="the country fact that already says what `detail` says (e.g. Certificate): "
+        "the item names it instead of saying it again",
+    )
     note: str
     changed_by: str
     changed_at: datetime | None

@@ -120,33 +120,61 @@ def is_empty(value: Any) -> bool:
     return value is None or value is False or value == "" or value == [] or value == {}
 
 
+_ISO_MOMENT = re.compile(r"(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(:\d\d(?:\.\d+)?)?(Z|[+-]\d\d:\d\d)?")
+
+
+def _moment_words(value: str) -> str:
+    """An ISO 8601 moment as people write it: 2026-12-06 05:00 +01:00, 2028-12-02 18:42:53 UTC."""
+    found = _ISO_MOMENT.fullmatch(value)
+    if found is None:
+        return value
+    day, minute, seconds, zone = found.groups()
+    text = f"{day} {minute}{seconds if seconds and seconds != ':00' else ''}"
+    if zone in ("Z", "+00:00"):
+        return f"{text} UTC"
+    return f"{text} {zone}" if zone else text
+
+
 def value_text(value: Any) -> str:
     """A value of an evidence record in words, any URL without its credentials."""
     if isinstance(value, str) and "://" in value and " " not in value.strip():
         return safe_url(value.strip())
+    if isinstance(value, str):
+        return scrub(_moment_words(value))
     if isinstance(value, dict):
         return "; ".join(
             f"{k.replace('_', ' ')}: {value_text(v)}" for k, v in value.items() if not is_empty(v)
         )
     if isinstance(value, list) and value and all(isinstance(e, dict) for e in value):
-        return " | ".join(entry_text(e) for e in value)  # e.g. a window's time zones
+        return " | ".join(entries_text(value))  # e.g. a window's time zones
     return scrub(number_text(value))
 
 
-def entry_text(entry: Any) -> str:
-    """One entry of a list in a record, e.g. a check: "transaction.IT: passed, quote accepted"."""
-    if not isinstance(entry, dict):
-        return value_text(entry)
+def said_whole(value: Any, text: str) -> bool:
+    """Every part of `value` is said in `text`: a correlation id its check's message names, a
+    finding the record's result line lists with its setting."""
+    if isinstance(value, dict):
+        parts = [v for v in value.values() if not is_empty(v)]
+        return bool(parts) and all(said_whole(v, text) for v in parts)
+    if isinstance(value, list):
+        return bool(value) and all(said_whole(v, text) for v in value)
+    return _said_in(value_text(value), text)
+
+
+def _entry_parts(entry: dict[str, Any]) -> tuple[str, str]:
+    """An entry's head (its id, check, name or zone) and the rest in words, without a field its
+    own message already says."""
     head = str(
         entry.get("id") or entry.get("check") or entry.get("name") or entry.get("zone") or ""
     )
+    message = scrub(str(entry.get("message") or ""))
     parts: list[str] = []
     if entry.get("outcome"):
         parts.append(str(entry["outcome"]))
     if entry.get("stage"):
         parts.append(f"at stage {entry['stage']}")
-    if entry.get("message"):
-        parts.append(scrub(str(entry["message"])))
+    if message:
+        parts.append(message)
     if isinstance(entry.get("elapsed_s"), int | float) and not isinstance(entry["elapsed_s"], bool):
         parts.append(f"{number_text(entry['elapsed_s'])} s")
     shown = {"id", "check", "name", "zone", "outcome", "stage", "message", "elapsed_s"}
@@ -155,9 +183,40 @@ def entry_text(entry: Any) -> str:
             continue
         if key == "country" and head.endswith(f".{value}"):
             continue
+        if message and said_whole(value, message):
+            continue
         parts.append(f"{key.replace('_', ' ')} {value_text(value)}")
-    text = ", ".join(parts)
+    return head, ", ".join(parts)
+
+
+def entry_text(entry: Any) -> str:
+    """One entry of a list in a record, e.g. a check: "transaction.IT: passed, quote accepted"."""
+    if not isinstance(entry, dict):
+        return value_text(entry)
+    head, text = _entry_parts(entry)
     return f"{head}: {text}" if head and text else head or text
+
+
+def entries_text(entries: list[Any]) -> list[str]:
+    """A list's entries in words; those that differ only in their head are said once with every
+    head: "Europe/Berlin, Europe/Busingen: hours from business 26, ..."."""
+    heads_of: dict[str, list[str]] = {}
+    alone: list[tuple[int, str]] = []
+    order: list[str | int] = []
+    for index, entry in enumerate(entries):
+        head, text = _entry_parts(entry) if isinstance(entry, dict) else ("", value_text(entry))
+        if not head or not text:
+            alone.append((index, head or text))
+            order.append(index)
+            continue
+        if text not in heads_of:
+            heads_of[text] = []
+            order.append(text)
+        heads_of[text].append(head)
+    lone = dict(alone)
+    return [
+        lone[key] if isinstance(key, int) else f"{', '.join(heads_of[key])}: {key}" for key in order
+    ]
 
 
 _RECORD_ID = re.compile(r"#([0-9a-f]{6,})\b")
@@ -237,14 +296,43 @@ def _said_in(value: str, summary: str) -> bool:
     return re.search(rf"(?<![\w-]){re.escape(value)}(?![\w-])", summary) is not None
 
 
+# Fields a kind of record's result line always states, in other words than the field's (the
+# JSON export keeps them all): a window choice's moments (its result says the window in UTC and
+# in local time), a check run's counts (its result counts them, its list of checks names each)
+# and its demo flag (the result's "[demo]"), a log location's state, a test alert's HTTP status.
+_STATED_BY_THE_RESULT: dict[str, frozenset[str]] = {
+    "window_choice": frozenset({"start", "end", "local_start", "local_end", "local_zone"}),
+    # "(folder) exists on vm and is writable"; a sample's counts are said when one was taken
+    "log_location": frozenset({"kind", "exists", "writable", "sampled", "json_lines"}),
+    "test_alert": frozenset({"status"}),  # "accepted: HTTP 200"
+    "check.": frozenset({"checks", "demo"}),
+}
+
+
+def _stated_by_the_result(entry: EvidenceEntry, name: str) -> bool:
+    kind = "check." if entry.kind.startswith("check.") else entry.kind
+    return name.replace(" ", "_") in _STATED_BY_THE_RESULT.get(kind, frozenset())
+
+
 def details_beyond_summary(entry: EvidenceEntry, details: list[Detail]) -> list[Detail]:
     """An evidence record's further fields, without those its result line already says word for
-    word (a certificate's country and kind)."""
-    return [d for d in details if d.entries or not _said_in(d.value, entry.summary)]
+    word (a certificate's country and kind), or in its own words (a check run's "[demo]")."""
+    return [
+        d
+        for d in details
+        if not d.said_by_result
+        and (d.entries or not _said_in(d.value, entry.summary))
+        and not (not d.entries and _stated_by_the_result(entry, d.label))
+    ]
 
 
 def figures_beyond_summary(entry: EvidenceEntry) -> list[Measurement]:
     """An evidence record's figures, without those its result line already says word for word
-    (a tax ID check's country, number, method and outcome). A figure with a target stays: it
-    says whether the target was met."""
-    return [m for m in entry.measurements if m.target_text or not _said_in(m.text, entry.summary)]
+    (a tax ID check's country, number, method and outcome) or in its own words (a window's
+    moments). A figure with a target stays: it says whether the target was met."""
+    return [
+        m
+        for m in entry.measurements
+        if m.target_text
+        or not (_said_in(m.text, entry.summary) or _stated_by_the_result(entry, m.name))
+    ]

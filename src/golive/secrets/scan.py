@@ -275,6 +275,7 @@ def record_scan(
     """
     from golive.session.checklist import build_checklist
     from golive.session.evidence import EvidenceRecord, record
+    from golive.session.item_changes import default_actor
     from golive.session.model import ItemStatus
 
     item = "credentials.vault"
@@ -323,7 +324,7 @@ def record_scan(
             "files_unreadable": result.files_unreadable,
         },
         items=[item],
-        by=by or "",
+        by=by or default_actor(session),  # who ran it: the record stands alone
     )
     record(session, log_path, evidence, updates, note=note, by=by)
     return evidence

@@ -25,6 +25,8 @@ CONFIDENCE_WORDS: dict[str, str] = {
     "secondary": "from a secondary source",
     "inferred": "golive's inference, not a sourced fact",
 }
+# the tags the catalog's sources carry (domain-facts.md): "vatupdate.com/... [S]"
+CONFIDENCE_TAGS: dict[str, str] = {"verified": "[V]", "secondary": "[S]", "inferred": "[I]"}
 
 
 class Obligation(Strict):

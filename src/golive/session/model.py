@@ -25,6 +25,9 @@ from golive.session.country_setup import (
     ALL_PARTIES as ALL_PARTIES,
 )
 from golive.session.country_setup import (
+    CONFIDENCE_TAGS as CONFIDENCE_TAGS,
+)
+from golive.session.country_setup import (
     CONFIDENCE_WORDS as CONFIDENCE_WORDS,
 )
 from golive.session.country_setup import (

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from golive.session.clock import now
 from golive.session.model import (
+    CONFIDENCE_TAGS,
     CONFIDENCE_WORDS,
     CountryRequirements,
     CountrySetup,
@@ -73,7 +74,7 @@ def _dates(obligation: Obligation) -> str:
     return " ".join(parts)
 
 
-def _cite(obligation: Obligation, row_source: str = "") -> str:
+def cite(obligation: Obligation, row_source: str = "") -> str:
     words = CONFIDENCE_WORDS[obligation.confidence]
     if row_source and obligation.source == row_source:
         text = f"{words} (the row's source)"
@@ -84,8 +85,8 @@ def _cite(obligation: Obligation, row_source: str = "") -> str:
     return text
 
 
-def describe(obligation: Obligation, row_source: str = "") -> str:
-    """One line a user reads: what, when, for whom, and how sure the catalog is."""
+def headline(obligation: Obligation) -> str:
+    """What the obligation asks, when, and for whom: "X (from 2027-01-01) [B2G]"."""
     dates = _dates(obligation)
     who = "/".join(obligation.applies_to)
     head = obligation.what + (f" ({dates})" if dates else "")
@@ -93,7 +94,25 @@ def describe(obligation: Obligation, row_source: str = "") -> str:
         head += f" [only for {obligation.condition}]"
     if who and who != "B2B/B2G/B2C":
         head += f" [{who}]"
-    return f"{head}; {_cite(obligation, row_source)}"
+    return head
+
+
+def cited_by_the_row(obligation: Obligation, requirements: CountryRequirements) -> bool:
+    """The obligation's source and review date are its country row's own (said once for the
+    row), and the row's source says the same confidence tag ([V], [S])."""
+    tag = CONFIDENCE_TAGS.get(obligation.confidence, "")
+    return (
+        bool(requirements.source)
+        and obligation.source == requirements.source
+        and obligation.reviewed == requirements.reviewed
+        and bool(tag)
+        and tag in requirements.source
+    )
+
+
+def describe(obligation: Obligation, row_source: str = "") -> str:
+    """One line a user reads: what, when, for whom, and how sure the catalog is."""
+    return f"{headline(obligation)}; {cite(obligation, row_source)}"
 
 
 def answer_for(setup: CountrySetup, obligation: Obligation) -> RuleAnswer | None:
@@ -174,7 +193,7 @@ def judge(
     if sourced_no:
         # the catalog's own words first: they say why, the rest says when and from where
         words = "; ".join(o.what for o in sourced_no)
-        cites = "; ".join(_cite(o, requirements.source) for o in sourced_no)
+        cites = "; ".join(cite(o, requirements.source) for o in sourced_no)
         return Verdict(
             False,
             f"{words} (not required in {name} {on}; {cites}).{suffix}",

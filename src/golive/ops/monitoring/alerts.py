@@ -16,6 +16,7 @@ from golive.ops.monitoring.trust import prometheus_trust
 from golive.session.clock import now
 from golive.session.errors import BadInputError
 from golive.session.evidence import EvidenceRecord, record
+from golive.session.item_changes import default_actor
 from golive.session.model import ItemStatus, Session
 from golive.session.sections import PAGERDUTY_EVENTS_URL
 from golive.session.store import evidence_path
@@ -242,7 +243,7 @@ def send_test_alert(
             "channel": alerting.channel,
         },
         items=["monitoring.alerting"],
-        by=by or "",
+        by=by or default_actor(session),  # who ran it: the record stands alone
     )
     record(
         session,

@@ -12,6 +12,7 @@ from typing import Literal
 
 from golive.session.errors import BadInputError
 from golive.session.evidence import EvidenceRecord, record
+from golive.session.item_changes import default_actor
 from golive.session.model import ItemStatus, Session
 from golive.session.store import evidence_path
 
@@ -102,7 +103,7 @@ def check_log_location(
             "sampled": sampled,
         },
         items=["monitoring.logging"],
-        by=by or "",
+        by=by or default_actor(session),  # who ran it: the record stands alone
     )
     record(
         session,

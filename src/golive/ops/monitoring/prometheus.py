@@ -10,6 +10,7 @@ from golive.ops.monitoring.setup import DEFAULT_TIMEOUT, _url
 from golive.ops.monitoring.trust import PrometheusTrust, failure_words, trust_or_words
 from golive.session.errors import BadInputError
 from golive.session.evidence import EvidenceRecord, record
+from golive.session.item_changes import default_actor
 from golive.session.model import ItemStatus, Session
 from golive.session.store import evidence_path
 
@@ -111,7 +112,7 @@ def check_prometheus(
         summary=summary,
         figures={"version": version, "targets_up": up},
         items=items,
-        by=by or "",
+        by=by or default_actor(session),  # who ran it: the record stands alone
     )
     status = ItemStatus.DONE if passed else ItemStatus.FAILED
     record(session, evidence_path(session_path), evidence, dict.fromkeys(items, status), by=by)
