@@ -287,9 +287,45 @@ def test_a_check_run_from_the_wizard_names_who_ran_it(tmp_path: Path) -> None:
     record = next(e for e in report.evidence if e.kind == "log_location")
     assert record.by == "Ada Lovelace"
     block = item_block(render(report, "md"), "monitoring.logging")
-    assert f"**{record.ref}** (passed): Log location check" in block and "by Ada Lovelace" in block
+    assert f"**{record.ref}**: Log location check, ✓ passed" in block and "by Ada Lovelace" in block
     assert "Recorded by" not in block
     md = render(report, "md")
     entry = md[md.index(f"- **{record.ref}** ", md.index("## Evidence")) :]
     assert "exists on" in entry.split("\n  - **")[0]
     assert "- Exists: yes" not in entry.split("\n  - **")[0]  # the result line says it
+
+
+def test_a_basis_says_what_the_checklist_counted_only_where_the_record_says_otherwise(
+    tmp_path: Path,
+) -> None:
+    path = rich_session(tmp_path)
+    handle = SessionFile.open(path)
+    _record(
+        handle.session, path, "verify_config", "warning", {"staging.verify_config": "done"}, 9,
+        summary="staging and production compared: 0 setting(s) differ; 1 warning(s): x (y)",
+    )  # fmt: skip
+    handle.save()
+    report = report_of(path)
+    md = render(report, "md")
+    ref = next(e.ref for e in report.evidence if e.kind == "verify_config")
+    # a warning the checklist counts as passed says both
+    assert f"Basis: evidence **{ref}** (passed): Configuration comparison, ! warning" in md
+    tax = next(e.ref for e in report.evidence if e.kind == "tax_id")
+    # a passed record says "passed" once
+    assert f"Basis: evidence **{tax}**: Tax ID verification, ✓ passed" in md
+
+
+def test_the_settings_table_says_a_shared_value_once_and_shows_what_differs(
+    tmp_path: Path,
+) -> None:
+    path = rich_session(tmp_path)
+    handle = SessionFile.open(path)
+    environments = handle.session.environments
+    environments.production.timeouts = environments.staging.timeouts.model_copy()
+    handle.save()
+    md = render(report_of(path), "md")
+    rows = {line.split(" | ")[0]: line for line in md.splitlines() if line.startswith("| ")}
+    staging, production = environments.staging, environments.production
+    assert rows["| Timeouts"].endswith("| same as staging |")
+    assert staging.base_url != production.base_url
+    assert production.base_url in rows["| Base URL"] and "same as" not in rows["| Base URL"]

@@ -21,7 +21,7 @@ from golive.report.types import Report
 from golive.report.words import (
     basis_attention,
     basis_record,
-    basis_said,
+    basis_said_beyond,
     basis_words,
     blocking_words,
     by_kind,
@@ -61,7 +61,7 @@ def _environment() -> Environment:
     environment.globals["basis_attention"] = basis_attention
     environment.globals["blocking_words"] = blocking_words
     environment.globals["basis_record"] = basis_record
-    environment.globals["basis_said"] = basis_said
+    environment.globals["basis_said_beyond"] = basis_said_beyond
     environment.globals["with_refs"] = with_refs
     environment.globals["by_kind"] = by_kind
     environment.globals["no_attestation_words"] = no_attestation_words

@@ -32,7 +32,7 @@ from golive.report.types import (
 from golive.report.words import (
     basis_attention,
     basis_record,
-    basis_said,
+    basis_said_beyond,
     basis_words,
     by_kind,
     details_beyond_summary,
@@ -143,7 +143,7 @@ def _item(item: ItemEntry, evidence: dict[str, EvidenceEntry]) -> list[str]:
         out += multiline("Note", note, "  ")
     if record is not None:
         by = f", by {text(record.by)}" if recorded_by_its_run(item, record) and record.by else ""
-        out.append(f"  - Basis: evidence {_ref_words(record, basis_said(item))}{by}")
+        out.append(f"  - Basis: evidence {_ref_words(record, basis_said_beyond(item, record))}{by}")
     elif item.basis != "none":
         basis = text(with_refs(basis_words(item), evidence))
         out.append(f"  - Basis: **{basis}**" if basis_attention(item) else f"  - Basis: {basis}")

@@ -71,6 +71,9 @@ def credentials_details(session: Session, today: date) -> tuple[list[Fact], list
     return facts, [people, secrets]
 
 
+SAME_AS_STAGING = "same as staging"
+
+
 def environment_table(session: Session) -> Table:
     # Long because it is one table: every row's label and how to read it from either environment.
     staging, production = session.environments.staging, session.environments.production
@@ -120,7 +123,9 @@ def environment_table(session: Session) -> Table:
     rows = []
     for label, getter in rows_def:
         left, right = both(getter)
-        if left or right:
+        if left and right == left:
+            rows.append([label, left, SAME_AS_STAGING])  # what differs stands out
+        elif left or right:
             rows.append([label, left or NOTHING, right or NOTHING])
     handled = {
         "preset", "base_url", "token_url", "client_id", "external_company_id", "company_id",

@@ -269,6 +269,13 @@ def basis_said(item: ItemEntry) -> str:
     return found.group(1) if found else ""
 
 
+def basis_said_beyond(item: ItemEntry, record: EvidenceEntry) -> str:
+    """What the checklist says the record said, where the record's outcome does not say it
+    already (a warning the checklist counts as passed)."""
+    said = basis_said(item)
+    return "" if said == record.outcome else said
+
+
 def recorded_in_its_basis(item: ItemEntry) -> bool:
     """The basis line names who set the state and when (a person's word or reason), or says
     nobody recorded it (a rule's derivation): a line "Recorded by" would say it again."""
