@@ -167,3 +167,22 @@ def test_no_date_set_judges_on_today_and_says_so(monkeypatch: pytest.MonkeyPatch
     assert "on 2026-12-02 (today (no go-live date is set))" in detail
     assert go_live_date(session).start == date(2026, 12, 2)
     assert not go_live_date(session).planned
+
+
+def test_an_answer_is_recorded_once_for_its_condition_and_refused_for_a_rule_without_one() -> None:
+    """The one place both the CLI and the wizard record an answer through."""
+    from golive.session.errors import BadInputError
+    from golive.session.rule_answers import answer_rule, rule_questions
+
+    session = Session()
+    session.meta.engineer = "Ada Lovelace"
+    session.countries["IT"] = CountrySetup(requirements=requirements_for("IT"))
+    (question,) = rule_questions(session, "IT")
+    assert question.rule_id == "certificate-b2g" and question.answer is None
+    answer = answer_rule(session, "IT", question.rule_id, False)
+    assert answer.by == "Ada Lovelace" and not answer.applies
+    assert rule_questions(session, "IT")[0].answer == answer
+    with pytest.raises(BadInputError, match="is not a rule of IT that needs an answer"):
+        answer_rule(session, "IT", "einvoicing", True)  # a rule with no condition
+    with pytest.raises(BadInputError, match="DE is not a country of this session"):
+        answer_rule(session, "DE", "certificate-b2g", True)

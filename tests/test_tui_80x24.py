@@ -275,3 +275,31 @@ async def test_the_checklist_fits_80_columns_and_every_item_text_is_whole(
             if item.section == step:
                 assert item.text in shown
         assert [str(c.label) for c in table.columns.values()][:2] == ["Status", "Item"]
+
+
+async def test_moving_on_says_only_the_newest_still_open_and_keeps_other_toasts() -> None:
+    """Three ctrl+n in a row at 80x24: one "Still open on …" toast (the last step's), not three
+    piled over the step moved to; a toast of another kind (an error) is never cleared by it.
+    Items of a country say which country."""
+    file = make_session(countries={"DE": "", "IT": ""})
+    app = app_for(file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, "CredentialsScreen")
+
+        def still_open() -> list[str]:
+            return [n.title for n in app._notifications if n.title.startswith("Still open")]
+
+        for screen in ("EnvironmentScreen", "ComplianceScreen", "MonitoringScreen"):
+            await pilot.press("ctrl+n")
+            await wait_for_screen(pilot, screen)
+        await wait_for(pilot, lambda: "Still open on Compliance" in still_open(), what="toast")
+        assert still_open() == ["Still open on Compliance"]
+        compliance = next(n for n in app._notifications if n.title == "Still open on Compliance")
+        assert "DE VAT registration completed" in compliance.message
+        assert "IT VAT registration completed" in compliance.message
+        app.notify("the keyring is locked", title="Save failed", severity="error")
+        await pilot.press("ctrl+n")
+        await wait_for_screen(pilot, "StagingScreen")
+        await wait_for(pilot, lambda: "Still open on Monitoring" in still_open(), what="toast")
+        titles = [n.title for n in app._notifications]
+        assert "Save failed" in titles and "Still open on Compliance" in titles, titles

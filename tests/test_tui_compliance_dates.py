@@ -81,3 +81,41 @@ async def test_an_old_catalog_snapshot_is_shown_and_r_takes_the_new_rules() -> N
         app.save_now()
     kept = reload(file).countries["SK"]
     assert kept.earlier_requirements[0].model == "peppol" and kept.requirements.obligations
+
+
+async def test_a_rule_golive_cannot_decide_is_answered_on_the_countrys_page() -> None:
+    """Italy's qualified signature applies only to invoices to public bodies: golive asks. The
+    wizard asks it on Italy's page and records the answer through the core, with who and when;
+    the certificate item follows the answer (issue 16: every step has a green path)."""
+    from golive.session.checklist import default_actor
+
+    file = make_session(step="compliance", countries={"IT": "IT00743110157"})
+    app = app_for(file)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_screen(pilot, "ComplianceScreen")
+        app.screen.query_one("#countries", DataTable).focus()
+        await pilot.press("enter")
+        await wait_for_screen(pilot, "CountryScreen")
+        assert "Does 'invoicing Italian public bodies (FPA12)' apply" in text_of(
+            app, ".question-text"
+        )
+        assert "Not answered" in text_of(app, ".question-answer")
+        assert app.checklist()["compliance.IT.certificate"].status is ItemStatus.TODO
+        await pilot.click(".answer-no")
+        await wait_for(pilot, lambda: "certificate-b2g" in app.session.countries["IT"].answers)
+        answer = app.session.countries["IT"].answers["certificate-b2g"]
+        assert answer.applies is False and answer.by == default_actor(app.session)
+        await wait_for(
+            pilot, lambda: "Answered: does not apply" in text_of(app, ".question-answer")
+        )
+        # FPR12 invoices need no signature (a sourced rule): not applicable, derived
+        item = app.checklist()["compliance.IT.certificate"]
+        assert item.status is ItemStatus.NOT_APPLICABLE and item.derived
+        await pilot.click(".answer-yes")
+        await wait_for(
+            pilot, lambda: app.session.countries["IT"].answers["certificate-b2g"].applies
+        )
+        assert app.checklist()["compliance.IT.certificate"].status is ItemStatus.TODO
+        await app.workers.wait_for_complete()
+        app.save_now()
+    assert reload(file).countries["IT"].answers["certificate-b2g"].applies is True

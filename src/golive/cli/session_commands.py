@@ -228,27 +228,10 @@ def _countries_rules(handle: Any, action: str, words: list[str]) -> int:
                 advice="for example `golive countries SESSION answer AE einvoicing-large yes` "
                 "(`golive status SESSION` and the item's text name the rule ids)",
             )
-        code = country_codes([words[0]])[0]
-        setup = session.countries.get(code)
-        if setup is None or setup.removed:
-            raise BadInputError(
-                f"{code} is not a country of this session",
-                where="countries answer",
-                advice=f"the session has: {', '.join(session.active_countries()) or 'none'}",
-            )
-        ids = [o.id for o in setup.requirements.obligations if o.condition]
-        if words[1] not in ids:
-            raise BadInputError(
-                f"{words[1]!r} is not a rule of {code} that needs an answer",
-                where="countries answer",
-                advice=f"{code}'s rules with a condition: {', '.join(ids) or 'none'}",
-            )
-        from golive.session.checklist import default_actor
-        from golive.session.clock import now
-        from golive.session.model import RuleAnswer
+        from golive.session.rule_answers import answer_rule
 
-        answer = RuleAnswer(applies=words[2].lower() == "yes", by=default_actor(session), at=now())
-        setup.answers = {**setup.answers, words[1]: answer}
+        code = country_codes([words[0]])[0]
+        answer = answer_rule(session, code, words[1], words[2].lower() == "yes")
         handle.save()
         verb = "applies" if answer.applies else "does not apply"
         print(f"{code} {words[1]}: {verb} to this deployment (your answer, by {answer.by})")

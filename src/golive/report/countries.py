@@ -29,33 +29,12 @@ from golive.report.words import (
 )
 from golive.session.checklist import Checklist
 from golive.session.model import (
-    CONFIDENCE_TAGS,
-    CONFIDENCE_WORDS,
-    CountryRequirements,
     CountrySetup,
-    Obligation,
     Session,
 )
 
 if TYPE_CHECKING:
     from golive.session.obligations import Verdict
-
-
-def _source_words(source: str) -> str:
-    """A catalog source with its confidence tags in words: "... [S: from a secondary source]"."""
-    for confidence, tag in CONFIDENCE_TAGS.items():
-        source = source.replace(tag, f"[{tag[1]}: {CONFIDENCE_WORDS[confidence]}]")
-    return source
-
-
-def _rule_words(obligation: Obligation, requirements: CountryRequirements) -> str:
-    """An obligation in the country's facts: its source only where it is not the row's own
-    (the facts' "Source of these requirements" says that one once)."""
-    from golive.session.obligations import cite, cited_by_the_row, headline
-
-    if cited_by_the_row(obligation, requirements):
-        return headline(obligation)
-    return f"{headline(obligation)} ({cite(obligation, requirements.source)})"
 
 
 def stated_verdicts(session: Session, setup: CountrySetup) -> dict[str, Verdict]:
@@ -77,7 +56,7 @@ def _dated_requirement_facts(session: Session, setup: CountrySetup) -> list[Fact
     Each rule is said once: the certificate and platform lines name the rules they rest on,
     "Also in force" the others."""
     # Long because a country's facts are one list a reader reads top to bottom, in that order.
-    from golive.session.obligations import go_live_date, judge, upcoming
+    from golive.session.obligations import go_live_date, judge, rule_words, source_words, upcoming
 
     req = setup.requirements
     when = go_live_date(session)
@@ -89,7 +68,7 @@ def _dated_requirement_facts(session: Session, setup: CountrySetup) -> list[Fact
             found = judge(setup, name, kind, when)
             return f"asked: {found.what}" if found.what else "asked: the catalog states no rule"
         found = stated[kind]
-        rules = "; ".join(_rule_words(o, req) for o in found.deciding) or found.what
+        rules = "; ".join(rule_words(o, req) for o in found.deciding) or found.what
         return ("required: " if found.required else "not required: ") + rules
 
     said = {id(o) for found in stated.values() for o in found.deciding}
@@ -106,7 +85,7 @@ def _dated_requirement_facts(session: Session, setup: CountrySetup) -> list[Fact
         ("Judged on", f"{when.start.isoformat()} ({when.source}) through {when.end.isoformat()}"),
         ("Certificate", verdict("certificate")),
         ("Platform registration", verdict("platform")),
-        ("Also in force", " | ".join(_rule_words(o, req) for o in current)),
+        ("Also in force", " | ".join(rule_words(o, req) for o in current)),
         (
             "Upcoming within 90 days",
             " | ".join(f"{o.what} from {o.from_}" for o in upcoming(req.obligations, when, kinds)),
@@ -128,7 +107,7 @@ def _dated_requirement_facts(session: Session, setup: CountrySetup) -> list[Fact
         ("externalCompanyId for this country (staging)", setup.company_ids.staging),
         ("externalCompanyId for this country (production)", setup.company_ids.production),
         ("Platform account", setup.platform_account),
-        ("Source of these requirements", _source_words(req.source)),
+        ("Source of these requirements", source_words(req.source)),
         ("Requirements last reviewed", date_text(req.reviewed) if req.reviewed else ""),
         (
             "Earlier rule snapshots kept",

@@ -246,7 +246,10 @@ def _country_detail(session: Session, country: str, kind: str) -> tuple[bool | N
             name,
             kind,
             go_live_date(session),
-            answer_hint=f"`golive countries SESSION answer {country} ID yes|no`",
+            answer_hint=(
+                f"the wizard's {country} page (Compliance) or "
+                f"`golive countries SESSION answer {country} ID yes|no`"
+            ),
         )
     elif (
         requirements.certificate_required is not None or requirements.platform_required is not None

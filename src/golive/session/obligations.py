@@ -110,6 +110,21 @@ def cited_by_the_row(obligation: Obligation, requirements: CountryRequirements) 
     )
 
 
+def source_words(source: str) -> str:
+    """A catalog source with its confidence tags in words: "... [S: from a secondary source]"."""
+    for confidence, tag in CONFIDENCE_TAGS.items():
+        source = source.replace(tag, f"[{tag[1]}: {CONFIDENCE_WORDS[confidence]}]")
+    return source
+
+
+def rule_words(obligation: Obligation, requirements: CountryRequirements) -> str:
+    """An obligation beside its country's source: its source only where it is not the row's own
+    (said once for the row, as the report's country facts and the wizard's country page do)."""
+    if cited_by_the_row(obligation, requirements):
+        return headline(obligation)
+    return f"{headline(obligation)} ({cite(obligation, requirements.source)})"
+
+
 def describe(obligation: Obligation, row_source: str = "") -> str:
     """One line a user reads: what, when, for whom, and how sure the catalog is."""
     return f"{headline(obligation)}; {cite(obligation, row_source)}"

@@ -9,12 +9,13 @@ import contextlib
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.reactive import reactive
 from textual.timer import Timer
 
 from golive.session.clock import now
 from golive.session.errors import GoliveError, SessionConflictError
+from golive.tui.notices import NoticesApp
 from golive.tui.presentation import (
     NO_SESSION,
     READ_ONLY,
@@ -32,13 +33,13 @@ if TYPE_CHECKING:
 AUTOSAVE_DELAY = 0.8  # seconds of quiet after a change before it is written
 
 
-class SavingApp(App[int]):
+class SavingApp(NoticesApp):
     """An app with a session file open: it saves what changes and says where the save stands."""
 
     save_state: reactive[SaveStatus] = reactive(NO_SESSION)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.file: SessionFile | None = None
         self.lock: SessionLock | None = None
         self.read_only = False

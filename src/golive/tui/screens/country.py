@@ -10,15 +10,17 @@ from typing import Any
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from golive.session.errors import GoliveError
+from golive.session.rule_answers import answer_rule, rule_questions
 from golive.tui.presentation import error_text
 from golive.tui.screens.step import WizardScreen
 from golive.tui.widgets.button_row import ButtonRow
 from golive.tui.widgets.checklist import ChecklistPanel
 from golive.tui.widgets.field import FieldSpec, ModelField
+from golive.tui.widgets.rule_question import RuleQuestionRow
 
 
 class CountryScreen(WizardScreen):
@@ -34,6 +36,12 @@ class CountryScreen(WizardScreen):
         req = setup.requirements
         yield Static(f"Compliance · {self.code} {req.name}", classes="step-title")
         yield Static(Text(self._requirements()), classes="step-intro", id="requirements")
+        questions = rule_questions(self.session, self.code)
+        with Vertical(id="rule-questions"):
+            if questions:
+                yield Static("Rules golive cannot decide: your answer", classes="panel-title")
+            for question in questions:
+                yield RuleQuestionRow(question)
         yield ModelField(
             FieldSpec(
                 f"countries.{self.code}.tax_id",
@@ -82,7 +90,7 @@ class CountryScreen(WizardScreen):
             yield Button("◀ Back to the countries", id="back-countries")
 
     def _requirements(self) -> str:
-        from golive.session.obligations import describe, go_live_date, upcoming
+        from golive.session.obligations import go_live_date, rule_words, source_words, upcoming
 
         setup = self.session.countries[self.code]
         req = setup.requirements
@@ -111,7 +119,7 @@ class CountryScreen(WizardScreen):
         current = [o for o in req.obligations if o.in_force(when.start, when.end)]
         for obligation in current:
             verdict = "required" if obligation.required else "not required"
-            lines.append(f"  {obligation.kind}: {verdict}: {describe(obligation, req.source)}")
+            lines.append(f"  {obligation.kind}: {verdict}: {rule_words(obligation, req)}")
         if not current:
             lines.append("  nothing the catalog states")
         kinds = ("einvoicing", "reporting", "certificate", "platform")
@@ -119,7 +127,7 @@ class CountryScreen(WizardScreen):
             lines.append(f"  upcoming {obligation.from_}: {obligation.kind}: {obligation.what}")
         if req.source:
             reviewed = f", reviewed {req.reviewed}" if req.reviewed else ""
-            lines.append(f"Source: {req.source}{reviewed}")
+            lines.append(f"Source: {source_words(req.source)}{reviewed}")
         return "\n".join(lines)
 
     def _tax_id_state(self) -> str:
@@ -168,7 +176,24 @@ class CountryScreen(WizardScreen):
     def _back(self) -> None:
         self.action_back()
 
+    @on(RuleQuestionRow.Answered)
+    def _answered(self, event: RuleQuestionRow.Answered) -> None:
+        """Record the answer through the core (the same as `golive countries … answer`)."""
+        event.stop()
+        if self.wizard.file is None or self.wizard.read_only:
+            return
+        try:
+            answer_rule(self.session, self.code, event.rule_id, event.applies)
+        except GoliveError as error:
+            self.notify(error.message, title="Answer not recorded", severity="error")
+            return
+        self.wizard.session_changed(save_now=True)
+
     def on_session_refresh(self) -> None:
+        questions = {q.rule_id: q for q in rule_questions(self.session, self.code)}
+        for row in self.query(RuleQuestionRow):
+            if row.question.rule_id in questions:
+                row.show(questions[row.question.rule_id])
         self.query_one("#tax-id-state", Static).update(Text(self._tax_id_state()))
         self.query_one("#requirements", Static).update(Text(self._requirements()))
         self.query_one("#cert-state", Static).update(Text(self._certificate_state()))

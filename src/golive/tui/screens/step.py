@@ -169,7 +169,8 @@ class WizardScreen(Screen[None]):
                 more = f" and {len(still_open) - 4} more" if len(still_open) > 4 else ""
                 # once the next step is on the screen: the toast does not delay its frame
                 self.app.call_after_refresh(
-                    self.app.notify,
+                    self.wizard.notify_replacing,
+                    "still-open",
                     f"{shown}{more}",
                     title=f"Still open on {STEP_TITLES.get(self.STEP, self.STEP)}",
                     timeout=6,
@@ -180,7 +181,11 @@ class WizardScreen(Screen[None]):
         if self.wizard.file is None:
             return []
         items = self.wizard.checklist().items
-        return [i.text for i in items if i.section == self.STEP and not i.ready and not i.derived]
+        return [
+            f"{i.country} {i.text}" if i.country else i.text  # "DE VAT registration completed"
+            for i in items
+            if i.section == self.STEP and not i.ready and not i.derived
+        ]
 
     def help_text(self) -> str:
         return f"# {STEP_TITLES.get(self.STEP, self.STEP)}"
