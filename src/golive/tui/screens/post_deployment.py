@@ -36,8 +36,8 @@ class PostDeploymentScreen(StepScreen):
     STEP = "post"
     INTRO = (
         "After go-live: the error rate, response times, clearance rejections and logs in the "
-        "first 24 hours; daily then weekly and monthly reviews. `golive watch SESSION` reads the "
-        "figures from the log and Prometheus named here and records them."
+        "first 24 hours; daily then weekly and monthly reviews. The watch (below) reads the figures "
+        "from the log and Prometheus named here and records them."
     )
     FIELDS = (
         "Where the figures come from",

@@ -19,7 +19,7 @@ class RollbackScreen(StepScreen):
     INTRO = (
         "Prepare the rollback before go-live: how the integration is switched off, who is told "
         "and where the error logs are. The other items apply once a rollback is started "
-        "(`golive rollback SESSION`)."
+        "(Start the rollback…, below)."
     )
     FIELDS = (
         "Disable the integration",

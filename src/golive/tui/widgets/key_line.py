@@ -2,7 +2,8 @@
 
 One line of text instead of Textual's Footer (a widget per key, composed again each time the keys
 change: on every first show of a step and every focus move, each time a layout of the whole
-screen, ~50 ms of a step's first visit). The text changes in place; its size never does.
+screen, ~50 ms of a step's first visit). The text changes in place; its size changes only in a
+terminal too narrow for the keys, which then take a second line.
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ class KeyLine(Static):
     def __init__(self) -> None:
         super().__init__("", markup=False)
         self._shown: tuple[tuple[str, str, str, bool], ...] = ()  # key, display, what, enabled
-        self._spans: list[tuple[int, int, str, bool]] = []  # columns of each key: for a click
+        # the line and columns of each key: for a click
+        self._spans: list[tuple[int, int, int, str, bool]] = []
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -66,24 +68,39 @@ class KeyLine(Static):
         if tuple(shown) == self._shown:
             return
         self._shown = tuple(shown)
-        labels: list[Content] = []
+        self._lay_out()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        """The keys in one line; in a terminal too narrow for them (under 80 columns), in as
+        many lines as they need, never a key cut in two."""
+        width = self.size.width
+        lines: list[list[Content]] = [[]]
         self._spans = []
         column = 0
-        for key, display, description, enabled in shown:
+        for key, display, description, enabled in self._shown:
             label = Content.assemble(
                 (display, "bold $footer-key-foreground on $footer-key-background"),
                 (f" {description}" if description else "", _DESCRIPTION),
             ).stylize_before("on $footer-item-background")
             if not enabled:
                 label = label.stylize("dim")
-            self._spans.append((column, column + label.cell_length, key, enabled))
-            labels.append(label)
+            if lines[-1] and width and column + label.cell_length > width:
+                lines.append([])
+                column = 0
+            self._spans.append((len(lines) - 1, column, column + label.cell_length, key, enabled))
+            lines[-1].append(label)
             column += label.cell_length + 1
-        self.update(Content(" ").join(labels), layout=False)  # one line, always: no layout
+        if self.styles.height is None or self.styles.height.value != len(lines):
+            self.styles.height = len(lines)  # a layout only when the number of lines changes
+        text = Content("\n").join(Content(" ").join(line) for line in lines)
+        self.update(text, layout=False)
 
     def on_click(self, event: events.Click) -> None:
-        for first, end, key, enabled in self._spans:
-            if first <= event.x < end:
+        for row, first, end, key, enabled in self._spans:
+            if row == event.y and first <= event.x < end:
                 if enabled:
                     self.app.simulate_key(key)
                 else:
