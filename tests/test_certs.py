@@ -198,7 +198,7 @@ def test_a_certificate_expiring_in_ten_days_is_a_warning(tmp_path: Path) -> None
     result = inspect_certificate(write_pem(tmp_path / "soon.pem", made), now=NOW)
     assert result.verdict == "warning"
     assert result.days_to_expiry == 10
-    assert result.messages[0].startswith("expires in 10 day(s)")
+    assert result.messages[0].startswith("expires 10 day(s) after the inspection")
     assert "renew it before go-live" in result.messages[0]
 
 
@@ -207,7 +207,7 @@ def test_thirty_days_left_is_not_yet_a_warning(tmp_path: Path) -> None:
     result = inspect_certificate(write_pem(tmp_path / "ok.pem", made), now=NOW)
     assert result.verdict == "usable"
     assert result.messages == (
-        f"valid until {(NOW + timedelta(days=30, hours=1)):%Y-%m-%d %H:%M} UTC (30 days from now)",
+        f"valid until {(NOW + timedelta(days=30, hours=1)):%Y-%m-%d %H:%M} UTC (30 days after the inspection)",
     )
 
 
@@ -215,7 +215,7 @@ def test_a_certificate_not_yet_valid_is_not_usable(tmp_path: Path) -> None:
     made = make(not_before=NOW + timedelta(days=3), not_after=NOW + timedelta(days=400))
     result = inspect_certificate(write_pem(tmp_path / "future.pem", made), now=NOW)
     assert result.verdict == "not_usable"
-    assert result.messages[0].startswith("not valid yet: valid from")
+    assert result.messages[0].startswith("not valid yet when inspected: valid from")
     assert "keep the current certificate" in result.messages[0]
 
 

@@ -170,27 +170,29 @@ def _day(moment: datetime) -> str:
 def _judge_validity(
     found: _Findings, moment: datetime, not_before: datetime, not_after: datetime
 ) -> None:
+    # Said against the inspection, not "now": the words are kept and read later (report, wizard)
     if moment < not_before:
         days = (not_before - moment).days
         found.fail(
-            f"not valid yet: valid from {_day(not_before)} (in {days} day(s)); signatures made "
-            "before then are rejected, so keep the current certificate until that date"
+            f"not valid yet when inspected: valid from {_day(not_before)} ({days} day(s) after "
+            "the inspection); signatures made before then are rejected, so keep the current "
+            "certificate until that date"
         )
     elif moment >= not_after:
         days = (moment - not_after).days
         found.fail(
-            f"expired on {_day(not_after)} ({days} day(s) ago): request a new certificate from "
-            "the issuer and inspect that one"
+            f"expired on {_day(not_after)} ({days} day(s) before the inspection): request a new "
+            "certificate from the issuer and inspect that one"
         )
     else:
         days = (not_after - moment).days
         if days < EXPIRY_WARNING_DAYS:
             found.warn(
-                f"expires in {days} day(s), on {_day(not_after)}: renew it before go-live and "
-                "plan the switch-over"
+                f"expires {days} day(s) after the inspection, on {_day(not_after)}: renew it "
+                "before go-live and plan the switch-over"
             )
         else:
-            found.info(f"valid until {_day(not_after)} ({days} days from now)")
+            found.info(f"valid until {_day(not_after)} ({days} days after the inspection)")
 
 
 def _judge_usage(found: _Findings, cert: x509.Certificate, key_usage: tuple[str, ...]) -> None:
