@@ -380,13 +380,15 @@ async def _tls_stage(
     if isinstance(days, int) and days < CERTIFICATE_WARNING_DAYS:
         recorder.finish(
             "warning",
-            f"the certificate of {host} expires in {days} day(s) ({details.get('not_after', '')})",
+            # said against the check: the words are kept in the evidence and read later
+            f"the certificate of {host} expires {days} day(s) after this check "
+            f"({details.get('not_after', '')})",
             advice=f"tell the operator of {host} (Thomson Reuters support for a ONESOURCE host); "
             "calls will fail once it has expired",
             details=details,
         )
         return True
     if isinstance(days, int):
-        message += f", expires in {days} days"
+        message += f", expires {days} days after this check"
     recorder.finish("passed", message, details=details)
     return True
