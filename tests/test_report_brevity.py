@@ -329,3 +329,19 @@ def test_the_settings_table_says_a_shared_value_once_and_shows_what_differs(
     assert rows["| Timeouts"].endswith("| same as staging |")
     assert staging.base_url != production.base_url
     assert production.base_url in rows["| Base URL"] and "same as" not in rows["| Base URL"]
+
+
+def test_the_report_never_words_a_date_against_a_now_its_reader_does_not_share(
+    tmp_path: Path,
+) -> None:
+    """A report is read days or years after it is made: dates are said against the report, the
+    inspection or the check that said them, never "in 5 days", "today", "ago" or "from now"."""
+    path = rich_session(tmp_path)
+    handle = SessionFile.open(path)
+    handle.session.credentials.expires_on = at(24 * 30).date()
+    handle.save()
+    for fmt in ("md", "html"):
+        text = render(report_of(path), fmt)
+        found = re.findall(r"\bin \d+ days?\b|\bago\b|\bfrom now\b|\(today\)", text)
+        assert found == [], (fmt, found)
+    assert "days after this report)" in render(report_of(path), "md")

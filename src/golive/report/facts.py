@@ -70,9 +70,11 @@ def _generic_facts(label: str, value: Any) -> list[Fact]:
 
 
 def days_until(day: date, today: date) -> str:
+    """A date against the report's own day (a report is read long after it is made: never "in
+    5 days" or "today")."""
     days = (day - today).days
     if days > 0:
-        return f"{day.isoformat()} (in {plural(days, 'day')})"
+        return f"{day.isoformat()} ({plural(days, 'day')} after this report)"
     if days == 0:
-        return f"{day.isoformat()} (today)"
-    return f"{day.isoformat()} (EXPIRED {plural(-days, 'day')} ago)"
+        return f"{day.isoformat()} (the day of this report)"
+    return f"{day.isoformat()} (EXPIRED {plural(-days, 'day')} before this report)"
