@@ -54,6 +54,14 @@ def test_the_demo_lives_with_the_sessions_under_its_name(
     assert "Demo go-live" in status.stdout
 
 
+def test_a_demo_not_made_yet_says_how_to_make_it(run_golive) -> None:  # type: ignore[no-untyped-def]
+    status = run_golive("status", "demo")
+    assert status.returncode == 2
+    assert "`golive demo` creates the demo session" in status.stderr
+    other = run_golive("status", "acme")
+    assert "create it with `golive new`" in other.stderr
+
+
 def test_a_demo_from_the_earlier_place_moves_to_the_sessions_folder(
     sandbox: SandboxServer, golive_home: Path
 ) -> None:
