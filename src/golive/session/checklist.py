@@ -247,7 +247,7 @@ def _country_detail(session: Session, country: str, kind: str) -> tuple[bool | N
             kind,
             go_live_date(session),
             answer_hint=(
-                f"the wizard's {country} page (Compliance) or "
+                f"Applies / Does not apply on the wizard's {country} page (Compliance), or "
                 f"`golive countries SESSION answer {country} ID yes|no`"
             ),
         )

@@ -103,7 +103,9 @@ class SessionFile:
         path = reference if isinstance(reference, Path) else resolve(reference)
         raw = _read(path)
         if raw is None:
-            advice = "check the name (`golive` lists recent sessions) or create it with `golive new`"
+            advice = (
+                "check the name (`golive` lists recent sessions) or create it with `golive new`"
+            )
             if reference == "demo":
                 advice = "`golive demo` creates the demo session (and opens the wizard on it)"
             raise BadInputError(f"no session file at {path}", where=str(path), advice=advice)
