@@ -119,3 +119,20 @@ async def test_a_rule_golive_cannot_decide_is_answered_on_the_countrys_page() ->
         await app.workers.wait_for_complete()
         app.save_now()
     assert reload(file).countries["IT"].answers["certificate-b2g"].applies is True
+
+
+async def test_an_answer_in_a_read_only_session_is_kept_in_memory_and_never_written() -> None:
+    file = make_session(step="compliance", countries={"IT": "IT00743110157"})
+    before = file.path.read_bytes()
+    app = app_for(file, read_only=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_screen(pilot, "ComplianceScreen")
+        app.screen.query_one("#countries", DataTable).focus()
+        await pilot.press("enter")
+        await wait_for_screen(pilot, "CountryScreen")
+        await pilot.click(".answer-no")
+        await wait_for(
+            pilot, lambda: "Answered: does not apply" in text_of(app, ".question-answer")
+        )
+        assert "read-only" in str(app.save_state).lower()
+    assert file.path.read_bytes() == before

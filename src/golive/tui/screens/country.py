@@ -180,8 +180,8 @@ class CountryScreen(WizardScreen):
     def _answered(self, event: RuleQuestionRow.Answered) -> None:
         """Record the answer through the core (the same as `golive countries … answer`)."""
         event.stop()
-        if self.wizard.file is None or self.wizard.read_only:
-            return
+        if self.wizard.file is None:
+            return  # read-only: kept in memory as every edit is, and the top bar says so
         try:
             answer_rule(self.session, self.code, event.rule_id, event.applies)
         except GoliveError as error:
