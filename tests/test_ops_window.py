@@ -228,3 +228,15 @@ def test_cli_suggests_chooses_and_warns(run_golive, tmp_path: Path) -> None:  # 
     bad = run_golive("window", str(path), "--start", "tomorrow", env=env)
     assert bad.returncode == 2
     assert "ISO 8601" in bad.stderr
+
+
+def test_a_start_golive_cannot_read_is_answered_with_an_example_that_is_not_in_the_past(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from golive.ops.window.choice import parse_moment
+
+    monkeypatch.setenv("GOLIVE_NOW", "2026-12-04T18:00:00+00:00")  # a Friday
+    with pytest.raises(BadInputError) as caught:
+        parse_moment("next saturday")
+    assert "'next saturday' is not an ISO 8601 date and time" in caught.value.message
+    assert "for example 2026-12-05T22:00 (your local time)" in caught.value.advice

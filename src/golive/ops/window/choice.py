@@ -169,6 +169,13 @@ def choose_window(
     return assessment
 
 
+def _example_start() -> str:
+    """The coming Saturday at 22:00: an example that is never in the past."""
+    today = now().date()
+    saturday = today + timedelta(days=(5 - today.weekday()) % 7 or 7)
+    return f"{saturday.isoformat()}T22:00"
+
+
 def parse_moment(
     text: str, *, zone: str | None = None, where: str = "production.window.start"
 ) -> datetime:
@@ -179,7 +186,8 @@ def parse_moment(
         raise BadInputError(
             f"{text!r} is not an ISO 8601 date and time",
             where=where,
-            advice="for example 2026-11-14T22:00 (your local time) or 2026-11-14T21:00Z",
+            advice=f"YYYY-MM-DDTHH:MM, for example {_example_start()} (your local time), or "
+            "with Z for UTC",
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=local_zone(zone))

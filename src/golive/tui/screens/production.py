@@ -52,7 +52,7 @@ class ProductionScreen(StepScreen):
         yield Static("Deployment window (low traffic)", classes="panel-title")
         with Horizontal(classes="input-row"):
             yield Label(f"Start ({_zone()}) ", classes="field-label")
-            yield Input(placeholder="2026-11-14T22:00", id="window-start", compact=True)
+            yield Input(placeholder="YYYY-MM-DDTHH:MM", id="window-start", compact=True)
         with Horizontal(classes="input-row"):
             yield Label("Length in hours ", classes="field-label")
             yield Input("2", id="window-hours", compact=True)
