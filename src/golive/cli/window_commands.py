@@ -46,7 +46,7 @@ def _window(sub: Sub) -> None:
     pick.add_argument(
         "--start",
         metavar="ISO",
-        help="choose this start, e.g. 2026-12-12T22:00 (your time zone) or 2026-12-12T21:00Z",
+        help="choose this start: YYYY-MM-DDTHH:MM in your time zone, or with Z for UTC",
     )
     p.add_argument("--tz", metavar="ZONE", help="your time zone (default: this machine's)")
     p.add_argument("--note", default="", help="a note kept with the chosen window")
