@@ -37,35 +37,42 @@ if TYPE_CHECKING:
     from golive.session.obligations import Verdict
 
 
-def stated_verdicts(session: Session, setup: CountrySetup) -> dict[str, Verdict]:
-    """The certificate and platform verdicts the country's facts state in full (decided ones:
-    an open question is asked by its item, in the item's words)."""
+def judged_verdicts(session: Session, setup: CountrySetup) -> dict[str, Verdict]:
+    """The certificate and platform verdicts on the go-live date, judged once for the country's
+    facts and its items (empty for a snapshot from before dated obligations)."""
     from golive.session.obligations import go_live_date, judge
 
     if not setup.requirements.obligations:
         return {}
     when = go_live_date(session)
     name = setup.requirements.name or "the country"
-    found = {kind: judge(setup, name, kind, when) for kind in ("certificate", "platform")}
-    return {kind: verdict for kind, verdict in found.items() if verdict.required is not None}
+    return {kind: judge(setup, name, kind, when) for kind in ("certificate", "platform")}
 
 
-def _dated_requirement_facts(session: Session, setup: CountrySetup) -> list[Fact]:
+def _stated(verdicts: dict[str, Verdict]) -> dict[str, Verdict]:
+    """The verdicts the country's facts state in full: the decided ones (an open question is
+    asked by its item, in the item's words)."""
+    return {kind: verdict for kind, verdict in verdicts.items() if verdict.required is not None}
+
+
+def _dated_requirement_facts(
+    session: Session, setup: CountrySetup, verdicts: dict[str, Verdict] | None = None
+) -> list[Fact]:
     """A snapshot with dated obligations (issue 13): the route and its proof, and the rules in
     force on the go-live date with their source and confidence, the upcoming ones, the answers.
     Each rule is said once: the certificate and platform lines name the rules they rest on,
     "Also in force" the others."""
     # Long because a country's facts are one list a reader reads top to bottom, in that order.
-    from golive.session.obligations import go_live_date, judge, rule_words, source_words, upcoming
+    from golive.session.obligations import go_live_date, rule_words, source_words, upcoming
 
     req = setup.requirements
     when = go_live_date(session)
-    name = req.name or "the country"
-    stated = stated_verdicts(session, setup)
+    judged = judged_verdicts(session, setup) if verdicts is None else verdicts
+    stated = _stated(judged)
 
     def verdict(kind: str) -> str:
         if kind not in stated:
-            found = judge(setup, name, kind, when)
+            found = judged[kind]
             return f"asked: {found.what}" if found.what else "asked: the catalog states no rule"
         found = stated[kind]
         rules = "; ".join(rule_words(o, req) for o in found.deciding) or found.what
@@ -117,10 +124,14 @@ def _dated_requirement_facts(session: Session, setup: CountrySetup) -> list[Fact
     return facts
 
 
-def _requirement_facts(setup: CountrySetup, session: Session | None = None) -> list[Fact]:
+def _requirement_facts(
+    setup: CountrySetup,
+    session: Session | None = None,
+    verdicts: dict[str, Verdict] | None = None,
+) -> list[Fact]:
     req = setup.requirements
     if req.obligations and session is not None:
-        return _dated_requirement_facts(session, setup)
+        return _dated_requirement_facts(session, setup, verdicts)
 
     def required(flag: bool | None, what: str, why: str) -> str:
         if flag is None:
@@ -178,11 +189,12 @@ def country_block(
     verification = setup.tax_id_verification
     certificate = setup.certificate
     items = [i for i in checklist.for_country(code) if i.section == "compliance"]
-    stated = stated_verdicts(session, setup)
+    verdicts = judged_verdicts(session, setup)
+    stated = _stated(verdicts)
     return CountryBlock(
         code=code,
         name=country_name(session, code),
-        requirements=_requirement_facts(setup, session),
+        requirements=_requirement_facts(setup, session, verdicts),
         tax_id_verification=(
             TaxIdResult(
                 number=verification.number,

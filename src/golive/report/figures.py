@@ -56,7 +56,7 @@ def measurement(session: Session, name: str, value: Any) -> Measurement:
         )
     else:
         scalar = value_text(value)
-    numeric = isinstance(scalar, int | float) and not isinstance(scalar, bool)
+    numeric = _is_number(scalar)
     text = f"{number_text(scalar)}{unit}" if numeric else value_text(scalar)
     big = isinstance(scalar, int | float) and numeric and abs(scalar) >= 10_000
     if big and isinstance(scalar, int | float) and float(scalar).is_integer():

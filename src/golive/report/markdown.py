@@ -164,12 +164,10 @@ def _item(item: ItemEntry, evidence: dict[str, EvidenceEntry]) -> list[str]:
 
 def _rule_run(rule: str, items: list[ItemEntry]) -> list[str]:
     """Items one catalog rule makes not applicable, the rule said once for all of them."""
-    symbol, state = items[0].symbol, items[0].state
-    out = [
-        f"- {symbol} **{state}**, each by the rule (derived from the session; not recorded by anyone):"
-    ]
-    out[0] += f" {text(rule)}"
-    return out + [f"  - {text(item.text)} ({code(item.id)})" for item in items]
+    first = items[0]
+    by_rule = "each by the rule (derived from the session; not recorded by anyone)"
+    head = f"- {first.symbol} **{first.state}**, {by_rule}: {text(rule)}"
+    return [head, *(f"  - {text(item.text)} ({code(item.id)})" for item in items)]
 
 
 def _items(items: list[ItemEntry], evidence: dict[str, EvidenceEntry]) -> list[str]:

@@ -200,23 +200,18 @@ def entry_text(entry: Any) -> str:
 def entries_text(entries: list[Any]) -> list[str]:
     """A list's entries in words; those that differ only in their head are said once with every
     head: "Europe/Berlin, Europe/Busingen: hours from business 26, ..."."""
-    heads_of: dict[str, list[str]] = {}
-    alone: list[tuple[int, str]] = []
-    order: list[str | int] = []
-    for index, entry in enumerate(entries):
+    groups: list[tuple[str, list[str]]] = []  # (the words after the heads, the heads)
+    for entry in entries:
         head, text = _entry_parts(entry) if isinstance(entry, dict) else ("", value_text(entry))
-        if not head or not text:
-            alone.append((index, head or text))
-            order.append(index)
+        if not (head and text):  # said alone: its head or its words, whichever it has
+            groups.append((text or head, []))
             continue
-        if text not in heads_of:
-            heads_of[text] = []
-            order.append(text)
-        heads_of[text].append(head)
-    lone = dict(alone)
-    return [
-        lone[key] if isinstance(key, int) else f"{', '.join(heads_of[key])}: {key}" for key in order
-    ]
+        alike = next((heads for said, heads in groups if heads and said == text), None)
+        if alike is None:
+            groups.append((text, [head]))
+        else:
+            alike.append(head)
+    return [f"{', '.join(heads)}: {text}" if heads else text for text, heads in groups]
 
 
 _RECORD_ID = re.compile(r"#([0-9a-f]{6,})\b")
