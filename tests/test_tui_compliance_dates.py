@@ -136,3 +136,20 @@ async def test_an_answer_in_a_read_only_session_is_kept_in_memory_and_never_writ
         )
         assert "read-only" in str(app.save_state).lower()
     assert file.path.read_bytes() == before
+
+
+async def test_a_question_the_go_live_date_brings_into_force_appears_on_the_open_page() -> None:
+    """Germany's large-company e-invoicing rule starts on 2027-01-01 and depends on turnover:
+    moving the go-live date past it asks the question on the page already open."""
+    file = make_session(step="compliance", countries={"DE": "DE136695976"})
+    app = app_for(file)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_screen(pilot, "ComplianceScreen")
+        app.screen.query_one("#countries", DataTable).focus()
+        await pilot.press("enter")
+        await wait_for_screen(pilot, "CountryScreen")
+        assert not app.screen.query(".question-text")
+        app.session.meta.go_live = date(2027, 1, 5)  # as typed on the Compliance step
+        app.session_changed()
+        await wait_for(pilot, lambda: bool(app.screen.query(".question-text")), what="question")
+        assert "prior-year turnover over EUR 800 k" in text_of(app, ".question-text")

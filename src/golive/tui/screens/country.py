@@ -36,12 +36,8 @@ class CountryScreen(WizardScreen):
         req = setup.requirements
         yield Static(f"Compliance · {self.code} {req.name}", classes="step-title")
         yield Static(Text(self._requirements()), classes="step-intro", id="requirements")
-        questions = rule_questions(self.session, self.code)
         with Vertical(id="rule-questions"):
-            if questions:
-                yield Static("Rules golive cannot decide: your answer", classes="panel-title")
-            for question in questions:
-                yield RuleQuestionRow(question)
+            yield from self._question_rows()
         yield ModelField(
             FieldSpec(
                 f"countries.{self.code}.tax_id",
@@ -189,11 +185,25 @@ class CountryScreen(WizardScreen):
             return
         self.wizard.session_changed(save_now=True)
 
-    def on_session_refresh(self) -> None:
+    def _question_rows(self) -> list[Static | RuleQuestionRow]:
+        questions = rule_questions(self.session, self.code)
+        title = Static("Rules golive cannot decide: your answer", classes="panel-title")
+        return [title, *(RuleQuestionRow(q) for q in questions)] if questions else []
+
+    def _show_questions(self) -> None:
+        """The answers now on record; other questions when the go-live date moved the rules."""
         questions = {q.rule_id: q for q in rule_questions(self.session, self.code)}
-        for row in self.query(RuleQuestionRow):
-            if row.question.rule_id in questions:
-                row.show(questions[row.question.rule_id])
+        rows = list(self.query(RuleQuestionRow))
+        if [row.question.rule_id for row in rows] != list(questions):
+            box = self.query_one("#rule-questions", Vertical)
+            box.remove_children()
+            box.mount_all(self._question_rows())
+            return
+        for row in rows:
+            row.show(questions[row.question.rule_id])
+
+    def on_session_refresh(self) -> None:
+        self._show_questions()
         self.query_one("#tax-id-state", Static).update(Text(self._tax_id_state()))
         self.query_one("#requirements", Static).update(Text(self._requirements()))
         self.query_one("#cert-state", Static).update(Text(self._certificate_state()))

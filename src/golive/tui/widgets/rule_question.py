@@ -51,7 +51,8 @@ class RuleQuestionRow(Vertical):
     def show(self, question: RuleQuestion) -> None:
         """The same question with the answer now on record."""
         self.question = question
-        self.query_one(".question-answer", Static).update(Text(answer_words(question)))
+        for answer in self.query(".question-answer").results(Static):  # none before compose
+            answer.update(Text(answer_words(question)))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
